@@ -1,0 +1,118 @@
+# articled: plain make, no generator.
+#   make          build bin/articled and bin/viewtail
+#   make run      install missing packages, build, create db/site.db if
+#                 absent, serve http://127.0.0.1:8080 until Ctrl-C
+#   make test     the same set-up, then every test
+#   make bench    measure (docs/benchmarks.md)
+#   make install  PREFIX=/usr/local DESTDIR=
+#   make clean
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+DATADIR   ?= $(PREFIX)/share/articled
+STATEDIR  ?= /var/lib/articled
+DESTDIR   ?=
+
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+WARNINGS   = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
+             -Wwrite-strings -Wshadow
+CPPFLAGS  += -D_DEFAULT_SOURCE -D_GNU_SOURCE
+ALL_CFLAGS = -std=c11 $(WARNINGS) $(CPPFLAGS) $(CFLAGS)
+LIBS       = -lfcgi -lsqlite3 -lcmark
+
+# Where the in-tree build looks by default; 'make install' builds again
+# with the installed paths.
+DEFAULT_DB        ?= $(CURDIR)/db/site.db
+DEFAULT_TEMPLATES ?= $(CURDIR)/templates
+PATHS = -DDEFAULT_DB='"$(DEFAULT_DB)"' -DDEFAULT_TEMPLATES='"$(DEFAULT_TEMPLATES)"'
+
+SERVER_SRCS = cgi/main.c cgi/fastcgi.c cgi/cgi.c cgi/request.c cgi/router.c \
+              cgi/pages.c cgi/views.c cgi/cache.c cgi/store.c cgi/counter.c \
+              cgi/markdown.c cgi/template.c cgi/text.c cgi/buf.c cgi/alloc.c
+VIEWTAIL_SRCS = cgi/viewtail.c cgi/counter.c cgi/text.c cgi/buf.c cgi/alloc.c
+HEADERS = $(wildcard cgi/*.h)
+
+BUILD = build
+
+.PHONY: all run test bench db deps install clean unit sanitize
+
+all: bin/articled bin/viewtail
+
+$(BUILD)/%.o: cgi/%.c $(HEADERS) Makefile
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) $(PATHS) -c $< -o $@
+
+bin/articled: $(SERVER_SRCS:cgi/%.c=$(BUILD)/%.o)
+	@mkdir -p bin
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+bin/viewtail: $(VIEWTAIL_SRCS:cgi/%.c=$(BUILD)/%.o)
+	@mkdir -p bin
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lsqlite3
+
+# The live database: made once from schema.sql and the seed content, in a
+# temporary file moved into place, so a failure leaves nothing behind and
+# an existing database is never touched.
+db: db/site.db
+db/site.db:
+	@test ! -e $@ || { echo "db/site.db exists; not touching it"; exit 0; }
+	rm -f $@.new $@.new-wal $@.new-shm
+	sqlite3 -bail $@.new < schema.sql
+	sqlite3 -bail $@.new < db/seed.sql
+	sqlite3 $@.new 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+	mv -n $@.new $@
+	@rm -f $@.new-wal $@.new-shm
+	@echo "created $@"
+
+deps:
+	@tools/deps run
+
+run:
+	@tools/deps run
+	@$(MAKE) --no-print-directory all db
+	@tools/serve
+
+# Sanitizer build of the server, for the tests (address, undefined).
+$(BUILD)/asan/articled: $(SERVER_SRCS) $(HEADERS) Makefile
+	@mkdir -p $(BUILD)/asan
+	$(CC) $(ALL_CFLAGS) -O1 -fsanitize=address,undefined \
+	    -fno-omit-frame-pointer -fno-sanitize-recover=undefined $(PATHS) \
+	    -o $@ $(SERVER_SRCS) $(LIBS)
+
+UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+UNIT_LIB = cgi/request.c cgi/router.c cgi/views.c cgi/cache.c cgi/counter.c \
+           cgi/markdown.c cgi/template.c cgi/text.c cgi/buf.c cgi/alloc.c
+
+$(BUILD)/unit/%: tests/unit/%.c $(UNIT_LIB) $(HEADERS) Makefile
+	@mkdir -p $(BUILD)/unit
+	$(CC) $(ALL_CFLAGS) -Icgi -o $@ $< $(UNIT_LIB) -lcmark
+
+unit: $(UNIT_TESTS)
+
+test:
+	@tools/deps test
+	@$(MAKE) --no-print-directory all db unit $(BUILD)/asan/articled
+	@tools/test
+
+bench:
+	@tools/deps bench
+	@$(MAKE) --no-print-directory all
+	@bench/run
+
+install: all
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/install \
+	    DEFAULT_DB=$(STATEDIR)/site.db DEFAULT_TEMPLATES=$(DATADIR)/templates \
+	    $(BUILD)/install/articled-bin
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates/static
+	install -m 755 $(BUILD)/install/articled-bin $(DESTDIR)$(BINDIR)/articled
+	install -m 755 bin/viewtail $(DESTDIR)$(BINDIR)/viewtail
+	install -m 644 templates/*.html $(DESTDIR)$(DATADIR)/templates/
+	install -m 644 templates/static/* $(DESTDIR)$(DATADIR)/templates/static/
+	install -m 644 schema.sql db/seed.sql nginx.conf.example $(DESTDIR)$(DATADIR)/
+
+$(BUILD)/install/articled-bin: $(SERVER_SRCS:cgi/%.c=$(BUILD)/%.o)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+clean:
+	rm -rf bin $(BUILD)

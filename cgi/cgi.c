@@ -1,0 +1,38 @@
+/* cgi.c: the CGI transport.  Started by a CGI server with the request in
+ * its environment, articled answers on stdout and exits; the same pages
+ * and the same counting as under FastCGI.  With no master to fold the
+ * counters, each run folds after it has answered, without waiting for a
+ * held lock: the next run folds what this one could not. */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "pages.h"
+#include "request.h"
+#include "transport.h"
+
+extern char **environ;
+
+int cgi_serve(struct pages *p)
+{
+	struct request r;
+	struct response resp;
+	struct buf head = BUF_INIT;
+	unsigned long long moved;
+	int rc = 0;
+
+	request_parse(&r, environ);
+	response_init(&resp);
+	pages_handle(p, &r, &resp);
+	response_head(&resp, &head);
+	if (fwrite(head.data, 1, head.len, stdout) != head.len ||
+	    (!resp.head_only && resp.body.len > 0 &&
+	    fwrite(resp.body.data, 1, resp.body.len, stdout) !=
+	    resp.body.len) || fflush(stdout) != 0)
+		rc = -1;
+	fclose(stdout);	/* the server may finish the answer now */
+	pages_fold(p, 0, &moved);
+	response_free(&resp);
+	buf_free(&head);
+	return rc;
+}

@@ -1,0 +1,186 @@
+/* fastcgi.c: the FastCGI transport, the only user of libfcgi.
+ *
+ * Two libfcgi behaviours matter (docs/design.md): its lingering close
+ * waits for nginx after every response, which halves throughput, so it
+ * is switched off through LIBFCGI_OS_CLOSE_POLL_TIMEOUT before FCGX_Init
+ * reads it; and with it off a request body must be read to the end
+ * before the response is finished, or the close can reset the
+ * connection and lose the answer. */
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "buf.h"
+#include "pages.h"
+#include "request.h"
+#include "transport.h"
+
+static int S_listen_unix(const char *path, unsigned mode, int backlog,
+    char *err, size_t errlen)
+{
+	struct sockaddr_un sa;
+	mode_t old;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		snprintf(err, errlen, "%s: socket path too long", path);
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	unlink(path);	/* a stale socket from a killed run */
+	old = umask(0777 & ~mode);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    chmod(path, mode) != 0 || listen(fd, backlog) != 0) {
+		snprintf(err, errlen, "listen on %s: %s", path,
+		    strerror(errno));
+		umask(old);
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	return fd;
+}
+
+static int S_listen_tcp(const char *where, int backlog, char *err,
+    size_t errlen)
+{
+	struct addrinfo hints, *res, *ai;
+	char host[256];
+	const char *colon = strrchr(where, ':');
+	int fd = -1, on = 1, rc;
+
+	if (colon == NULL || (size_t)(colon - where) >= sizeof(host)) {
+		snprintf(err, errlen, "%s: expected a socket path or HOST:PORT",
+		    where);
+		return -1;
+	}
+	memcpy(host, where, (size_t)(colon - where));
+	host[colon - where] = '\0';
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	if ((rc = getaddrinfo(host[0] ? host : NULL, colon + 1, &hints,
+	    &res)) != 0) {
+		snprintf(err, errlen, "%s: %s", where, gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+		if (fd < 0)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+		    listen(fd, backlog) == 0)
+			break;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		snprintf(err, errlen, "listen on %s: %s", where,
+		    strerror(errno));
+	return fd;
+}
+
+int fastcgi_listen(const char *where, unsigned mode, int backlog,
+    char *err, size_t errlen)
+{
+	if (strchr(where, '/') != NULL)
+		return S_listen_unix(where, mode, backlog, err, errlen);
+	return S_listen_tcp(where, backlog, err, errlen);
+}
+
+int fastcgi_is_socket(int fd)
+{
+	struct stat st;
+	int type;
+	socklen_t len = sizeof(type);
+
+	if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))
+		return 0;
+	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+	    type == SOCK_STREAM;
+}
+
+void fastcgi_shutdown(void)
+{
+	FCGX_ShutdownPending();
+}
+
+/* Reads and discards the request body (POST to a page, say). */
+static void S_drain(FCGX_Stream *in)
+{
+	char sink[4096];
+
+	while (FCGX_GetStr(sink, sizeof(sink), in) > 0)
+		;
+}
+
+static int S_send(FCGX_Request *req, const struct response *resp,
+    struct buf *head)
+{
+	buf_reset(head);
+	response_head(resp, head);
+	if (FCGX_PutStr(head->data, (int)head->len, req->out) < 0)
+		return -1;
+	if (!resp->head_only && resp->body.len > 0 &&
+	    FCGX_PutStr(resp->body.data, (int)resp->body.len, req->out) < 0)
+		return -1;
+	return 0;
+}
+
+int fastcgi_serve(struct pages *p, int fd, volatile sig_atomic_t *stop)
+{
+	FCGX_Request req;
+	struct request r;
+	struct response resp;
+	struct buf head = BUF_INIT;
+
+	if (getenv("LIBFCGI_OS_CLOSE_POLL_TIMEOUT") == NULL)
+		setenv("LIBFCGI_OS_CLOSE_POLL_TIMEOUT", "0", 1);
+	if (FCGX_Init() != 0) {
+		fprintf(stderr, "articled[%ld]: FCGX_Init failed\n",
+		    (long)getpid());
+		return -1;
+	}
+	FCGX_InitRequest(&req, fd, FCGI_FAIL_ACCEPT_ON_INTR);
+	response_init(&resp);
+	while (!*stop) {
+		if (FCGX_Accept_r(&req) < 0) {
+			if (*stop)
+				break;
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "articled[%ld]: accept: %s\n",
+			    (long)getpid(), strerror(errno));
+			sleep(1);	/* do not spin on a broken socket */
+			continue;
+		}
+		request_parse(&r, req.envp);
+		response_reset(&resp);
+		pages_handle(p, &r, &resp);
+		if (r.method != METHOD_GET || r.content_length > 0)
+			S_drain(req.in);
+		S_send(&req, &resp, &head);	/* a gone client is not ours to log */
+		FCGX_Finish_r(&req);
+	}
+	FCGX_Free(&req, 0);
+	response_free(&resp);
+	buf_free(&head);
+	return 0;
+}

@@ -1,0 +1,789 @@
+/* markdown.c: an article's Markdown as a page body, the one file that knows
+ * cmark.  cmark's safe mode drops raw HTML and dangerous URLs, but what it
+ * leaves is not always valid HTML (a second <h1>, <img src="">, <a> in <a>,
+ * controls from numeric references such as &#1;).  One walk over the parsed
+ * tree finds these, they are fixed in the tree, and only then does cmark
+ * render: no HTML is rewritten after the fact. */
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmark.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "markdown.h"
+#include "text.h"
+
+#define MD_PARSE_OPTS	(CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8)
+#define MD_RENDER_OPTS	CMARK_OPT_SMART	/* never CMARK_OPT_UNSAFE */
+#define MD_URL_MAX	2048	/* the Nu checker refuses longer URLs */
+#define MD_EXCERPT_MAX	200	/* code points, before the "…" */
+#define MD_WORDS_PER_MIN 200
+
+/* Nodes the walk found to fix once it is over: the tree must not change
+ * under an iterator. */
+struct nodes {
+	cmark_node	**v;
+	size_t		  n;
+	size_t		  cap;
+};
+
+/* Text with whitespace collapsed, kept to MD_EXCERPT_MAX + 1 code points:
+ * the one extra tells that the text must be cut, and where. */
+struct excerpt {
+	struct buf	text;
+	size_t		cps;	/* code points in text */
+	bool		space;	/* whitespace seen since the last code point */
+	bool		done;	/* a block gave text; later ones are ignored */
+};
+
+struct walk {
+	bool		 fix;		/* find what md_render must fix */
+	struct nodes	 headings;
+	struct nodes	 dirty;		/* paragraphs and headings to rebuild */
+	struct nodes	 raw;		/* HTML blocks to drop */
+	cmark_node	*block;		/* the paragraph or heading we are in */
+	bool		 block_dirty;
+	size_t		 links;		/* how many links we are inside */
+	struct excerpt	 para;		/* the first paragraph's text */
+	struct excerpt	 head;		/* the first heading's, if no paragraph */
+	struct excerpt	*ex;		/* the one collecting, or NULL */
+	size_t		 words;
+	bool		 in_word;
+};
+
+/* Rebuilding a block: its inlines are copied, filtered, into a new one. */
+struct copy {
+	cmark_node	*cur;		/* where copies are appended */
+	cmark_node	*kept_link;	/* the link we are in, kept as one */
+	cmark_node	*alt_of;	/* the dropped image whose text we take */
+	struct buf	 alt;
+};
+
+static bool S_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' ||
+	    c == '\f' || c == '\r';
+}
+
+static bool S_is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool S_is_hex(char c)
+{
+	return S_is_digit(c) || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F');
+}
+
+static bool S_is_host_char(char c)
+{
+	return S_is_digit(c) || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || c == '.' || c == '-';
+}
+
+/*
+ * URLs.  cmark percent-encodes everything in an href but the characters
+ * below and % and #, so what the Nu checker could still refuse is a bad
+ * %-escape, a second #, a scheme it does not know or a bad host.  The
+ * rule is strict on purpose: an article needs http(s), mailto, tel and
+ * relative links, and a refused link still shows its text.
+ */
+
+/* Four decimal parts 0..255, no leading zeros (those read as octal). */
+static bool S_ipv4_ok(const char *s, size_t n)
+{
+	size_t i = 0, part, start;
+	unsigned v;
+
+	for (part = 0; part < 4; part++) {
+		if (part > 0 && (i >= n || s[i++] != '.'))
+			return false;
+		start = i;
+		for (v = 0; i < n && S_is_digit(s[i]) && i - start < 3; i++)
+			v = v * 10 + (unsigned)(s[i] - '0');
+		if (i == start || v > 255 || (s[start] == '0' && i - start > 1))
+			return false;
+	}
+	return i == n;
+}
+
+/* RFC 4291 text form: eight groups, or fewer around one "::", the last
+ * two of which may be written as IPv4.  No zone. */
+static bool S_ipv6_ok(const char *s, size_t n)
+{
+	size_t i = 0, start, groups = 0;
+	bool compressed = false;
+
+	if (n >= 2 && s[0] == ':' && s[1] == ':') {
+		compressed = true;
+		if ((i = 2) == n)
+			return true;
+	}
+	for (;;) {
+		start = i;
+		while (i < n && i - start < 4 && S_is_hex(s[i]))
+			i++;
+		if (i == start)
+			return false;
+		if (i < n && s[i] == '.') {
+			if (groups > 6 || !S_ipv4_ok(s + start, n - start))
+				return false;
+			groups += 2;
+			break;
+		}
+		groups++;
+		if (i == n)
+			break;
+		if (s[i++] != ':' || i == n)
+			return false;
+		if (s[i] == ':') {
+			if (compressed)
+				return false;
+			compressed = true;
+			if (++i == n)
+				break;
+		}
+	}
+	return compressed ? groups <= 7 : groups == 8;
+}
+
+/* Empty, or ':' and a port number. */
+static bool S_port_ok(const char *s, size_t n)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (n == 0)
+		return true;
+	if (s[0] != ':' || n < 2 || n > 6)
+		return false;
+	for (i = 1; i < n; i++) {
+		if (!S_is_digit(s[i]))
+			return false;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	return v <= 65535;
+}
+
+/* A host name of letters, digits, dots and hyphens with no empty label
+ * but a final dot; one ending in a number must be an IPv4 address, as
+ * the URL standard reads it so. */
+static bool S_host_ok(const char *s, size_t n)
+{
+	size_t i, last = 0, end = n;
+
+	if (n == 0 || s[0] == '.')
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!S_is_host_char(s[i]))
+			return false;
+		if (s[i] == '.' && i + 1 < n && s[i + 1] == '.')
+			return false;
+	}
+	if (s[end - 1] == '.')
+		end--;
+	for (i = 0; i < end; i++)
+		if (s[i] == '.')
+			last = i + 1;
+	if (last + 2 <= end && s[last] == '0' &&
+	    (s[last + 1] == 'x' || s[last + 1] == 'X'))
+		return S_ipv4_ok(s, n);
+	for (i = last; i < end; i++)
+		if (!S_is_digit(s[i]))
+			return true;
+	return S_ipv4_ok(s, n);
+}
+
+/* The authority after "//": a host or [IPv6], and maybe a port.  No
+ * user:password@, which only serves to disguise a host. */
+static bool S_authority_ok(const char *a)
+{
+	size_t n = strcspn(a, "/?#"), h;
+	const char *end;
+
+	if (n > 0 && a[0] == '[') {
+		if ((end = memchr(a, ']', n)) == NULL)
+			return false;
+		return S_ipv6_ok(a + 1, (size_t)(end - a) - 1) &&
+		    S_port_ok(end + 1, n - (size_t)(end + 1 - a));
+	}
+	for (h = 0; h < n && a[h] != ':'; h++)
+		continue;
+	return S_host_ok(a, h) && S_port_ok(a + h, n - h);
+}
+
+/* No byte a browser would strip or the Nu checker refuses (space,
+ * controls, backslash, < > "), every % starts an escape, one # at most. */
+static bool S_url_chars_ok(const char *s, size_t n)
+{
+	size_t i;
+	bool fragment = false;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= 0x20 || c == 0x7F || c == '\\' || c == '<' ||
+		    c == '>' || c == '"')
+			return false;
+		if (c == '%' && (i + 2 >= n || !S_is_hex(s[i + 1]) ||
+		    !S_is_hex(s[i + 2])))
+			return false;
+		if (c == '#' && fragment)
+			return false;
+		if (c == '#')
+			fragment = true;
+	}
+	return true;
+}
+
+static bool S_scheme_is(const char *s, size_t n, const char *name)
+{
+	return n == strlen(name) && strncasecmp(s, name, n) == 0;
+}
+
+/* A ':' before any '/', '?' or '#' ends a scheme, which must be ours;
+ * without one the URL is relative.  Leading spaces and controls a
+ * browser would trim never get here: S_url_chars_ok refused them. */
+static bool S_url_scheme_ok(const char *url)
+{
+	size_t n = strcspn(url, ":/?#");
+
+	if (url[n] != ':')
+		return url[0] != '/' || url[1] != '/' ||
+		    S_authority_ok(url + 2);
+	if (S_scheme_is(url, n, "http") || S_scheme_is(url, n, "https"))
+		return url[n + 1] == '/' && url[n + 2] == '/' &&
+		    S_authority_ok(url + n + 3);
+	return S_scheme_is(url, n, "mailto") || S_scheme_is(url, n, "tel");
+}
+
+static bool S_url_safe(const char *url)
+{
+	size_t n;
+
+	if (url == NULL)
+		return false;
+	n = strnlen(url, MD_URL_MAX + 1);
+	if (n == 0 || n > MD_URL_MAX)
+		return false;
+	return S_url_chars_ok(url, n) && S_url_scheme_ok(url);
+}
+
+/*
+ * Text.  The input was sanitized before parsing, but cmark decodes
+ * numeric references afterwards: "&#1;" is U+0001, "&#x80;" a C1 control.
+ */
+
+/* Fills b with s cleaned and returns it, or NULL if s is clean. */
+static const char *S_cleaned(const char *s, struct buf *b)
+{
+	size_t n;
+
+	if (s == NULL || text_is_clean(s, n = strlen(s)))
+		return NULL;
+	text_sanitize(b, s, n);
+	return buf_cstr(b);
+}
+
+static void S_clean_literal(cmark_node *node)
+{
+	struct buf b = BUF_INIT;
+	const char *s;
+
+	if ((s = S_cleaned(cmark_node_get_literal(node), &b)) != NULL)
+		cmark_node_set_literal(node, s);
+	buf_free(&b);
+}
+
+static void S_clean_title(cmark_node *node)
+{
+	struct buf b = BUF_INIT;
+	const char *s;
+
+	if ((s = S_cleaned(cmark_node_get_title(node), &b)) != NULL)
+		cmark_node_set_title(node, s);
+	buf_free(&b);
+}
+
+static void S_clean_code_block(cmark_node *node)
+{
+	struct buf b = BUF_INIT;
+	const char *s;
+
+	S_clean_literal(node);
+	if ((s = S_cleaned(cmark_node_get_fence_info(node), &b)) != NULL)
+		cmark_node_set_fence_info(node, s);
+	buf_free(&b);
+}
+
+static void S_count_words(struct walk *w, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		if (S_is_space(*s)) {
+			w->in_word = false;
+		} else if (!w->in_word) {
+			w->in_word = true;
+			w->words++;
+		}
+	}
+}
+
+/* Appends s, collapsing whitespace, until one code point too many. */
+static void S_excerpt_put(struct excerpt *ex, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n = s == NULL ? 0 : strlen(s), len;
+	unsigned cp;
+
+	while (i < n && ex->cps <= MD_EXCERPT_MAX) {
+		if (S_is_space(s[i])) {
+			ex->space = ex->text.len > 0;
+			i++;
+			continue;
+		}
+		if (ex->space) {
+			buf_putc(&ex->text, ' ');
+			ex->space = false;
+			if (++ex->cps > MD_EXCERPT_MAX)
+				break;
+		}
+		/* Literals are clean, so len is 0 only for a bug's bytes. */
+		if ((len = text_utf8_next(u + i, n - i, &cp)) == 0)
+			len = 1;
+		buf_put(&ex->text, s + i, len);
+		ex->cps++;
+		i += len;
+	}
+}
+
+/* Text too long is cut at its last space, or else before its extra code
+ * point, and marked with an ellipsis. */
+static void S_excerpt_finish(const struct excerpt *ex, struct buf *out)
+{
+	const char *s = ex->text.data;
+	size_t cut = ex->text.len;
+
+	if (ex->cps <= MD_EXCERPT_MAX) {
+		buf_put(out, s, cut);
+		return;
+	}
+	while (cut > 0 && s[cut - 1] != ' ')
+		cut--;
+	if (cut > 0) {
+		cut--;
+	} else {
+		cut = ex->text.len;
+		do
+			cut--;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80);
+	}
+	buf_put(out, s, cut);
+	buf_puts(out, "\xE2\x80\xA6");
+}
+
+static void S_nodes_push(struct nodes *l, cmark_node *node)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof(l->v[0]));
+	}
+	l->v[l->n++] = node;
+}
+
+/* The block we are in needs rebuilding (inlines appear only in
+ * paragraphs and headings, so there is always one). */
+static void S_mark_dirty(struct walk *w)
+{
+	if (!w->fix || w->block_dirty || w->block == NULL)
+		return;
+	w->block_dirty = true;
+	S_nodes_push(&w->dirty, w->block);
+}
+
+/* The first paragraph, and the first heading, that give any text. */
+static void S_walk_text_block(struct walk *w, cmark_node *node,
+    cmark_event_type ev)
+{
+	bool heading = cmark_node_get_type(node) == CMARK_NODE_HEADING;
+
+	if (ev == CMARK_EVENT_EXIT) {
+		if (w->ex != NULL && w->ex->text.len > 0)
+			w->ex->done = true;
+		w->ex = NULL;
+		return;
+	}
+	w->block = node;
+	w->block_dirty = false;
+	w->ex = heading ? &w->head : &w->para;
+	if (w->ex->done)
+		w->ex = NULL;
+	if (heading && w->fix)
+		S_nodes_push(&w->headings, node);
+}
+
+static void S_walk_block(struct walk *w, cmark_node *node,
+    cmark_event_type ev)
+{
+	w->in_word = false;
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_PARAGRAPH:
+	case CMARK_NODE_HEADING:
+		S_walk_text_block(w, node, ev);
+		break;
+	case CMARK_NODE_CODE_BLOCK:
+		S_clean_code_block(node);
+		break;
+	case CMARK_NODE_HTML_BLOCK:
+		if (w->fix)
+			S_nodes_push(&w->raw, node);
+		break;
+	default:
+		break;
+	}
+}
+
+static void S_walk_inline(struct walk *w, cmark_node *node,
+    cmark_event_type ev)
+{
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_TEXT:
+	case CMARK_NODE_CODE:
+		S_clean_literal(node);
+		S_count_words(w, cmark_node_get_literal(node));
+		if (w->ex != NULL)
+			S_excerpt_put(w->ex, cmark_node_get_literal(node));
+		break;
+	case CMARK_NODE_SOFTBREAK:
+	case CMARK_NODE_LINEBREAK:
+		w->in_word = false;
+		if (w->ex != NULL)
+			S_excerpt_put(w->ex, " ");
+		break;
+	case CMARK_NODE_HTML_INLINE:
+	case CMARK_NODE_CUSTOM_INLINE:
+		S_mark_dirty(w);
+		break;
+	case CMARK_NODE_LINK:
+		if (ev == CMARK_EVENT_EXIT) {
+			w->links--;
+			break;
+		}
+		S_clean_title(node);
+		if (w->links++ > 0 || !S_url_safe(cmark_node_get_url(node)))
+			S_mark_dirty(w);
+		break;
+	case CMARK_NODE_IMAGE:
+		if (ev == CMARK_EVENT_EXIT)
+			break;
+		S_clean_title(node);
+		if (!S_url_safe(cmark_node_get_url(node)))
+			S_mark_dirty(w);
+		break;
+	default:
+		break;
+	}
+}
+
+/* One pass: clean text, count words, take the excerpt and, for
+ * md_render, find what to fix. */
+static void S_walk(cmark_node *doc, struct walk *w)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	cmark_node *node;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		node = cmark_iter_get_node(it);
+		if (cmark_node_get_type(node) <= CMARK_NODE_LAST_BLOCK)
+			S_walk_block(w, node, ev);
+		else
+			S_walk_inline(w, node, ev);
+	}
+	cmark_iter_free(it);
+}
+
+/* The page title is the only <h1>: the body's top level becomes <h2>, and
+ * no heading is more than one level below the one before it. */
+static void S_level_headings(const struct nodes *h)
+{
+	int min = 6, prev = 1, level;
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if ((level = cmark_node_get_heading_level(h->v[i])) < min)
+			min = level;
+	for (i = 0; i < h->n; i++) {
+		level = cmark_node_get_heading_level(h->v[i]) - min + 2;
+		if (level > prev + 1)
+			level = prev + 1;
+		if (level > 6)
+			level = 6;
+		cmark_node_set_heading_level(h->v[i], level);
+		prev = level;
+	}
+}
+
+/* Inlines the iterator leaves with an exit event, even when empty. */
+static bool S_has_exit(cmark_node_type type)
+{
+	return type == CMARK_NODE_EMPH || type == CMARK_NODE_STRONG ||
+	    type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE ||
+	    type == CMARK_NODE_CUSTOM_INLINE;
+}
+
+static cmark_node *S_node_copy(cmark_node *node)
+{
+	cmark_node *copy = cmark_node_new(cmark_node_get_type(node));
+
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_TEXT:
+	case CMARK_NODE_CODE:
+		cmark_node_set_literal(copy, cmark_node_get_literal(node));
+		break;
+	case CMARK_NODE_LINK:
+	case CMARK_NODE_IMAGE:
+		cmark_node_set_url(copy, cmark_node_get_url(node));
+		cmark_node_set_title(copy, cmark_node_get_title(node));
+		break;
+	default:
+		break;
+	}
+	return copy;
+}
+
+/* Inside a dropped image: its text becomes one text node. */
+static void S_copy_alt(struct copy *c, cmark_node *node,
+    cmark_event_type ev)
+{
+	cmark_node *text;
+
+	if (node == c->alt_of) {
+		c->alt_of = NULL;
+		if (c->alt.len == 0)
+			return;
+		text = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node_set_literal(text, buf_cstr(&c->alt));
+		cmark_node_append_child(c->cur, text);
+		return;
+	}
+	if (ev != CMARK_EVENT_ENTER)
+		return;
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_TEXT:
+	case CMARK_NODE_CODE:
+		buf_puts(&c->alt, cmark_node_get_literal(node));
+		break;
+	case CMARK_NODE_SOFTBREAK:
+	case CMARK_NODE_LINEBREAK:
+		buf_putc(&c->alt, ' ');
+		break;
+	default:
+		break;
+	}
+}
+
+static void S_copy_enter(struct copy *c, cmark_node *node)
+{
+	cmark_node *copy;
+
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_HTML_INLINE:
+	case CMARK_NODE_CUSTOM_INLINE:	/* raw output too; unwrapped */
+		return;
+	case CMARK_NODE_LINK:
+		/* Unwrapped: its children go where it was.  An autolink
+		 * in a link's text would make <a> in <a>. */
+		if (c->kept_link != NULL ||
+		    !S_url_safe(cmark_node_get_url(node)))
+			return;
+		c->kept_link = node;
+		break;
+	case CMARK_NODE_IMAGE:
+		if (S_url_safe(cmark_node_get_url(node)))
+			break;
+		c->alt_of = node;
+		buf_reset(&c->alt);
+		return;
+	default:
+		break;
+	}
+	copy = S_node_copy(node);
+	cmark_node_append_child(c->cur, copy);
+	if (S_has_exit(cmark_node_get_type(node)))
+		c->cur = copy;		/* its children go in it */
+}
+
+static void S_copy_exit(struct copy *c, cmark_node *node)
+{
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_CUSTOM_INLINE:
+		return;
+	case CMARK_NODE_LINK:
+		if (node != c->kept_link)
+			return;
+		c->kept_link = NULL;
+		break;
+	default:
+		break;
+	}
+	c->cur = cmark_node_parent(c->cur);
+}
+
+/* Copies from's inlines into the empty block to, leaving out raw HTML,
+ * unsafe links (not their text) and unsafe images (but for their text).
+ * Copies are appended while they are leaves, which cmark does in constant
+ * time; moving nodes that have children would make it check for cycles up
+ * to the root every time, quadratic in a deeply nested body. */
+static void S_copy_inlines(cmark_node *from, cmark_node *to)
+{
+	struct copy c = { to, NULL, NULL, BUF_INIT };
+	cmark_iter *it = cmark_iter_new(from);
+	cmark_event_type ev;
+	cmark_node *node;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		node = cmark_iter_get_node(it);
+		if (node == from)
+			continue;
+		if (c.alt_of != NULL)
+			S_copy_alt(&c, node, ev);
+		else if (ev == CMARK_EVENT_ENTER)
+			S_copy_enter(&c, node);
+		else
+			S_copy_exit(&c, node);
+	}
+	cmark_iter_free(it);
+	buf_free(&c.alt);
+}
+
+/* Replaces a paragraph or heading by a filtered copy; a paragraph left
+ * with nothing (it held only raw HTML) goes. */
+static void S_rebuild(cmark_node *block)
+{
+	cmark_node_type type = cmark_node_get_type(block);
+	cmark_node *copy = cmark_node_new(type);
+
+	if (type == CMARK_NODE_HEADING)
+		cmark_node_set_heading_level(copy,
+		    cmark_node_get_heading_level(block));
+	cmark_node_insert_before(block, copy);
+	S_copy_inlines(block, copy);
+	cmark_node_free(block);
+	if (type == CMARK_NODE_PARAGRAPH && cmark_node_first_child(copy) == NULL)
+		cmark_node_free(copy);
+}
+
+/* Headings first: a rebuilt heading copies its level. */
+static void S_fix(struct walk *w)
+{
+	size_t i;
+
+	S_level_headings(&w->headings);
+	for (i = 0; i < w->dirty.n; i++)
+		S_rebuild(w->dirty.v[i]);
+	for (i = 0; i < w->raw.n; i++)
+		cmark_node_free(w->raw.v[i]);
+}
+
+static void S_walk_init(struct walk *w, bool fix)
+{
+	memset(w, 0, sizeof(*w));
+	w->fix = fix;
+	buf_init(&w->para.text);
+	buf_init(&w->head.text);
+}
+
+static void S_walk_free(struct walk *w)
+{
+	free(w->headings.v);
+	free(w->dirty.v);
+	free(w->raw.v);
+	buf_free(&w->para.text);
+	buf_free(&w->head.text);
+}
+
+static void S_walk_result(const struct walk *w, struct md_page *p)
+{
+	S_excerpt_finish(w->para.done ? &w->para : &w->head, &p->excerpt);
+	p->words = w->words;
+}
+
+/* cmark passes C0 controls through, which HTML forbids: clean first. */
+static cmark_node *S_parse(const char *src, size_t len)
+{
+	struct buf clean = BUF_INIT;
+	cmark_node *doc;
+
+	text_sanitize(&clean, src, len);
+	doc = cmark_parse_document(buf_cstr(&clean), clean.len,
+	    MD_PARSE_OPTS);
+	buf_free(&clean);
+	return doc;
+}
+
+void md_page_init(struct md_page *p)
+{
+	buf_init(&p->html);
+	buf_init(&p->excerpt);
+	p->words = 0;
+}
+
+void md_page_free(struct md_page *p)
+{
+	buf_free(&p->html);
+	buf_free(&p->excerpt);
+	p->words = 0;
+}
+
+int md_render(const char *src, size_t len, struct md_page *p)
+{
+	struct walk w;
+	cmark_node *doc;
+	char *html;
+
+	if ((doc = S_parse(src, len)) == NULL)
+		return -1;
+	S_walk_init(&w, true);
+	S_walk(doc, &w);
+	S_fix(&w);
+	html = cmark_render_html(doc, MD_RENDER_OPTS);
+	cmark_node_free(doc);
+	if (html == NULL) {
+		S_walk_free(&w);
+		return -1;
+	}
+	buf_puts(&p->html, html);
+	cmark_get_default_mem_allocator()->free(html);
+	S_walk_result(&w, p);
+	S_walk_free(&w);
+	return 0;
+}
+
+int md_excerpt(const char *src, size_t len, struct md_page *p)
+{
+	struct walk w;
+	cmark_node *doc;
+
+	if ((doc = S_parse(src, len)) == NULL)
+		return -1;
+	S_walk_init(&w, false);
+	S_walk(doc, &w);
+	cmark_node_free(doc);
+	S_walk_result(&w, p);
+	S_walk_free(&w);
+	return 0;
+}
+
+unsigned md_reading_minutes(size_t words)
+{
+	size_t min = words / MD_WORDS_PER_MIN + (words % MD_WORDS_PER_MIN != 0);
+
+	if (min == 0)
+		return 1;
+	return min > UINT_MAX ? UINT_MAX : (unsigned)min;
+}

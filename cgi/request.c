@@ -1,0 +1,229 @@
+/* request.c: FastCGI/CGI parameters to a validated struct request, and
+ * the response's header block.  The path is decoded strictly (a bad %xx
+ * or %00 is a 400, not something to guess at) and made canonical: one
+ * slash between segments, no dot segments, no trailing slash.  A path
+ * that was not canonical is answered by a redirect to the one that is,
+ * so each page has exactly one address. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "request.h"
+#include "text.h"
+
+static const char *S_param(char *const *envp, const char *name,
+    size_t namelen)
+{
+	for (; *envp != NULL; envp++)
+		if (strncmp(*envp, name, namelen) == 0 &&
+		    (*envp)[namelen] == '=')
+			return *envp + namelen + 1;
+	return NULL;
+}
+
+/* Each parameter articled uses, read in one pass over envp: libfcgi's
+ * FCGX_GetParam would scan the whole array once per name. */
+static void S_read_params(struct request *r, char *const *envp,
+    const char **method, const char **uri, const char **clen)
+{
+	static const struct {
+		const char	*name;
+		size_t		 len;
+		int		 which;
+	} want[] = {
+		{ "REQUEST_METHOD", 14, 0 },
+		{ "REQUEST_URI", 11, 1 },
+		{ "CONTENT_LENGTH", 14, 2 },
+		{ "HTTP_USER_AGENT", 15, 3 },
+		{ "HTTP_SEC_PURPOSE", 16, 4 },
+		{ "HTTP_PURPOSE", 12, 5 },
+		{ "HTTP_X_MOZ", 10, 6 },
+		{ "HTTP_X_PURPOSE", 14, 7 },
+	};
+	const char **slot[] = { method, uri, clen, &r->user_agent,
+	    &r->sec_purpose, &r->purpose, &r->x_moz, &r->x_purpose };
+	size_t i;
+
+	for (; *envp != NULL; envp++) {
+		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			if (strncmp(*envp, want[i].name, want[i].len) == 0 &&
+			    (*envp)[want[i].len] == '=') {
+				*slot[want[i].which] = *envp + want[i].len + 1;
+				break;
+			}
+		}
+	}
+}
+
+static int S_bad(struct request *r, int status, const char *why)
+{
+	r->status = status;
+	r->error = why;
+	return -1;
+}
+
+/* Removes empty and "." segments, resolves "..", drops a trailing
+ * slash: "/a//b/./c/../" becomes "/a/b".  Fails on ".." above the root. */
+static int S_canonical(char *path, size_t *len)
+{
+	char *out = path, *seg, *end = path + *len;
+	char *p = path;
+
+	while (p < end) {
+		while (p < end && *p == '/')
+			p++;
+		seg = p;
+		while (p < end && *p != '/')
+			p++;
+		if (p == seg || (p - seg == 1 && seg[0] == '.'))
+			continue;
+		if (p - seg == 2 && seg[0] == '.' && seg[1] == '.') {
+			if (out == path)
+				return -1;
+			while (out > path && *--out != '/')
+				;
+			continue;
+		}
+		*out++ = '/';
+		memmove(out, seg, (size_t)(p - seg));
+		out += p - seg;
+	}
+	if (out == path)
+		*out++ = '/';
+	*len = (size_t)(out - path);
+	path[*len] = '\0';
+	return 0;
+}
+
+static int S_parse_path(struct request *r, const char *uri)
+{
+	const char *p = uri, *q;
+	size_t n, i, before;
+	long dec;
+
+	if (strlen(uri) > REQUEST_URI_MAX)
+		return S_bad(r, 414, "The address is too long.");
+	/* An absolute-form request line ("GET http://host/x") */
+	if (strncmp(p, "http://", 7) == 0 || strncmp(p, "https://", 8) == 0) {
+		p = strchr(strstr(p, "//") + 2, '/');
+		if (p == NULL)
+			p = "/";
+	}
+	if (*p != '/')
+		return S_bad(r, 400, "The address must start with a slash.");
+	q = strpbrk(p, "?#");
+	n = q ? (size_t)(q - p) : strlen(p);
+	dec = text_url_decode(r->path, p, n);
+	if (dec < 0)
+		return S_bad(r, 400, "The address has a broken %-escape.");
+	n = (size_t)dec;
+	r->path[n] = '\0';
+	for (i = 0; i < n; i++)
+		if ((unsigned char)r->path[i] < 0x20 || r->path[i] == 0x7f)
+			return S_bad(r, 400,
+			    "The address holds a control character.");
+	if (!text_is_clean(r->path, n))
+		return S_bad(r, 400, "The address is not valid UTF-8.");
+	before = n;
+	if (S_canonical(r->path, &n) != 0)
+		return S_bad(r, 400, "The address climbs above the site.");
+	/* canonicalising only ever removes bytes */
+	r->redirect = n != before;
+	return 0;
+}
+
+void request_parse(struct request *r, char *const *envp)
+{
+	const char *method = NULL, *uri = NULL, *clen = NULL;
+
+	memset(r, 0, sizeof(*r));
+	r->user_agent = r->sec_purpose = r->purpose = "";
+	r->x_moz = r->x_purpose = "";
+	S_read_params(r, envp, &method, &uri, &clen);
+	if (uri == NULL)	/* a CGI server that sets no REQUEST_URI */
+		uri = S_param(envp, "PATH_INFO", 9);
+	r->uri = uri ? uri : "/";
+	if (clen != NULL && *clen != '\0')
+		r->content_length = strtoll(clen, NULL, 10);
+	if (method == NULL || strcmp(method, "GET") == 0)
+		r->method = METHOD_GET;
+	else if (strcmp(method, "HEAD") == 0)
+		r->method = METHOD_HEAD;
+	else
+		r->method = METHOD_OTHER;
+	strcpy(r->path, "/");
+	S_parse_path(r, r->uri);
+}
+
+void response_init(struct response *resp)
+{
+	memset(resp, 0, sizeof(*resp));
+	buf_init(&resp->headers);
+	buf_init(&resp->body);
+	resp->status = 200;
+}
+
+void response_reset(struct response *resp)
+{
+	buf_reset(&resp->headers);
+	buf_reset(&resp->body);
+	resp->status = 200;
+	resp->head_only = 0;
+}
+
+void response_free(struct response *resp)
+{
+	buf_free(&resp->headers);
+	buf_free(&resp->body);
+}
+
+void response_header(struct response *resp, const char *name,
+    const char *value)
+{
+	buf_puts(&resp->headers, name);
+	buf_puts(&resp->headers, ": ");
+	buf_puts(&resp->headers, value);
+	buf_puts(&resp->headers, "\r\n");
+}
+
+const char *response_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 301: return "Moved Permanently";
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 408: return "Request Timeout";
+	case 413: return "Content Too Large";
+	case 414: return "URI Too Long";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	default: return "Error";
+	}
+}
+
+/* The same headers on every page, whether nginx or a CGI server carries
+ * it: no script may run, no frame may hold the page, nothing is cached
+ * for long (the count changes with every view). */
+static const char S_fixed_headers[] =
+	"Content-Type: text/html; charset=utf-8\r\n"
+	"Cache-Control: no-cache\r\n"
+	"X-Content-Type-Options: nosniff\r\n"
+	"Referrer-Policy: strict-origin-when-cross-origin\r\n"
+	"Content-Security-Policy: default-src 'none'; style-src 'self'; "
+	"img-src 'self' https: data:; base-uri 'none'; form-action 'none'; "
+	"frame-ancestors 'none'\r\n";
+
+void response_head(const struct response *resp, struct buf *out)
+{
+	buf_printf(out, "Status: %d %s\r\n", resp->status,
+	    response_reason(resp->status));
+	buf_put(out, S_fixed_headers, sizeof(S_fixed_headers) - 1);
+	buf_printf(out, "Content-Length: %zu\r\n", resp->body.len);
+	buf_put(out, resp->headers.data, resp->headers.len);
+	buf_puts(out, "\r\n");
+}

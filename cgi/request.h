@@ -1,0 +1,57 @@
+/* request.h: one HTTP request as articled sees it, whatever carried it
+ * (FastCGI or CGI), and the response a page handler fills.  The few
+ * parameters articled uses are read once from the environment array and
+ * validated here, so handlers only ever see a clean, decoded path. */
+#ifndef ARTICLED_REQUEST_H
+#define ARTICLED_REQUEST_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+#define REQUEST_URI_MAX		2048	/* longer: 414 */
+
+enum method {
+	METHOD_GET,
+	METHOD_HEAD,
+	METHOD_OTHER,
+};
+
+struct request {
+	enum method	 method;
+	const char	*uri;		/* REQUEST_URI as sent, for logs */
+	char		 path[REQUEST_URI_MAX + 1];	/* decoded, canonical */
+	int		 redirect;	/* the sent path was not canonical */
+	long long	 content_length;
+	const char	*user_agent;	/* "" when absent, never NULL */
+	const char	*sec_purpose;
+	const char	*purpose;
+	const char	*x_moz;
+	const char	*x_purpose;
+	int		 status;	/* 0, or 400/414: the request is bad */
+	const char	*error;		/* why, for the error page */
+};
+
+struct response {
+	int		 status;
+	struct buf	 headers;	/* extra "Name: value\r\n" lines */
+	struct buf	 body;
+	int		 head_only;	/* HEAD: send the headers only */
+};
+
+/* Reads the request from a NULL-terminated "NAME=value" array (FastCGI's
+ * envp, or environ for CGI).  Never fails: a bad request is returned
+ * with status set.  The strings point into envp. */
+void	request_parse(struct request *r, char *const *envp);
+
+void	response_init(struct response *resp);
+void	response_reset(struct response *resp);
+void	response_free(struct response *resp);
+void	response_header(struct response *resp, const char *name,
+	    const char *value);
+/* The CGI/FastCGI header block (Status:, Content-Type, Content-Length,
+ * security headers, extra headers, blank line) for resp into out. */
+void	response_head(const struct response *resp, struct buf *out);
+const char *response_reason(int status);
+
+#endif

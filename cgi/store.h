@@ -1,0 +1,107 @@
+/* store.h: every SQL statement articled runs.  Nothing else includes
+ * sqlite3.h.  Statements are prepared once per connection, so a typo or
+ * a missing table stops the server at start-up, not at a request. */
+#ifndef ARTICLED_STORE_H
+#define ARTICLED_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_SCHEMA_VERSION	1
+
+struct store;
+struct counter;
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_NOTFOUND,		/* no such (visible) row */
+	STORE_BUSY,		/* the write lock is held: try later */
+	STORE_UNAVAILABLE,	/* the database cannot be read: 503 */
+};
+
+/* One article as a page shows it.  Strings are owned by the struct and
+ * freed by store_article_free. */
+struct article {
+	int64_t	 id;
+	int64_t	 rev;
+	int64_t	 key;		/* views.key: the live counter's key */
+	int64_t	 base;		/* total - folded: add the counter for the live count */
+	char	*slug;
+	char	*title;
+	char	*body;
+	size_t	 body_len;
+	char	*published_at;	/* 2024-05-01T09:00:00Z */
+	char	*updated_at;
+};
+
+struct contact {
+	char	*name;
+	char	*phone;
+};
+
+/* Site settings (the settings table).  Owned; freed by store_site_free. */
+struct site {
+	char		*name;
+	char		*tagline;
+	char		*base_url;
+	char		*description;
+	char		*lang;
+	struct contact	*contacts;
+	size_t		 ncontacts;
+};
+
+/* Opens the database read-write (it must exist), checks its schema
+ * version and prepares every statement.  NULL with a message in err that
+ * says what to do. */
+struct store	*store_open(const char *path, char *err, size_t errlen);
+void		 store_close(struct store *s);
+const char	*store_path(const struct store *s);
+
+/* site_version.rev: changes whenever the owner changes anything a page
+ * shows (triggers in schema.sql), and not when views are folded. */
+enum store_rc	 store_site_rev(struct store *s, int64_t *rev);
+enum store_rc	 store_site(struct store *s, struct site *site);
+void		 store_site_free(struct site *site);
+
+/* The published article with this slug, visible at now (ISO-8601 UTC).
+ * generation is the live counter file's, for the base. */
+enum store_rc	 store_article(struct store *s, const char *slug,
+		    const char *now, uint64_t generation, struct article *a);
+void		 store_article_free(struct article *a);
+
+/* Earliest published_at after now of a non-draft article, "" if none:
+ * when it passes, the list and the article appear. */
+enum store_rc	 store_next_publish(struct store *s, const char *now,
+		    char *out, size_t outlen);
+
+/* Every visible article's listing key, newest first: the first key of
+ * each page lets a page be read by index instead of OFFSET. */
+struct list_key {
+	char	 published_at[32];
+	int64_t	 id;
+};
+enum store_rc	 store_list_keys(struct store *s, const char *now,
+		    struct list_key **keys, size_t *nkeys);
+
+/* Up to max articles at or after key (NULL: the newest), newest first. */
+enum store_rc	 store_list(struct store *s, const char *now,
+		    const struct list_key *from, uint64_t generation,
+		    struct article *out, size_t max, size_t *n);
+
+/* Folds the live counters into SQLite in one transaction: for every slot
+ * whose count moved past views.folded, adds the difference to the total
+ * and to today's view_days row.  Never blocks for longer than the busy
+ * timeout given; STORE_BUSY means nothing was changed.  *moved receives
+ * the number of views folded. */
+enum store_rc	 store_fold(struct store *s, const struct counter *c,
+		    const char *today, int busy_ms, uint64_t *moved);
+
+/* Checks that the file is still the one opened and readable; reopens the
+ * connection if it was replaced or came back.  STORE_UNAVAILABLE with a
+ * reason in err when it cannot be read. */
+enum store_rc	 store_probe(struct store *s, char *err, size_t errlen);
+
+/* The last error's message, for logs. */
+const char	*store_errmsg(const struct store *s);
+
+#endif
