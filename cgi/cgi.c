@@ -21,7 +21,7 @@ int cgi_serve(struct pages *p)
 	unsigned long long moved;
 	int rc = 0;
 
-	request_parse(&r, environ);
+	request_parse(&r, environ, 1);
 	response_init(&resp);
 	pages_handle(p, &r, &resp);
 	response_head(&resp, &head);

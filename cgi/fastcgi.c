@@ -171,7 +171,7 @@ int fastcgi_serve(struct pages *p, int fd, volatile sig_atomic_t *stop)
 			sleep(1);	/* do not spin on a broken socket */
 			continue;
 		}
-		request_parse(&r, req.envp);
+		request_parse(&r, req.envp, 0);
 		response_reset(&resp);
 		pages_handle(p, &r, &resp);
 		if (r.method != METHOD_GET || r.content_length > 0)

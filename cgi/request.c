@@ -131,7 +131,30 @@ static int S_parse_path(struct request *r, const char *uri)
 	return 0;
 }
 
-void request_parse(struct request *r, char *const *envp)
+/* A CGI server puts the script's path first in REQUEST_URI; take it off
+ * (and remember it) so that the site's own paths remain. */
+static const char *S_strip_script(struct request *r, char *const *envp,
+    const char *uri)
+{
+	const char *script = S_param(envp, "SCRIPT_NAME", 11);
+	size_t n;
+
+	if (script == NULL || *script == '\0')
+		return uri;
+	n = strlen(script);
+	if (n >= sizeof(r->root) || strncmp(uri, script, n) != 0 ||
+	    (uri[n] != '\0' && uri[n] != '/' && uri[n] != '?'))
+		return uri;
+	memcpy(r->root, script, n + 1);
+	uri += n;
+	while (n > 0 && r->root[n - 1] == '/')	/* ScriptAlias / … */
+		r->root[--n] = '\0';
+	if (uri[-1] == '/')
+		uri--;
+	return *uri == '\0' ? "/" : uri;
+}
+
+void request_parse(struct request *r, char *const *envp, int cgi)
 {
 	const char *method = NULL, *uri = NULL, *clen = NULL;
 
@@ -142,6 +165,10 @@ void request_parse(struct request *r, char *const *envp)
 	if (uri == NULL)	/* a CGI server that sets no REQUEST_URI */
 		uri = S_param(envp, "PATH_INFO", 9);
 	r->uri = uri ? uri : "/";
+	if (cgi)
+		uri = S_strip_script(r, envp, r->uri);
+	else
+		uri = r->uri;
 	if (clen != NULL && *clen != '\0')
 		r->content_length = strtoll(clen, NULL, 10);
 	if (method == NULL || strcmp(method, "GET") == 0)
@@ -151,7 +178,9 @@ void request_parse(struct request *r, char *const *envp)
 	else
 		r->method = METHOD_OTHER;
 	strcpy(r->path, "/");
-	S_parse_path(r, r->uri);
+	if (*uri == '?')	/* "/cgi-bin/articled?x": the root itself */
+		uri = "/";
+	S_parse_path(r, uri);
 }
 
 void response_init(struct response *resp)

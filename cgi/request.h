@@ -20,6 +20,8 @@ enum method {
 struct request {
 	enum method	 method;
 	const char	*uri;		/* REQUEST_URI as sent, for logs */
+	char		 root[256];	/* CGI: the script's own path, which
+					 * every link of ours starts with */
 	char		 path[REQUEST_URI_MAX + 1];	/* decoded, canonical */
 	int		 redirect;	/* the sent path was not canonical */
 	long long	 content_length;
@@ -41,8 +43,10 @@ struct response {
 
 /* Reads the request from a NULL-terminated "NAME=value" array (FastCGI's
  * envp, or environ for CGI).  Never fails: a bad request is returned
- * with status set.  The strings point into envp. */
-void	request_parse(struct request *r, char *const *envp);
+ * with status set.  The strings point into envp.  Under CGI (cgi set)
+ * the script may sit below the site's root (/cgi-bin/articled/post/x):
+ * its path, SCRIPT_NAME, goes to root and the rest is routed. */
+void	request_parse(struct request *r, char *const *envp, int cgi);
 
 void	response_init(struct response *resp);
 void	response_reset(struct response *resp);

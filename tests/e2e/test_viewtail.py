@@ -283,6 +283,27 @@ def test_table_counts_folded_views_once(db, tool):
     assert out.splitlines()[1] == row(SEED, SEED_TITLE, 73, 7, 7, " " * 13 + "█")
 
 
+def test_table_warns_of_a_broken_counter_file_and_shows_folded_views(db):
+    pathlib.Path(f"{db}-views").write_bytes(b"not a counter file" * 10)
+
+    rc, out, err = viewtail("--db", db)
+
+    assert rc == 0
+    assert err.startswith(f"viewtail: warning: {db}-views: ")
+    assert err.endswith("; showing views as of the last fold\n")
+    assert out.splitlines()[1] == row(SEED, SEED_TITLE, 66, 0, 0, " " * 14)
+
+
+def test_table_saturates_counts_instead_of_overflowing(db, tool):
+    sql(db, "UPDATE views SET imported = 9223372036854775807;")
+    tool(db, "add", key_of(db, SEED), 1)
+
+    rc, out, err = viewtail("--db", db, "--json")
+
+    assert (rc, err) == (0, "")
+    assert json.loads(out)[0]["total"] == 9223372036854775807
+
+
 def test_table_reads_while_the_owner_holds_a_write_transaction(db):
     owner = subprocess.Popen(["sqlite3", str(db)], stdin=subprocess.PIPE,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
