@@ -43,6 +43,7 @@ struct options {
 	const char	*user;
 	unsigned	 socket_mode;
 	int		 workers;
+	int		 no_views;
 };
 
 struct worker_slot {
@@ -110,6 +111,7 @@ static void S_usage(FILE *f)
 	    "[--templates DIR]\n"
 	    "                [--workers N] [--error-pages DIR] "
 	    "[--socket-mode MODE] [--user NAME]\n"
+	    "                [--no-views]\n"
 	    "\n"
 	    "Serves a site's articles from SQLite over FastCGI, or answers "
 	    "one CGI request.\n"
@@ -130,6 +132,8 @@ static void S_usage(FILE *f)
 	    "0660)\n"
 	    "  --user NAME         after binding, run as this user (when "
 	    "started as root)\n"
+	    "  --no-views          count no views (benchmarks, read-only "
+	    "mirrors)\n"
 	    "  --help              this text\n"
 	    "\n"
 	    "Signals: SIGHUP reloads templates, SIGTERM/SIGINT stop "
@@ -146,6 +150,7 @@ static int S_options(int argc, char **argv, struct options *o)
 		{ "error-pages", required_argument, NULL, 'e' },
 		{ "socket-mode", required_argument, NULL, 'm' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "no-views", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -159,7 +164,7 @@ static int S_options(int argc, char **argv, struct options *o)
 	o->socket_mode = 0660;
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	o->workers = n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
-	while ((c = getopt_long(argc, argv, "d:s:t:w:e:m:u:h", longopts,
+	while ((c = getopt_long(argc, argv, "d:s:t:w:e:m:u:nh", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'd': o->db = optarg; break;
@@ -167,6 +172,7 @@ static int S_options(int argc, char **argv, struct options *o)
 		case 't': o->templates = optarg; break;
 		case 'e': o->error_pages = optarg; break;
 		case 'u': o->user = optarg; break;
+		case 'n': o->no_views = 1; break;
 		case 'w':
 			n = strtol(optarg, &end, 10);
 			if (*end != '\0' || n < 1 || n > MAX_WORKERS) {
@@ -290,6 +296,7 @@ static void S_worker(struct master *m)
 		_exit(3);
 	}
 	m->tmpl = NULL;	/* now the worker's pages own them */
+	pages_set_counting(p, !m->opt.no_views);
 	fastcgi_serve(p, m->fd, &got_term);
 	pages_close(p);
 	_exit(0);

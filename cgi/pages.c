@@ -53,6 +53,7 @@ struct pages {
 	time_t			 last_probe;
 	int			 db_down;
 	int			 counter_full_logged;
+	int			 counting;
 	struct buf		 scratch;
 };
 
@@ -147,6 +148,7 @@ struct pages *pages_open(const char *db_path, struct templates *t,
 	p->generation = counter_generation(p->counter);
 	p->tmpl = t;
 	p->rev = -1;
+	p->counting = 1;
 	p->cache = cache_new(CACHE_ENTRIES, CACHE_MAX_PAGE);
 	buf_init(&p->scratch);
 	if (store_site(p->store, &p->site) != STORE_OK) {
@@ -154,6 +156,11 @@ struct pages *pages_open(const char *db_path, struct templates *t,
 		store_site(p->store, &p->site);	/* defaults */
 	}
 	return p;
+}
+
+void pages_set_counting(struct pages *p, int on)
+{
+	p->counting = on;
 }
 
 void pages_close(struct pages *p)
@@ -637,7 +644,7 @@ static void S_article(struct pages *p, const struct request *r,
 		e = cache_done(p->cache, e);
 	}
 	resp->status = 200;
-	S_splice(e, views_countable(r), &resp->body);
+	S_splice(e, p->counting && views_countable(r), &resp->body);
 }
 
 /* ---- the blog list ----------------------------------------------------- */

@@ -23,6 +23,9 @@ struct pages	*pages_open(const char *db_path, struct templates *t,
 		    char *err, size_t errlen);
 void		 pages_close(struct pages *p);
 
+/* Counting is on unless switched off (--no-views: benchmarks, mirrors). */
+void		 pages_set_counting(struct pages *p, int on);
+
 /* Answers r into resp (which the caller reset).  Counts the view when
  * the answer is a 200 article page and r is countable. */
 void		 pages_handle(struct pages *p, const struct request *r,

@@ -500,7 +500,7 @@ enum store_rc store_list(struct store *s, const char *now,
     size_t max, size_t *n)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc = SQLITE_DONE;	/* max == 0: no step */
 
 	*n = 0;
 	if (s->db == NULL)

@@ -24,13 +24,13 @@
 #include "counter.h"
 #include "text.h"
 
-#define VT_SCHEMA	1		/* the PRAGMA user_version we know */
-#define VT_DAYS		14		/* days in the sparkline, today last */
-#define VT_WEEK		7		/* days in the "7 DAYS" column */
+#define VT_SCHEMA	1	/* the PRAGMA user_version we know */
+#define VT_DAYS		14	/* days in the sparkline, today last */
+#define VT_WEEK		7	/* days in the "7 DAYS" column */
 #define VT_BUSY_MS	5000
 #define VT_DEFAULT_DB	"db/site.db"
-#define VT_COLUMNS	80		/* width when neither a tty nor COLUMNS says */
-#define VT_MIN_TEXT	20		/* columns kept for slug and title */
+#define VT_COLUMNS	80	/* width when neither COLUMNS nor a tty says */
+#define VT_MIN_TEXT	20	/* columns kept for slug and title */
 
 static const char S_replacement[] = "\xEF\xBF\xBD";	/* U+FFFD */
 static const char S_ellipsis[] = "\xE2\x80\xA6";	/* U+2026 */
@@ -73,17 +73,17 @@ static const char *const S_sql[STMT__MAX] = {
 
 struct article {
 	int64_t	 id;
-	char	*slug;		/* owned, slug_len bytes (NULs kept) */
+	char	*slug;		/* owned, slug_len bytes */
 	size_t	 slug_len;
 	char	*title;		/* owned, title_len bytes */
 	size_t	 title_len;
 	int	 draft;
-	int64_t	 key;		/* views.key: the counter slot; 0 if none */
+	int64_t	 key;		/* views.key, the counter slot; 0: none */
 	int64_t	 total;		/* views.total as of the last fold */
-	int64_t	 folded;	/* views.folded: how far the counter was folded */
-	int64_t	 imported;	/* views.imported: counted before the site */
-	int64_t	 live;		/* total plus what the counter holds unfolded */
-	int64_t	 days[VT_DAYS];	/* oldest first; today last, unfolded included */
+	int64_t	 folded;	/* views.folded: counter folded so far */
+	int64_t	 imported;	/* views.imported: from before the site */
+	int64_t	 live;		/* total plus the unfolded counter */
+	int64_t	 days[VT_DAYS];	/* oldest first; today (last) is live */
 };
 
 /* The articles at one instant, by id ascending; owns its articles. */
@@ -106,11 +106,11 @@ struct tail {
 	struct counter	*counter;
 	dev_t		 counter_dev;
 	ino_t		 counter_ino;
-	int		 counter_bad;	/* the file at counter_ino is unusable */
+	int		 counter_bad;	/* counter_ino is no counter file */
 	int		 json;
 	int		 follow;
 	char		 err[1024];	/* why the last call failed */
-	char		 said[1024];	/* last problem reported while following */
+	char		 said[1024];	/* last problem told while following */
 };
 
 static int S_fail(struct tail *t, const char *fmt, ...)
@@ -451,7 +451,7 @@ static void S_apply_counter(struct tail *t, struct snapshot *s,
 			count = INT64_MAX;
 		a->live = S_add(S_sub(a->total, same ? a->folded : 0),
 		    (int64_t)count);
-		if (a->live > a->total)		/* unfolded views are today's */
+		if (a->live > a->total)	/* unfolded views are today's */
 			a->days[VT_DAYS - 1] = S_add(a->days[VT_DAYS - 1],
 			    S_sub(a->live, a->total));
 	}
@@ -1001,11 +1001,11 @@ static void S_usage(FILE *f)
 	    "Shows every article's views, most viewed first: total, today,\n"
 	    "the last 7 days and a sparkline of the last 14 (UTC days).\n"
 	    "\n"
-	    "  --db PATH     the database (default " VT_DEFAULT_DB "); its live\n"
-	    "                counter file is PATH-views\n"
-	    "  -f, --follow  every second, print a line for each article whose\n"
-	    "                views changed: TIME(UTC)  +N  TOTAL  SLUG\n"
-	    "  --json        JSON instead of text (with -f, one object a line)\n"
+	    "  --db PATH     the database (default " VT_DEFAULT_DB ");\n"
+	    "                its live counter file is PATH-views\n"
+	    "  -f, --follow  every second, print a line for each article\n"
+	    "                whose views changed: HH:MM:SS(UTC) +N TOTAL SLUG\n"
+	    "  --json        JSON instead of text (with -f, a line each)\n"
 	    "  -h, --help    print this help and exit\n", f);
 }
 

@@ -482,6 +482,7 @@ def test_follow_reopens_a_replaced_database(db, tool, follow, tmp_path):
 
     os.rename(fresh, db)
     notice = tail.error_line()    # the switch itself prints no counts
+    time.sleep(0.3)               # the poll that noticed it reads the new file
     sql(db, "UPDATE views SET imported = 1;")
 
     assert notice == f"viewtail: {db} was replaced or removed; following the file at that path\n"
