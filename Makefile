@@ -41,15 +41,18 @@ all: bin/articled bin/viewtail
 
 $(BUILD)/%.o: cgi/%.c $(HEADERS) Makefile
 	@mkdir -p $(BUILD)
-	$(CC) $(ALL_CFLAGS) $(PATHS) -c $< -o $@
+	@echo "CC $<"
+	@$(CC) $(ALL_CFLAGS) $(PATHS) -c $< -o $@
 
 bin/articled: $(SERVER_SRCS:cgi/%.c=$(BUILD)/%.o)
 	@mkdir -p bin
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	@echo "LD $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 bin/viewtail: $(VIEWTAIL_SRCS:cgi/%.c=$(BUILD)/%.o)
 	@mkdir -p bin
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lsqlite3
+	@echo "LD $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ -lsqlite3
 
 # The live database: made once from schema.sql and the seed content, in a
 # temporary file moved into place, so a failure leaves nothing behind and

@@ -56,6 +56,7 @@ struct worker_slot {
 
 struct master {
 	struct options		 opt;
+	pid_t			 pid;
 	int			 fd;
 	struct templates	*tmpl;
 	struct pages		*folder;	/* the master's connection */
@@ -240,7 +241,7 @@ static struct pages *S_open_site(struct master *m, struct templates *t)
 	struct pages *p;
 	char err[1024];
 
-	if ((p = pages_open(m->opt.db, t, err, sizeof(err))) == NULL)
+	if ((p = pages_open(m->opt.db, t, 0, err, sizeof(err))) == NULL)
 		fprintf(stderr, "articled: %s\n", err);
 	return p;
 }
@@ -289,9 +290,9 @@ static void S_worker(struct master *m)
 	 * an old socket and hold counters nobody folds. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 #endif
-	if (getppid() == 1)
+	if (getppid() != m->pid)	/* the master died before prctl */
 		_exit(0);
-	if ((p = pages_open(m->opt.db, m->tmpl, err, sizeof(err))) == NULL) {
+	if ((p = pages_open(m->opt.db, m->tmpl, 1, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "articled[%ld]: %s\n", (long)getpid(), err);
 		_exit(3);
 	}
@@ -377,7 +378,7 @@ static void S_fold(struct master *m)
 	char err[1024];
 
 	if (m->folder == NULL &&
-	    (m->folder = pages_open(m->opt.db, NULL, err, sizeof(err))) ==
+	    (m->folder = pages_open(m->opt.db, NULL, 0, err, sizeof(err))) ==
 	    NULL) {
 		if (!m->fold_failing)
 			S_log("cannot open the database to fold views, will "
@@ -513,6 +514,7 @@ int main(int argc, char **argv)
 
 	memset(&m, 0, sizeof(m));
 	m.fd = -1;
+	m.pid = getpid();
 	if (S_options(argc, argv, &m.opt) != 0)
 		return 2;
 	if ((m.tmpl = templates_load(m.opt.templates, err, sizeof(err))) ==

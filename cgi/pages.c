@@ -134,11 +134,13 @@ void templates_free(struct templates *t)
 /* ---- worker state ----------------------------------------------------- */
 
 struct pages *pages_open(const char *db_path, struct templates *t,
-    char *err, size_t errlen)
+    int lazy, char *err, size_t errlen)
 {
 	struct pages *p = xcalloc(1, sizeof(*p));
 
-	if ((p->store = store_open(db_path, err, errlen)) == NULL ||
+	p->store = lazy ? store_new(db_path) :
+	    store_open(db_path, err, errlen);
+	if (p->store == NULL ||
 	    (p->counter = counter_open(db_path, COUNTER_WRITE, err,
 	    errlen)) == NULL) {
 		store_close(p->store);
@@ -420,6 +422,7 @@ static int S_render_layout(struct pages *p, const struct tmpl *inner,
 static const char *S_error_heading(int status)
 {
 	switch (status) {
+	case 301: return "Moved";
 	case 400: return "Bad request";
 	case 403: return "Forbidden";
 	case 404: return "Page not found";
@@ -438,6 +441,7 @@ static const char *S_error_heading(int status)
 static const char *S_error_message(int status)
 {
 	switch (status) {
+	case 301: return "This page has moved to a new address.";
 	case 400: return "The address or the request was not understood.";
 	case 403: return "This page is not open to visitors.";
 	case 404: return "There is no page at this address. The link may be "

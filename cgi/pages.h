@@ -18,9 +18,11 @@ struct templates *templates_load(const char *dir, char *err, size_t errlen);
 void		 templates_free(struct templates *t);
 
 /* Opens the database and the live counters; takes ownership of t.  NULL
- * with a message in err when the database cannot serve. */
+ * with a message in err when the database cannot serve.  With lazy set
+ * (workers), a database that cannot be opened now is not an error: the
+ * pages answer 503 until it can. */
 struct pages	*pages_open(const char *db_path, struct templates *t,
-		    char *err, size_t errlen);
+		    int lazy, char *err, size_t errlen);
 void		 pages_close(struct pages *p);
 
 /* Counting is on unless switched off (--no-views: benchmarks, mirrors). */

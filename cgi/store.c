@@ -226,6 +226,17 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	return s;
 }
 
+struct store *store_new(const char *path)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	char err[512];
+
+	s->path = xstrdup(path);
+	if (S_connect(s, err, sizeof(err)) != 0)
+		s->broken = 1;
+	return s;
+}
+
 void store_close(struct store *s)
 {
 	if (s == NULL)

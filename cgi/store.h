@@ -54,6 +54,10 @@ struct site {
  * version and prepares every statement.  NULL with a message in err that
  * says what to do. */
 struct store	*store_open(const char *path, char *err, size_t errlen);
+/* The same, but never fails: an unopenable database is reported by
+ * the first store_probe, which keeps retrying.  For workers, which must
+ * answer 503 rather than die while the file is away. */
+struct store	*store_new(const char *path);
 void		 store_close(struct store *s);
 const char	*store_path(const struct store *s);
 
