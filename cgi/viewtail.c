@@ -63,12 +63,12 @@ static const char *const S_sql[STMT__MAX] = {
 	/* STMT_GENERATION */
 	"SELECT generation FROM counter_state WHERE id = 1",
 	/* STMT_ARTICLES */
-	"SELECT a.id, a.slug, a.title, a.draft, v.key, v.total, v.folded, "
+	("SELECT a.id, a.slug, a.title, a.draft, v.key, v.total, v.folded, "
 	"v.imported FROM articles AS a LEFT JOIN views AS v "
-	"ON v.article_id = a.id ORDER BY a.id",
+	"ON v.article_id = a.id ORDER BY a.id"),
 	/* STMT_DAYS */
-	"SELECT article_id, day, views FROM view_days "
-	"WHERE day BETWEEN ?1 AND ?2",
+	("SELECT article_id, day, views FROM view_days "
+	"WHERE day BETWEEN ?1 AND ?2"),
 };
 
 struct article {
