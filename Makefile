@@ -35,7 +35,7 @@ HEADERS = $(wildcard cgi/*.h)
 
 BUILD = build
 
-.PHONY: all run test bench db deps install clean unit sanitize
+.PHONY: all run test bench db deps install clean unit fuzz
 
 all: bin/articled bin/viewtail
 
@@ -119,3 +119,15 @@ $(BUILD)/install/articled-bin: $(SERVER_SRCS:cgi/%.c=$(BUILD)/%.o)
 
 clean:
 	rm -rf bin $(BUILD)
+
+# libFuzzer harnesses (clang): tools/fuzz runs each for a while.
+FUZZ_LIB = cgi/request.c cgi/router.c cgi/views.c cgi/markdown.c cgi/template.c \
+           cgi/text.c cgi/buf.c cgi/alloc.c
+FUZZERS = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(HEADERS) Makefile
+	@mkdir -p $(BUILD)/fuzz
+	@echo "FUZZ $@"
+	@clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	    $(CPPFLAGS) -Icgi -o $@ $< $(FUZZ_LIB) -lcmark
+fuzz: $(FUZZERS)
+	@tools/fuzz $${FUZZ_SECONDS:-60}

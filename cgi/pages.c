@@ -474,7 +474,7 @@ static void S_bare_error(struct buf *out, int status)
 static void S_render_error(struct pages *p, int status, const char *message,
     struct buf *out)
 {
-	char code[8];
+	char code[12];	/* any int: -O1 cannot see status is 3 digits */
 	struct tval v[4];
 	const char *heading = S_error_heading(status);
 

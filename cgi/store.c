@@ -258,24 +258,21 @@ const char *store_errmsg(const struct store *s)
 }
 
 /* An open connection keeps reading its inode even after the file is
- * made unreadable or replaced; only a fresh open() sees what the owner
- * sees.  Called about once a second, never per request. */
+ * made unreadable or replaced; only the path shows what the owner sees.
+ * Called about once a second, never per request.  Never open() and
+ * close() the database file here: closing any descriptor of a file drops
+ * every POSIX lock this process holds on it, SQLite's included; another
+ * process's sqlite3 then believes it is the last connection and deletes
+ * the WAL under ours, and later commits vanish. */
 enum store_rc store_probe(struct store *s, char *err, size_t errlen)
 {
 	struct stat st;
-	int fd;
 
-	fd = open(s->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	if (stat(s->path, &st) != 0 ||
+	    faccessat(AT_FDCWD, s->path, R_OK, AT_EACCESS) != 0) {
 		snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
 		return STORE_UNAVAILABLE;
 	}
-	if (fstat(fd, &st) != 0) {
-		snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
-		close(fd);
-		return STORE_UNAVAILABLE;
-	}
-	close(fd);
 	if (s->db != NULL && !s->broken && st.st_dev == s->dev &&
 	    st.st_ino == s->ino)
 		return STORE_OK;

@@ -239,3 +239,222 @@ class Site:
             time.sleep(0.1)
             v = self.stored_total(slug)
         return v
+
+    # ---- load (added for tests/e2e/test_views.py and test_robustness.py) ---
+    def load(self, path, n, concurrency=32, **kw):
+        """Sends exactly n GETs of path over `concurrency` keep-alive
+        connections with our own client and returns a LoadResult that
+        knows every request's outcome (see LoadResult)."""
+        return LoadRun(self.port, path, n, concurrency, **kw).run()
+
+    def load_background(self, path, n, concurrency=32, **kw):
+        """The same, in a thread: returns the LoadRun at once; call
+        .wait(timeout) for the LoadResult, .done for progress."""
+        return LoadRun(self.port, path, n, concurrency, **kw).start()
+
+    def fold_settled(self, slug, timeout=5):
+        """Waits until two folds in a row leave the stored total as it is
+        (the master folds every second); returns the total."""
+        deadline = time.time() + timeout
+        last = self.stored_total(slug)
+        stable_since = time.time()
+        while time.time() < deadline:
+            time.sleep(0.25)
+            v = self.stored_total(slug)
+            if v != last:
+                last, stable_since = v, time.time()
+            elif time.time() - stable_since >= 2.2:
+                break
+        return last
+
+
+class LoadResult:
+    """Outcomes of a load run, counted by the client itself.
+    ok: 200 answers whose whole Content-Length body arrived.
+    statuses: every complete answer by status (200 included).
+    truncated: answers cut before their body was complete, by status.
+    errors: requests that got no answer at all (refused, reset, EOF).
+    latencies: seconds per request, from send to last byte or failure."""
+
+    def __init__(self):
+        import collections
+        self.statuses = collections.Counter()
+        self.truncated = collections.Counter()
+        self.errors = 0
+        self.latencies = []
+        self.bodies_bad = 0       # 200 whose body lacks </html>
+        self.seconds = 0.0
+
+    @property
+    def ok(self):
+        return self.statuses[200]
+
+    @property
+    def sent(self):
+        return sum(self.statuses.values()) + sum(self.truncated.values()) + \
+            self.errors
+
+    @property
+    def failed(self):
+        """Every request that did not end in a complete 200."""
+        return self.sent - self.ok
+
+    @property
+    def max_latency(self):
+        return max(self.latencies) if self.latencies else 0.0
+
+    def summary(self):
+        return ("sent %d, ok %d, statuses %s, truncated %s, errors %d, "
+                "max latency %.3f s, %.1f s" % (
+                    self.sent, self.ok, dict(self.statuses),
+                    dict(self.truncated), self.errors, self.max_latency,
+                    self.seconds))
+
+
+class LoadRun:
+    """An asyncio HTTP/1.1 keep-alive client: exactly n requests, each
+    one accounted for.  A request is taken from the budget before it is
+    sent, so the budget is never exceeded; after a failure a connection
+    waits `backoff` seconds before its next request, so a restart gap
+    does not burn the whole budget.  max_seconds bounds the run."""
+
+    def __init__(self, port, path, n, concurrency=32, headers=None,
+                 backoff=0.005, timeout=10.0, max_seconds=120.0):
+        import threading
+        self.port = port
+        self.path = path
+        self.n = n
+        self.concurrency = concurrency
+        self.headers = headers or {}
+        self.backoff = backoff
+        self.timeout = timeout
+        self.max_seconds = max_seconds
+        self.taken = 0
+        self.done = 0
+        self.result = LoadResult()
+        self._thread = None
+        self._finished = threading.Event()
+        self._exc = None
+
+    def _request_bytes(self):
+        lines = ["GET %s HTTP/1.1" % self.path, "Host: 127.0.0.1:%d" % self.port,
+                 "User-Agent: articled-tests/1.0"]
+        lines += ["%s: %s" % kv for kv in self.headers.items()]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+    async def _one(self, reader, writer, req):
+        """Returns (status, complete, keep_alive) or raises."""
+        import asyncio
+        writer.write(req)
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        hdr = {}
+        for line in lines[1:]:
+            if ":" in line:
+                k, v = line.split(":", 1)
+                hdr[k.strip().lower()] = v.strip()
+        keep = hdr.get("connection", "").lower() != "close"
+        body = b""
+        try:
+            if "content-length" in hdr:
+                body = await reader.readexactly(int(hdr["content-length"]))
+            elif hdr.get("transfer-encoding", "").lower() == "chunked":
+                while True:
+                    size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                    body += await reader.readexactly(size + 2)
+                    if size == 0:
+                        break
+                    body = body[:-2]
+            else:
+                body = await reader.read()
+                keep = False
+        except (asyncio.IncompleteReadError, ConnectionError):
+            return status, False, False, body
+        return status, True, keep, body
+
+    async def _conn_loop(self, deadline):
+        import asyncio
+        req = self._request_bytes()
+        reader = writer = None
+        res = self.result
+        while self.taken < self.n and time.time() < deadline:
+            self.taken += 1
+            t0 = time.time()
+            failed = False
+            try:
+                if writer is None:
+                    reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                status, complete, keep, body = await asyncio.wait_for(
+                    self._one(reader, writer, req), self.timeout)
+                if complete:
+                    res.statuses[status] += 1
+                    if status == 200 and not body.rstrip().endswith(b"</html>"):
+                        res.bodies_bad += 1
+                    failed = status != 200
+                else:
+                    res.truncated[status] += 1
+                    failed = True
+            except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError,
+                    asyncio.LimitOverrunError, ValueError, IndexError):
+                res.errors += 1
+                failed, keep = True, False
+            res.latencies.append(time.time() - t0)
+            self.done += 1
+            if failed or not keep:
+                if writer is not None:
+                    writer.close()
+                reader = writer = None
+            if failed and self.backoff:
+                await asyncio.sleep(self.backoff)
+        if writer is not None:
+            writer.close()
+
+    async def _main(self):
+        import asyncio
+        deadline = time.time() + self.max_seconds
+        t0 = time.time()
+        await asyncio.gather(*(self._conn_loop(deadline)
+                               for _ in range(self.concurrency)))
+        self.result.seconds = time.time() - t0
+
+    def run(self):
+        import asyncio
+        try:
+            asyncio.run(self._main())
+        finally:
+            self._finished.set()
+        return self.result
+
+    def start(self):
+        import threading
+
+        def target():
+            try:
+                self.run()
+            except BaseException as e:  # reported by wait()
+                self._exc = e
+        self._thread = threading.Thread(target=target, daemon=True)
+        self._thread.start()
+        return self
+
+    def cancel(self):
+        """Sends no further requests; those in flight finish."""
+        self.taken = max(self.taken, self.n)
+
+    def wait_done(self, count, timeout=30):
+        """Waits until at least count requests have finished."""
+        deadline = time.time() + timeout
+        while self.done < count and not self._finished.is_set() and \
+                time.time() < deadline:
+            time.sleep(0.01)
+        return self.done
+
+    def wait(self, timeout=180):
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise AssertionError("load did not finish in %s s" % timeout)
+        if self._exc is not None:
+            raise self._exc
+        return self.result
