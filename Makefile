@@ -95,7 +95,7 @@ unit: $(UNIT_TESTS)
 
 test:
 	@tools/deps test
-	@$(MAKE) --no-print-directory all db unit $(BUILD)/asan/articled
+	@$(MAKE) --no-print-directory all db unit $(BUILD)/asan/articled $(FUZZERS)
 	@tools/test
 
 bench:
