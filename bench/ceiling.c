@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 	char head[256];
 	char *body;
 	size_t bodylen;
-	int fd, n, i, headlen;
+	int fd, n, i, left, headlen;
 
 	if (argc != 4 || (n = atoi(argv[2])) < 1 || n > MAX_WORKERS) {
 		fprintf(stderr, "usage: ceiling SOCKET WORKERS(1-%d) FILE\n",
@@ -146,10 +146,22 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	while (!stop)
 		pause();
+	/* SIGTERM first (libfcgi's handler ends a blocked accept), so that a
+	 * profiler sees the workers exit; SIGKILL what is left after 1 s. */
 	for (i = 0; i < n; i++)
-		kill(pids[i], SIGKILL);
-	while (wait(NULL) > 0 || errno == EINTR)
-		;
+		kill(pids[i], SIGTERM);
+	alarm(1);
+	signal(SIGALRM, on_term);
+	for (left = n; left > 0; ) {
+		if (wait(NULL) > 0) {
+			left--;
+			continue;
+		}
+		if (errno != EINTR)
+			break;
+		for (i = 0; i < n; i++)
+			kill(pids[i], SIGKILL);
+	}
 	unlink(argv[1]);
 	return 0;
 }

@@ -54,6 +54,7 @@ struct pages {
 	int			 db_down;
 	int			 counter_full_logged;
 	int			 counting;
+	char			 root[256];	/* CGI: SCRIPT_NAME, before every link */
 	struct buf		 scratch;
 };
 
@@ -61,20 +62,20 @@ struct pages {
 static const char *const S_layout_names[] = {
 	"lang", "page_title", "description", "canonical", "site_name",
 	"tagline", "contacts", "has_contacts", "name", "phone", "tel",
-	"content", "is_home", NULL };
+	"content", "is_home", "root", NULL };
 static const char *const S_layout_raw[] = { "content", NULL };
 static const char *const S_list_names[] = {
 	"articles", "title", "url", "published", "published_iso", "excerpt",
 	"views", "newer_url", "older_url", "page", "pages", "empty",
 	"has_pager", "site_name", "tagline", "contacts", "has_contacts",
-	"name", "phone", "tel", NULL };
+	"name", "phone", "tel", "root", NULL };
 static const char *const S_post_names[] = {
 	"title", "published", "published_iso", "updated", "updated_iso",
 	"reading", "body", "views", "site_name", "contacts", "has_contacts",
-	"name", "phone", "tel", NULL };
+	"name", "phone", "tel", "root", NULL };
 static const char *const S_post_raw[] = { "body", NULL };
 static const char *const S_error_names[] = {
-	"status", "heading", "message", "site_name", NULL };
+	"status", "heading", "message", "site_name", "root", NULL };
 
 static void S_log(const char *fmt, const char *a, const char *b)
 {
@@ -393,7 +394,7 @@ static int S_render_layout(struct pages *p, const struct tmpl *inner,
     struct buf *out, size_t *slots, size_t nslots)
 {
 	struct contacts_ctx cc;
-	struct tval lv[10];
+	struct tval lv[11];
 	struct tctx lctx = { lv, 0, NULL };
 	struct tctx ictx = { ivals, nivals, &lctx };
 	char canonical[1024] = "";
@@ -404,6 +405,7 @@ static int S_render_layout(struct pages *p, const struct tmpl *inner,
 		snprintf(canonical, sizeof(canonical), "%s%s",
 		    p->site.base_url, path);
 	lv[n++] = S_text("lang", p->site.lang);
+	lv[n++] = S_text("root", p->root);
 	lv[n++] = S_text("page_title", page_title);
 	lv[n++] = S_text("description", description);
 	lv[n++] = S_text("canonical", canonical);
@@ -676,17 +678,17 @@ static int S_page_keys(struct pages *p)
 
 struct list_item {
 	struct tval	v[6];
-	char		url[96];
+	char		url[384];	/* root, /post/, slug */
 	char		published[48];
 	struct md_page	md;
 };
 
 static void S_list_item(struct list_item *it, const struct article *a,
-    int slot)
+    const char *root, int slot)
 {
 	md_page_init(&it->md);
 	md_excerpt(a->body, a->body_len, &it->md);
-	snprintf(it->url, sizeof(it->url), "/post/%s", a->slug);
+	snprintf(it->url, sizeof(it->url), "%s/post/%s", root, a->slug);
 	S_human_date(a->published_at, it->published, sizeof(it->published));
 	it->v[0] = S_text("title", a->title);
 	it->v[1] = S_text("url", it->url);
@@ -701,7 +703,8 @@ static int S_render_list(struct pages *p, unsigned long page,
 {
 	struct list_item items[PER_PAGE];
 	struct tctx ctx[PER_PAGE];
-	char newer[48] = "", older[48] = "", num[24], pages[24], title[256];
+	char newer[320] = "", older[320] = "", num[24], pages[24];
+	char title[256];
 	char path[48];
 	struct tval v[8];
 	size_t slots[PER_PAGE];
@@ -709,17 +712,19 @@ static int S_render_list(struct pages *p, unsigned long page,
 	int rc;
 
 	for (i = 0; i < n; i++) {
-		S_list_item(&items[i], &arts[i], (int)i);
+		S_list_item(&items[i], &arts[i], p->root, (int)i);
 		ctx[i].vals = items[i].v;
 		ctx[i].nvals = 6;
 		ctx[i].parent = NULL;
 	}
 	if (page == 2)
-		snprintf(newer, sizeof(newer), "/blog");
+		snprintf(newer, sizeof(newer), "%s/blog", p->root);
 	else if (page > 2)
-		snprintf(newer, sizeof(newer), "/blog/page/%lu", page - 1);
+		snprintf(newer, sizeof(newer), "%s/blog/page/%lu", p->root,
+		    page - 1);
 	if (page < p->npages)
-		snprintf(older, sizeof(older), "/blog/page/%lu", page + 1);
+		snprintf(older, sizeof(older), "%s/blog/page/%lu", p->root,
+		    page + 1);
 	snprintf(num, sizeof(num), "%lu", page);
 	snprintf(pages, sizeof(pages), "%zu", p->npages ? p->npages : 1);
 	if (page == 1) {
@@ -804,6 +809,7 @@ static void S_redirect(struct pages *p, struct response *resp,
 {
 	struct buf loc = BUF_INIT;
 
+	buf_puts(&loc, p->root);	/* as the CGI server sent it */
 	text_url_encode_path(&loc, path, strlen(path));
 	response_header(resp, "Location", buf_cstr(&loc));
 	buf_free(&loc);
@@ -818,6 +824,12 @@ void pages_handle(struct pages *p, const struct request *r,
 	struct route rt;
 
 	S_clock(p);
+	/* Under CGI every link starts with the script's path; cached pages
+	 * hold links, so a different root empties the cache. */
+	if (strcmp(p->root, r->root) != 0) {
+		snprintf(p->root, sizeof(p->root), "%s", r->root);
+		S_forget(p);
+	}
 	resp->head_only = r->method == METHOD_HEAD;
 	if (r->status != 0) {
 		S_error(p, resp, r->status, r->error);
@@ -827,13 +839,15 @@ void pages_handle(struct pages *p, const struct request *r,
 		S_error(p, resp, 405, NULL);
 		return;
 	}
-	if (r->redirect) {
-		S_redirect(p, resp, r->path);
-		return;
-	}
+	/* One redirect, to the final address: "/post/ABC/" goes straight
+	 * to "/post/abc", not through "/post/ABC". */
 	route_path(r->path, &rt);
 	if (rt.kind == ROUTE_REDIRECT) {
 		S_redirect(p, resp, rt.location);
+		return;
+	}
+	if (r->redirect) {
+		S_redirect(p, resp, r->path);
 		return;
 	}
 	if (rt.kind == ROUTE_NOTFOUND) {

@@ -104,8 +104,9 @@ static int S_parse_path(struct request *r, const char *uri)
 		return S_bad(r, 414, "The address is too long.");
 	/* An absolute-form request line ("GET http://host/x") */
 	if (strncmp(p, "http://", 7) == 0 || strncmp(p, "https://", 8) == 0) {
-		p = strchr(strstr(p, "//") + 2, '/');
-		if (p == NULL)
+		p = strstr(p, "//") + 2;
+		p += strcspn(p, "/?#");	/* the authority ends there */
+		if (*p != '/')		/* no path: a '/' in ?q=/x is not one */
 			p = "/";
 	}
 	if (*p != '/')

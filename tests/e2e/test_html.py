@@ -395,7 +395,10 @@ def vnu(pages, tmp_path_factory):
     out = {f: [] for f in files}
     for m in report.get("messages", []):
         f = os.path.basename(urllib.parse.unquote(m.get("url", "")))
-        out.setdefault(f, []).append(m)
+        if f not in out:
+            pytest.fail("the Nu checker said something about no page we "
+                        "gave it: %r" % m)
+        out[f].append(m)
     if not out["canary.html"]:
         pytest.fail("the Nu checker found nothing wrong in a broken page: %s"
                     % r.stderr[-2000:])
@@ -552,10 +555,9 @@ def S_unsafe_markup(page):
                     found.append("%s=%r on <%s>" % (k, v[:80], tag))
             if k.lower() == "style":
                 found.append("style= on <%s>" % tag)
-        if tag in ("iframe", "object", "embed", "style", "form", "base",
-                   "svg", "math", "frame", "meta") and not (
-                tag == "meta" and set(dict(attrs)) <= {"charset", "name", "content"}
-                and dict(attrs).get("http-equiv") is None):
+        if tag in ("iframe", "frame", "object", "embed", "style", "form",
+                   "base", "svg", "math") or (
+                tag == "meta" and "http-equiv" in dict(attrs)):
             found.append("<%s>" % tag)
     return found
 
@@ -566,7 +568,6 @@ def test_hostile_article_inert_and_well_formed(name, pages):
     m = markup(page)
     assert not S_heading_problems(m), (S_heading_problems(m), m.headings)
     assert not S_unsafe_markup(page), S_unsafe_markup(page)
-    assert "\ufffd" not in m.titles[0] or name.startswith("hostile-utf8")
     for img in m.imgs:
         assert img.get("src"), "an <img> with an empty src: %r" % img
 
@@ -718,7 +719,7 @@ def S_colours(css):
     return fg, bg
 
 
-def test_text_contrast_at_least_4_5(pages):
+def test_text_contrast_at_least_4_5():
     with open(CSS_PATH) as f:
         fg, bg = S_colours(f.read())
     sels = " ".join(s for s, _, _ in fg)
@@ -736,7 +737,7 @@ def test_text_contrast_at_least_4_5(pages):
     assert not low, low
 
 
-def test_focus_outline_contrast_at_least_3(pages):
+def test_focus_outline_contrast_at_least_3():
     """Non-text contrast (WCAG 1.4.11) of the focus outline."""
     with open(CSS_PATH) as f:
         rules = S_css_rules(f.read())

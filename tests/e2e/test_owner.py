@@ -189,8 +189,24 @@ def test_site_name_and_tagline_changes_show_at_once(site):
             if r.status == 200:
                 assert ('<p class="tagline">Needles &quot;that&quot; help</p>'
                         in r.text)
-            assert "Acupuncture Clinic" not in r.text
+            assert ">Acupuncture Clinic<" not in r.text
     assert "<title>Roy &amp; Tom&#39;s &lt;Clinic&gt;</title>" in site.get("/blog").text
+
+
+def test_site_name_change_reaches_the_error_pages_nginx_answers_itself(site):
+    """nginx answers %00 itself, with the page articled wrote for it: that
+    page must follow the settings too, without a restart."""
+    assert '<a href="/">Acupuncture Clinic</a>' in site.get("/a%00b").text
+    site.sql("UPDATE settings SET value = 'New Name Clinic' WHERE key = 'site_name';")
+    deadline = time.time() + 3
+    while time.time() < deadline:
+        r = site.get("/a%00b")
+        if "New Name Clinic" in r.text:
+            break
+        time.sleep(0.2)
+    assert r.status == 400
+    assert '<a href="/">New Name Clinic</a>' in r.text
+    assert ">Acupuncture Clinic<" not in r.text
 
 
 def test_empty_tagline_removes_the_tagline_line(site):

@@ -45,6 +45,21 @@ def group_alive(pgid):
                           text=True).stdout.split()
 
 
+def describe_processes(pids):
+    """What each process is doing, for a failure message."""
+    out = []
+    for pid in pids:
+        info = [pid]
+        for f in ("wchan", "syscall", "stat"):
+            try:
+                with open("/proc/%s/%s" % (pid, f)) as fh:
+                    info.append("%s=%s" % (f, fh.read().strip()))
+            except OSError as e:
+                info.append("%s: %s" % (f, e))
+        out.append(" ".join(info))
+    return "\n".join(out)
+
+
 def days_consistent(site):
     total, imp, days = site.scalar(
         "SELECT v.total, v.imported, (SELECT coalesce(sum(d.views), 0) "
@@ -223,14 +238,19 @@ def test_sigterm_mid_load_finishes_requests_in_hand_last_fold_exact(fast_site):
     master = site.master_pid()
     os.kill(master, signal.SIGTERM)
     t0 = time.time()
-    rc = site.articled.wait(15)
+    stuck = ""
+    try:
+        rc = site.articled.wait(3)
+    except subprocess.TimeoutExpired:
+        stuck = describe_processes(group_alive(master))
+        rc = site.articled.wait(15)
     stopped_in = time.time() - t0
     site.articled = None
     in_flight = run.done
     run.cancel()
     res = run.wait(60)
     assert rc == 0, site.log()
-    assert stopped_in < 10, stopped_in
+    assert stopped_in < 10, "%.1f s: %s\n%s" % (stopped_in, stuck, site.log())
     assert in_flight < 20000, "the load ended before SIGTERM"
     assert not group_alive(master), group_alive(master)
     # No 200 was cut short: every 200 carried its whole Content-Length.
