@@ -61,6 +61,7 @@ struct master {
 	struct templates	*tmpl;
 	struct pages		*folder;	/* the master's connection */
 	int			 fold_failing;
+	long long		 error_pages_rev;	/* rev they show */
 	struct worker_slot	 w[MAX_WORKERS];
 };
 
@@ -298,6 +299,7 @@ static void S_worker(struct master *m)
 	}
 	m->tmpl = NULL;	/* now the worker's pages own them */
 	pages_set_counting(p, !m->opt.no_views);
+	pages_set_quiet(p, 1);
 	fastcgi_serve(p, m->fd, &got_term);
 	pages_close(p);
 	_exit(0);
@@ -372,6 +374,21 @@ static void S_fill(struct master *m)
 			S_spawn(m, i);
 }
 
+/* The error pages nginx serves itself show the site's name: write them
+ * again when the owner changed anything (site_version.rev moved). */
+static void S_refresh_error_pages(struct master *m)
+{
+	long long rev;
+
+	if (m->opt.error_pages == NULL || m->folder == NULL)
+		return;
+	rev = pages_site_rev(m->folder);
+	if (rev < 0 || rev == m->error_pages_rev)
+		return;
+	if (S_write_error_pages(m) == 0)
+		m->error_pages_rev = rev;
+}
+
 static void S_fold(struct master *m)
 {
 	unsigned long long moved;
@@ -381,13 +398,16 @@ static void S_fold(struct master *m)
 	    (m->folder = pages_open(m->opt.db, NULL, 0, err, sizeof(err))) ==
 	    NULL) {
 		if (!m->fold_failing)
-			S_log("cannot open the database to fold views, will "
-			    "retry: %s", err);
+			S_log("database unavailable (pages answer 503; views "
+			    "are kept and folded when it returns): %s", err);
 		m->fold_failing = 1;
 		return;
 	}
+	if (m->fold_failing)
+		S_log("database %s available again", m->opt.db);
 	m->fold_failing = 0;
 	pages_fold(m->folder, FOLD_BUSY_MS, &moved);
+	S_refresh_error_pages(m);
 }
 
 static void S_reload(struct master *m)

@@ -55,7 +55,7 @@ struct walk {
 	bool		 in_word;
 };
 
-/* Rebuilding a block: its inlines are copied, filtered, into a new one. */
+/* Rebuilding a block: its inlines go, filtered, into a new one. */
 struct copy {
 	cmark_node	*cur;		/* where copies are appended */
 	cmark_node	*kept_link;	/* the link we are in, kept as one */
@@ -536,22 +536,15 @@ static bool S_has_exit(cmark_node_type type)
 	    type == CMARK_NODE_CUSTOM_INLINE;
 }
 
-static cmark_node *S_node_copy(cmark_node *node)
+/* An empty copy of an emphasis, strong, link or image. */
+static cmark_node *S_container_copy(cmark_node *node)
 {
-	cmark_node *copy = cmark_node_new(cmark_node_get_type(node));
+	cmark_node_type type = cmark_node_get_type(node);
+	cmark_node *copy = cmark_node_new(type);
 
-	switch (cmark_node_get_type(node)) {
-	case CMARK_NODE_TEXT:
-	case CMARK_NODE_CODE:
-		cmark_node_set_literal(copy, cmark_node_get_literal(node));
-		break;
-	case CMARK_NODE_LINK:
-	case CMARK_NODE_IMAGE:
+	if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) {
 		cmark_node_set_url(copy, cmark_node_get_url(node));
 		cmark_node_set_title(copy, cmark_node_get_title(node));
-		break;
-	default:
-		break;
 	}
 	return copy;
 }
@@ -589,9 +582,10 @@ static void S_copy_alt(struct copy *c, cmark_node *node,
 
 static void S_copy_enter(struct copy *c, cmark_node *node)
 {
+	cmark_node_type type = cmark_node_get_type(node);
 	cmark_node *copy;
 
-	switch (cmark_node_get_type(node)) {
+	switch (type) {
 	case CMARK_NODE_HTML_INLINE:
 	case CMARK_NODE_CUSTOM_INLINE:	/* raw output too; unwrapped */
 		return;
@@ -612,10 +606,14 @@ static void S_copy_enter(struct copy *c, cmark_node *node)
 	default:
 		break;
 	}
-	copy = S_node_copy(node);
+	if (!S_has_exit(type)) {
+		/* The iterator has stepped past a leaf: it may move. */
+		cmark_node_append_child(c->cur, node);
+		return;
+	}
+	copy = S_container_copy(node);
 	cmark_node_append_child(c->cur, copy);
-	if (S_has_exit(cmark_node_get_type(node)))
-		c->cur = copy;		/* its children go in it */
+	c->cur = copy;
 }
 
 static void S_copy_exit(struct copy *c, cmark_node *node)
@@ -634,11 +632,12 @@ static void S_copy_exit(struct copy *c, cmark_node *node)
 	c->cur = cmark_node_parent(c->cur);
 }
 
-/* Copies from's inlines into the empty block to, leaving out raw HTML,
+/* Rebuilds from's inlines in the empty block to, leaving out raw HTML,
  * unsafe links (not their text) and unsafe images (but for their text).
- * Copies are appended while they are leaves, which cmark does in constant
- * time; moving nodes that have children would make it check for cycles up
- * to the root every time, quadratic in a deeply nested body. */
+ * Leaves move; containers are copied empty and filled.  cmark appends a
+ * node without children in constant time, but checks one with children
+ * for a cycle up to the root: moving those would be quadratic in a deeply
+ * nested body. */
 static void S_copy_inlines(cmark_node *from, cmark_node *to)
 {
 	struct copy c = { to, NULL, NULL, BUF_INIT };
@@ -661,7 +660,7 @@ static void S_copy_inlines(cmark_node *from, cmark_node *to)
 	buf_free(&c.alt);
 }
 
-/* Replaces a paragraph or heading by a filtered copy; a paragraph left
+/* Replaces a paragraph or heading by a filtered one; a paragraph left
  * with nothing (it held only raw HTML) goes. */
 static void S_rebuild(cmark_node *block)
 {

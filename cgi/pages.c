@@ -54,6 +54,8 @@ struct pages {
 	int			 db_down;
 	int			 counter_full_logged;
 	int			 counting;
+	int			 quiet;		/* a worker: the master reports */
+	unsigned long		 connects;	/* store_connects() cached from */
 	char			 root[256];	/* CGI: SCRIPT_NAME, before every link */
 	struct buf		 scratch;
 };
@@ -62,20 +64,21 @@ struct pages {
 static const char *const S_layout_names[] = {
 	"lang", "page_title", "description", "canonical", "site_name",
 	"tagline", "contacts", "has_contacts", "name", "phone", "tel",
-	"content", "is_home", "root", NULL };
+	"content", "is_home", "root", "home_url", NULL };
 static const char *const S_layout_raw[] = { "content", NULL };
 static const char *const S_list_names[] = {
 	"articles", "title", "url", "published", "published_iso", "excerpt",
 	"views", "newer_url", "older_url", "page", "pages", "empty",
 	"has_pager", "site_name", "tagline", "contacts", "has_contacts",
-	"name", "phone", "tel", "root", NULL };
+	"name", "phone", "tel", "root", "home_url", NULL };
 static const char *const S_post_names[] = {
 	"title", "published", "published_iso", "updated", "updated_iso",
 	"reading", "body", "views", "site_name", "contacts", "has_contacts",
-	"name", "phone", "tel", "root", NULL };
+	"name", "phone", "tel", "root", "home_url", NULL };
 static const char *const S_post_raw[] = { "body", NULL };
 static const char *const S_error_names[] = {
-	"status", "heading", "message", "site_name", "root", NULL };
+	"status", "heading", "message", "site_name", "root",
+	"home_url", NULL };
 
 static void S_log(const char *fmt, const char *a, const char *b)
 {
@@ -166,6 +169,11 @@ void pages_set_counting(struct pages *p, int on)
 	p->counting = on;
 }
 
+void pages_set_quiet(struct pages *p, int quiet)
+{
+	p->quiet = quiet;
+}
+
 void pages_close(struct pages *p)
 {
 	if (p == NULL)
@@ -216,17 +224,23 @@ static int S_database_ok(struct pages *p)
 		return 0;
 	p->last_probe = p->now;
 	if (store_probe(p->store, err, sizeof(err)) != STORE_OK) {
-		if (!p->db_down)
+		if (!p->db_down && !p->quiet)
 			S_log("database unavailable, answering 503: %s%s",
 			    err, "");
 		p->db_down = 1;
 		S_forget(p);
 		return 0;
 	}
-	if (p->db_down)
+	if (p->db_down && !p->quiet)
 		S_log("database %s available again%s",
 		    store_path(p->store), "");
 	p->db_down = 0;
+	/* Reopened, perhaps on a file that replaced the old one: its pages,
+	 * settings and counter keys may all differ, whatever its rev. */
+	if (store_connects(p->store) != p->connects) {
+		p->connects = store_connects(p->store);
+		S_forget(p);
+	}
 	return 1;
 }
 
@@ -394,7 +408,7 @@ static int S_render_layout(struct pages *p, const struct tmpl *inner,
     struct buf *out, size_t *slots, size_t nslots)
 {
 	struct contacts_ctx cc;
-	struct tval lv[11];
+	struct tval lv[12];
 	struct tctx lctx = { lv, 0, NULL };
 	struct tctx ictx = { ivals, nivals, &lctx };
 	char canonical[1024] = "";
@@ -406,6 +420,9 @@ static int S_render_layout(struct pages *p, const struct tmpl *inner,
 		    p->site.base_url, path);
 	lv[n++] = S_text("lang", p->site.lang);
 	lv[n++] = S_text("root", p->root);
+	/* "/cgi-bin/articled", not ".../articled/": CGI servers such as
+	 * busybox httpd take a trailing slash for a directory. */
+	lv[n++] = S_text("home_url", p->root[0] != '\0' ? p->root : "/");
 	lv[n++] = S_text("page_title", page_title);
 	lv[n++] = S_text("description", description);
 	lv[n++] = S_text("canonical", canonical);
@@ -538,19 +555,32 @@ int pages_write_error_files(struct pages *p, const char *dir, char *err,
 
 /* ---- the article page --------------------------------------------------- */
 
-static void S_count_text(char *out, const struct cached_slot *s, int add)
+/* What the first count of a page does: show the count, add this view
+ * to it, or (HEAD) show the count a GET would have shown, so that the
+ * HEAD's Content-Length is the GET's even from "99 views" to "100 views". */
+enum count_mode {
+	COUNT_SHOW,
+	COUNT_ADD,
+	COUNT_AS_GET,
+};
+
+static void S_count_text(char *out, const struct cached_slot *s,
+    enum count_mode mode)
 {
 	uint64_t n = 0;
 
 	if (s->ctr != NULL)
-		n = add ? counter_add(s->ctr) : counter_get(s->ctr);
+		n = mode == COUNT_ADD ? counter_add(s->ctr) :
+		    counter_get(s->ctr);
+	if (mode == COUNT_AS_GET)
+		n++;
 	views_format(out, (unsigned long long)(s->base + (int64_t)n));
 }
 
 /* Builds the body from a cached page and live counts: the counts are
  * read (or the view added) at the last moment, when the answer is
  * complete and about to be sent. */
-static void S_splice(const struct cached_page *e, int count_view,
+static void S_splice(const struct cached_page *e, enum count_mode first,
     struct buf *body)
 {
 	char text[32];
@@ -559,7 +589,7 @@ static void S_splice(const struct cached_page *e, int count_view,
 	buf_reset(body);
 	for (i = 0; i < e->nslots; i++) {
 		buf_put(body, e->page.data + at, e->slots[i].off - at);
-		S_count_text(text, &e->slots[i], count_view && i == 0);
+		S_count_text(text, &e->slots[i], i == 0 ? first : COUNT_SHOW);
 		buf_puts(body, text);
 		at = e->slots[i].off;
 	}
@@ -576,6 +606,20 @@ static void S_slot_for(struct pages *p, struct cached_slot *s, int64_t key,
 		    "their stored count only; see README", "capacity", "");
 		p->counter_full_logged = 1;
 	}
+}
+
+static enum count_mode S_count_mode(const struct pages *p,
+    const struct request *r)
+{
+	struct request get;
+
+	if (!p->counting)
+		return COUNT_SHOW;
+	if (r->method != METHOD_HEAD)
+		return views_countable(r) ? COUNT_ADD : COUNT_SHOW;
+	get = *r;
+	get.method = METHOD_GET;
+	return views_countable(&get) ? COUNT_AS_GET : COUNT_SHOW;
 }
 
 static int S_render_post(struct pages *p, const struct article *a,
@@ -650,7 +694,7 @@ static void S_article(struct pages *p, const struct request *r,
 		e = cache_done(p->cache, e);
 	}
 	resp->status = 200;
-	S_splice(e, p->counting && views_countable(r), &resp->body);
+	S_splice(e, S_count_mode(p, r), &resp->body);
 }
 
 /* ---- the blog list ----------------------------------------------------- */
@@ -801,7 +845,7 @@ static void S_blog(struct pages *p, const struct route *rt,
 		e = cache_done(p->cache, e);
 	}
 	resp->status = 200;
-	S_splice(e, 0, &resp->body);
+	S_splice(e, COUNT_SHOW, &resp->body);
 }
 
 static void S_redirect(struct pages *p, struct response *resp,
@@ -873,11 +917,16 @@ int pages_fold(struct pages *p, int busy_ms, unsigned long long *moved)
 	*moved = 0;
 	S_clock(p);
 	if (store_probe(p->store, err, sizeof(err)) != STORE_OK) {
-		if (!p->db_down)
-			S_log("cannot fold views, will retry: %s%s", err, "");
+		if (!p->db_down && !p->quiet)
+			S_log("database unavailable (pages answer 503; views "
+			    "are kept and folded when it returns): %s%s", err,
+			    "");
 		p->db_down = 1;
 		return -1;
 	}
+	if (p->db_down && !p->quiet)
+		S_log("database %s available again%s", store_path(p->store),
+		    "");
 	p->db_down = 0;
 	rc = store_fold(p->store, p->counter, p->today, busy_ms, &n);
 	*moved = n;
@@ -889,4 +938,13 @@ int pages_fold(struct pages *p, int busy_ms, unsigned long long *moved)
 		return -1;
 	}
 	return 0;
+}
+
+long long pages_site_rev(struct pages *p)
+{
+	int64_t rev;
+
+	if (store_site_rev(p->store, &rev) != STORE_OK)
+		return -1;
+	return (long long)rev;
 }

@@ -27,6 +27,9 @@ void		 pages_close(struct pages *p);
 
 /* Counting is on unless switched off (--no-views: benchmarks, mirrors). */
 void		 pages_set_counting(struct pages *p, int on);
+/* A worker under a master: the database becoming unavailable and coming
+ * back is logged once by the master's fold, not once by every worker. */
+void		 pages_set_quiet(struct pages *p, int quiet);
 
 /* Answers r into resp (which the caller reset).  Counts the view when
  * the answer is a 200 article page and r is countable. */
@@ -41,6 +44,10 @@ int		 pages_write_error_files(struct pages *p, const char *dir,
 /* Folds the live counters into SQLite (see store_fold), waiting at most
  * busy_ms for the write lock.  Returns 0 (and the views moved), 1 when
  * the lock was busy, -1 on error (logged). */
+/* site_version.rev, or -1 when it cannot be read: it changes with
+ * anything the owner changes, and not with folds. */
+long long	 pages_site_rev(struct pages *p);
+
 int		 pages_fold(struct pages *p, int busy_ms,
 		    unsigned long long *moved);
 

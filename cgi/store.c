@@ -104,6 +104,7 @@ struct store {
 	uint64_t	*fold_seen;	/* counts already folded, per slot */
 	size_t		 fold_nseen;
 	uint64_t	 fold_generation;
+	unsigned long	 connects;	/* successful S_connect calls */
 };
 
 static enum store_rc S_rc(struct store *s, int rc)
@@ -210,7 +211,13 @@ static int S_connect(struct store *s, char *err, size_t errlen)
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
 	s->broken = 0;
+	s->connects++;
 	return 0;
+}
+
+unsigned long store_connects(const struct store *s)
+{
+	return s->connects;
 }
 
 struct store *store_open(const char *path, char *err, size_t errlen)
@@ -277,6 +284,9 @@ enum store_rc store_probe(struct store *s, char *err, size_t errlen)
 	    st.st_ino == s->ino)
 		return STORE_OK;
 	S_finalize(s);
+	/* Another file may hold other counts: fold every slot afresh. */
+	free(s->fold_seen);
+	s->fold_seen = NULL;
 	if (S_connect(s, err, errlen) != 0)
 		return STORE_UNAVAILABLE;
 	return STORE_OK;

@@ -104,6 +104,10 @@ enum store_rc	 store_fold(struct store *s, const struct counter *c,
  * connection if it was replaced or came back.  STORE_UNAVAILABLE with a
  * reason in err when it cannot be read. */
 enum store_rc	 store_probe(struct store *s, char *err, size_t errlen);
+/* Counts the connections made so far: a change means the connection was
+ * reopened (perhaps on another file), so whatever was built from the old
+ * one (a page cache) must be dropped. */
+unsigned long	 store_connects(const struct store *s);
 
 /* The last error's message, for logs. */
 const char	*store_errmsg(const struct store *s);

@@ -33,6 +33,18 @@ def assert_alive(site):
     assert "<h1>Sciatica and back pain." in r.text
 
 
+@pytest.fixture(autouse=True)
+def server_stays_up(request):
+    """After every test here, hostile or not, the seed article still
+    answers 200 from the same site."""
+    # asked for before the test, so that it is torn down after this
+    sites = [request.getfixturevalue(name) for name in ("site", "shared_site")
+             if name in request.fixturenames]
+    yield
+    for s in sites:
+        assert_alive(s)
+
+
 def raw(site, data, timeout=5):
     """Sends bytes as they are on a new connection; returns (status,
     headers as a lower-case dict, body bytes)."""
@@ -473,6 +485,42 @@ def test_control_characters_in_title_are_replaced(site, hexbytes):
     lst = site.get("/blog").body.decode("utf-8", "strict")
     assert '<a href="/post/ctl">Ctl\ufffdx</a>' in lst
     assert not re.search("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]", text + lst)
+
+
+def test_template_syntax_in_title_and_body_is_shown_literally(site):
+    site.sql("INSERT INTO articles(title, slug, body) VALUES "
+             "('{{site_name}} {{{content}}} {{#x}}', 'tmpl', "
+             "'Body {{body}} and {{{body}}} {{/x}}');")
+    r = site.get("/post/tmpl")
+    assert r.status == 200
+    assert "<h1>{{site_name}} {{{content}}} {{#x}}</h1>" in r.text
+    assert "<p>Body {{body}} and {{{body}}} {{/x}}</p>" in r.text
+    lst = site.get("/blog")
+    assert '<a href="/post/tmpl">{{site_name}} {{{content}}} {{#x}}</a>' in lst.text
+
+
+def test_nul_byte_in_title_and_body_never_reaches_the_page(site):
+    site.sql("INSERT INTO articles(title, slug, body) VALUES ("
+             "'Nul' || CAST(X'00' AS TEXT) || 'title', 'nul', "
+             "'Body' || CAST(X'00' AS TEXT) || 'text');")
+    for path in ("/post/nul", "/blog"):
+        r = site.get(path)
+        assert r.status == 200
+        assert b"\x00" not in r.body
+        r.body.decode("utf-8", "strict")
+    assert_alive(site)
+
+
+def test_invalid_utf8_in_settings_is_replaced(site):
+    site.sql("UPDATE settings SET value = CAST(X'436C696E6963FF' AS TEXT) "
+             "WHERE key = 'site_name';"
+             "UPDATE settings SET value = CAST(X'546167C328' AS TEXT) "
+             "WHERE key = 'tagline';")
+    for path in ("/blog", SEED_PATH, "/nope"):
+        text = site.get(path).body.decode("utf-8", "strict")
+        assert '<a href="/">Clinic\ufffd</a>' in text
+    text = site.get("/blog").body.decode("utf-8", "strict")
+    assert '<p class="tagline">Tag\ufffd(</p>' in text
 
 
 def test_numeric_references_to_controls_in_body_are_replaced(site):

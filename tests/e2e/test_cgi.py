@@ -85,7 +85,11 @@ class CgiSite:
             conn.close()
 
     def scalar(self, sql):
-        return subprocess.run(["sqlite3", "-bail", self.db], input=sql,
+        # A CGI run is the last connection when it exits: it checkpoints
+        # and removes the WAL, and a reader arriving just then is told
+        # "database is locked" unless it waits a moment.
+        return subprocess.run(["sqlite3", "-bail", self.db],
+                              input=".timeout 5000\n" + sql,
                               capture_output=True, text=True,
                               check=True).stdout.strip()
 
@@ -134,7 +138,9 @@ def test_seed_article_through_busybox_cgi_shows_67_views(cgi):
 
 
 def test_links_on_cgi_pages_start_with_the_script_path(cgi):
-    for path in (POST, "/blog", "/"):
+    # The home page is the script itself: busybox httpd, like many CGI
+    # servers, takes ".../articled/" for a directory.
+    for path in (POST, "/blog", ""):
         status, _, text = cgi.request(SCRIPT + path)
         assert status == 200, (path, status)
         links = re.findall(r'<a [^>]*href="(/[^"]*)"', text)
@@ -146,8 +152,10 @@ def test_links_on_cgi_pages_start_with_the_script_path(cgi):
     # The blog list links to the article under the script, and it works.
     _, _, text = cgi.request(SCRIPT + "/blog")
     assert 'href="%s%s"' % (SCRIPT, POST) in text
+    assert re.search(r'<a href="%s">' % SCRIPT, text), "home link"
     # A redirect to the canonical address stays under the script too.
-    status, headers, _ = cgi.request(SCRIPT + POST + "/")
+    # (Not a trailing slash: busybox httpd answers that 404 itself.)
+    status, headers, _ = cgi.request(SCRIPT + "/post/" + SEED_SLUG.upper())
     assert status == 301
     assert headers["location"] == SCRIPT + POST
 

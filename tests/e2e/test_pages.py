@@ -335,6 +335,28 @@ def test_head_sends_headers_only_with_the_get_content_length(site, path):
     assert h.header("content-type") == g.header("content-type")
 
 
+def test_head_content_length_matches_get_when_the_count_gains_a_digit(site):
+    """At 99 stored views the GET shows "100 views": the HEAD before it
+    must announce that length, not the length of "99 views"."""
+    site.sql("UPDATE views SET imported = 99 WHERE article_id = "
+             "(SELECT id FROM articles WHERE slug = '%s');" % SEED_SLUG)
+    h = site.get(SEED_PATH, method="HEAD")
+    g = site.get(SEED_PATH)
+    assert shown_views(g.text) == "100 views"
+    assert h.header("content-length") == g.header("content-length")
+    assert site.wait_folded(SEED_SLUG, 100) == 100
+
+
+def test_head_from_a_bot_matches_the_bots_get(site):
+    site.sql("UPDATE views SET imported = 99 WHERE article_id = "
+             "(SELECT id FROM articles WHERE slug = '%s');" % SEED_SLUG)
+    bot = {"User-Agent": "Googlebot/2.1"}
+    h = site.get(SEED_PATH, method="HEAD", headers=bot)
+    g = site.get(SEED_PATH, headers=bot)
+    assert shown_views(g.text) == "99 views"
+    assert h.header("content-length") == g.header("content-length")
+
+
 def test_head_does_not_count_a_view(site):
     for _ in range(3):
         assert site.get(SEED_PATH, method="HEAD").status == 200

@@ -1,0 +1,443 @@
+"""articled under bad conditions: what it refuses at start, template
+reloads, a database made unreadable, replaced or deleted while it runs, a
+full disk, and a clean stop.  Every loop is bounded in requests and time."""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from site_harness import ROOT, SEED_SLUG, Site, default_binary, make_db
+
+BIN = os.path.join(ROOT, "bin", "articled")
+POST = "/post/" + SEED_SLUG
+TEMPLATES = os.path.join(ROOT, "templates")
+
+
+def group_alive(pgid):
+    return subprocess.run(["pgrep", "-g", str(pgid)], capture_output=True,
+                          text=True).stdout.split()
+
+
+def shown_count(resp):
+    m = re.search(r">(\d+) views?<", resp.text)
+    assert m, resp.text[:400]
+    return int(m.group(1))
+
+
+def poll(fn, timeout, step=0.05):
+    """Calls fn until it returns a true value or timeout passes; returns
+    (value, seconds taken)."""
+    t0 = time.time()
+    v = fn()
+    while not v and time.time() - t0 < timeout:
+        time.sleep(step)
+        v = fn()
+    return v, time.time() - t0
+
+
+def log_since(site, mark):
+    return site.log()[mark:]
+
+
+# ---- refusing to start --------------------------------------------------
+
+def run_articled(tmp_path, db, templates=TEMPLATES, timeout=15):
+    sock = str(tmp_path / "refuse.sock")
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0:abort_on_error=1")
+    env.pop("ARTICLED_DB", None)
+    env.pop("ARTICLED_TEMPLATES", None)
+    r = subprocess.run([default_binary(), "--db", db, "--templates", templates,
+                        "--socket", sock, "--workers", "1"], env=env,
+                       capture_output=True, text=True, timeout=timeout,
+                       start_new_session=True)
+    return r, sock
+
+
+def assert_refused(r, sock, *words):
+    assert r.returncode != 0, "started anyway: " + r.stderr
+    assert r.returncode < 128, "crashed rather than refused: %d %s" % (
+        r.returncode, r.stderr)
+    for w in words:
+        assert w in r.stderr, "%r not in %r" % (w, r.stderr)
+    # One short message, not a sanitizer report or a stack of errors.
+    assert len(r.stderr.strip().splitlines()) <= 3, r.stderr
+    assert "Sanitizer" not in r.stderr and "runtime error" not in r.stderr
+
+
+def test_refuses_missing_database(tmp_path):
+    db = str(tmp_path / "nope.db")
+    r, sock = run_articled(tmp_path, db)
+    assert_refused(r, sock, db)
+    assert re.search(r"no database|not found|No such file", r.stderr), r.stderr
+    assert not os.path.exists(db), "articled created the missing database"
+
+
+def test_refuses_a_file_that_is_not_sqlite(tmp_path):
+    db = tmp_path / "text.db"
+    db.write_text("This is a shopping list, not a database.\n" * 100)
+    r, sock = run_articled(tmp_path, str(db))
+    assert_refused(r, sock, str(db))
+    assert "not a database" in r.stderr, r.stderr
+    assert db.read_text().startswith("This is a shopping list"), "file changed"
+
+
+def test_refuses_sqlite_database_without_schema(tmp_path):
+    db = str(tmp_path / "empty.db")
+    subprocess.run(["sqlite3", db, "CREATE TABLE t(x); PRAGMA user_version;"],
+                   check=True, capture_output=True)
+    r, sock = run_articled(tmp_path, db)
+    assert_refused(r, sock, db)
+    assert "version 0" in r.stderr or "not an articled database" in r.stderr
+    assert "schema.sql" in r.stderr or "make db" in r.stderr, r.stderr
+
+
+def test_refuses_unknown_schema_version_and_says_what_to_do(tmp_path):
+    db = make_db(str(tmp_path / "future.db"))
+    subprocess.run(["sqlite3", db, "PRAGMA user_version = 99;"], check=True)
+    r, sock = run_articled(tmp_path, db)
+    assert_refused(r, sock, db, "99")
+    assert re.search(r"newer articled|upgrade|install", r.stderr), r.stderr
+
+
+def copy_templates(tmp_path):
+    d = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, d)
+    return d
+
+
+def test_refuses_template_with_parse_error_naming_file_and_line(tmp_path):
+    db = make_db(str(tmp_path / "site.db"))
+    t = copy_templates(tmp_path)
+    post = t / "post.html"
+    lines = post.read_text().splitlines(True)
+    lines.insert(2, "{{#title}}never closed\n")      # becomes line 3
+    post.write_text("".join(lines))
+    r, sock = run_articled(tmp_path, db, str(t))
+    assert_refused(r, sock, "post.html")
+    m = re.search(r"post\.html:(\d+)", r.stderr)
+    assert m, "no line number: " + r.stderr
+    assert int(m.group(1)) >= 3
+
+
+def test_refuses_template_with_unclosed_tag_on_its_line(tmp_path):
+    db = make_db(str(tmp_path / "site.db"))
+    t = copy_templates(tmp_path)
+    layout = t / "layout.html"
+    lines = layout.read_text().splitlines(True)
+    lines.insert(4, "<p>{{site_name</p>\n")          # line 5
+    layout.write_text("".join(lines))
+    r, sock = run_articled(tmp_path, db, str(t))
+    assert_refused(r, sock, "layout.html:5")
+
+
+def test_refuses_missing_template_file(tmp_path):
+    db = make_db(str(tmp_path / "site.db"))
+    t = copy_templates(tmp_path)
+    (t / "list.html").unlink()
+    r, sock = run_articled(tmp_path, db, str(t))
+    assert_refused(r, sock, "list.html")
+    assert "No such file" in r.stderr, r.stderr
+
+
+def test_refuses_unknown_template_variable(tmp_path):
+    db = make_db(str(tmp_path / "site.db"))
+    t = copy_templates(tmp_path)
+    post = t / "post.html"
+    post.write_text(post.read_text() + "<p>{{visitor_name}}</p>\n")
+    r, sock = run_articled(tmp_path, db, str(t))
+    assert_refused(r, sock, "post.html", "visitor_name")
+
+
+# ---- SIGHUP ---------------------------------------------------------------
+
+@pytest.fixture
+def tsite(tmp_path):
+    """A site on a private copy of the templates, optimised build."""
+    t = copy_templates(tmp_path)
+    s = Site(tmp_path, binary=BIN, extra_args=["--templates", str(t)])
+    s.templates = t
+    s.start()
+    yield s
+    s.stop()
+
+
+def test_sighup_good_template_change_served_within_2s_no_failed_requests(tsite):
+    site = tsite
+    layout = site.templates / "layout.html"
+    text = layout.read_text()
+    assert "<footer" in text
+    new = re.sub(r"(<footer[^>]*>)", r"\1\n<p>Reloaded footer 4711</p>", text,
+                 count=1)
+    old_workers = set(site.worker_pids())
+    run = site.load_background(POST, 20000, 32, max_seconds=60)
+    run.wait_done(2000, timeout=10)
+    layout.write_text(new)
+    os.kill(site.master_pid(), signal.SIGHUP)
+    got, took = poll(lambda: "Reloaded footer 4711" in site.get(POST).text, 2.0)
+    still_running = run.done < 20000
+    res = run.wait(120)
+    assert got, "new footer not served within 2 s"
+    assert still_running, "the load ended before the reload was seen"
+    assert res.sent == 20000 and res.ok == 20000, res.summary()
+    assert not set(site.worker_pids()) & old_workers, "workers not renewed"
+    assert "Reloaded footer 4711" in site.get("/blog").text
+    r = site.get("/post/no-such-article")
+    assert r.status == 404 and "Reloaded footer 4711" in r.text
+    # The error pages nginx serves itself are rewritten too.
+    with open(os.path.join(site.var, "errors", "502.html")) as f:
+        assert "Reloaded footer 4711" in f.read()
+
+
+def test_sighup_broken_template_keeps_the_old_ones_and_logs_why(tsite):
+    site = tsite
+    workers = set(site.worker_pids())
+    post = site.templates / "post.html"
+    post.write_text(post.read_text() + "{{#views}}\n")   # never closed
+    mark = len(site.log())
+    os.kill(site.master_pid(), signal.SIGHUP)
+    line, _ = poll(lambda: [l for l in log_since(site, mark).splitlines()
+                            if "post.html" in l], 3.0)
+    assert line, "no log line about the broken template: " + log_since(site, mark)
+    assert re.search(r"not reloaded|keeping|kept", line[0]), line
+    for _ in range(20):
+        r = site.get(POST)
+        assert r.status == 200 and "<footer" in r.text
+    assert set(site.worker_pids()) == workers
+
+
+# ---- the database made unreadable, as an unprivileged user ---------------
+
+class NobodySite(Site):
+    """articled, and every check of the database, as user nobody: root
+    reads a mode-000 file regardless.  nginx stays root; it only connects
+    to the socket (mode 0666)."""
+
+    PRIV = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+
+    def articled_args(self):
+        return self.PRIV + ["--"] + super().articled_args()
+
+    def sql(self, sql, check=True):
+        r = subprocess.run(self.PRIV + ["sqlite3", "-bail", self.db],
+                           input=".timeout 3000\n" + sql, capture_output=True,
+                           text=True, cwd=self.dir)
+        if check and r.returncode != 0:
+            raise AssertionError("sqlite3 failed: %s" % r.stderr)
+        return r if not check else r.stdout
+
+
+@pytest.fixture
+def nobody_site():
+    if os.geteuid() != 0:
+        pytest.skip("needs root to become nobody")
+    base = tempfile.mkdtemp(prefix="articled-nobody-", dir="/tmp")
+    os.chmod(base, 0o755)
+    s = None
+    try:
+        s = NobodySite(base, binary=BIN, extra_args=["--socket-mode", "0666"])
+        subprocess.run(["chown", "-R", "nobody:nogroup", base], check=True)
+        s.start()
+        yield s
+    finally:
+        if s is not None:
+            s.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def db_lines(text):
+    """Log lines about the database being unavailable or back."""
+    return [l for l in text.splitlines()
+            if re.search(r"database|503|fold", l, re.I)]
+
+
+def test_unreadable_database_503_one_log_line_no_crash_loop_then_resumes(nobody_site):
+    site = nobody_site
+    assert site.get(POST).status == 200
+    workers = sorted(site.worker_pids())
+    assert len(workers) == 2
+    mark = len(site.log())
+    os.chmod(site.db, 0)
+    # Each worker notices on its own (a probe a second): wait until ten
+    # answers in a row, from whichever worker, are 503.
+    t0 = time.time()
+    run = 0
+    while run < 10 and time.time() - t0 < 3.0:
+        run = run + 1 if site.get(POST).status == 503 else 0
+        time.sleep(0.02)
+    took = time.time() - t0
+    assert run == 10, "still serving 200 from an unreadable database after 3 s"
+    assert took <= 2.5, took
+    statuses = []
+    for _ in range(50):
+        x = site.get(POST)
+        statuses.append(x.status)
+    assert set(statuses) == {503}, statuses
+    assert x.header("Retry-After"), x.headers
+    # The site's own layout, not nginx's or a bare page.
+    assert '<header class="site">' in x.text and "<footer" in x.text, x.text[:300]
+    assert site.get("/blog").status == 503
+    time.sleep(1.5)     # folds and probes keep running meanwhile
+    lines = db_lines(log_since(site, mark))
+    assert len(lines) == 1, "expected one log line, got:\n" + "\n".join(lines)
+    assert "503" in lines[0] or "unavailable" in lines[0], lines
+    assert sorted(site.worker_pids()) == workers, "workers were replaced"
+    assert "restarting" not in log_since(site, mark)
+    mark = len(site.log())
+    os.chmod(site.db, 0o644)
+    r, took = poll(lambda: (lambda x: x if x.status == 200 else None)(
+        site.get(POST)), 3.0)
+    assert r, "service did not resume"
+    assert took <= 2.5, took
+    back = db_lines(log_since(site, mark))
+    assert back and re.search(r"again|resum|back", back[0], re.I), back
+    assert sorted(site.worker_pids()) == workers
+    # Views made while it was unreadable: none (503s do not count), and
+    # the ones after are folded as usual.
+    before = site.stored_total(SEED_SLUG)
+    site.get(POST)
+    assert site.wait_folded(SEED_SLUG, before + 1) == before + 1
+
+
+def test_database_replaced_by_another_shows_new_content_within_2s(site):
+    assert site.get(POST).status == 200
+    new = make_db(os.path.join(site.dir, "new.db"))
+    subprocess.run(["sqlite3", new,
+                    "UPDATE articles SET title = 'Replaced title 1234' "
+                    "WHERE slug = '%s';" % SEED_SLUG], check=True)
+    assert not os.path.exists(new + "-wal")
+    os.rename(new, site.db)
+    got, took = poll(lambda: "Replaced title 1234" in site.get(POST).text, 3.0)
+    assert got and took <= 2.5, took
+    # Both workers, not just one: every request shows it now.
+    for _ in range(10):
+        assert "Replaced title 1234" in site.get(POST).text
+    # And the new database is intact and takes the folds.
+    assert site.scalar("PRAGMA integrity_check;") == "ok"
+    before = site.stored_total(SEED_SLUG)
+    n = shown_count(site.get(POST))
+    assert n == before + 1, (n, before)
+    assert site.wait_folded(SEED_SLUG, before + 1) == before + 1
+
+
+def test_database_deleted_no_fork_storm_and_503(site):
+    workers = sorted(site.worker_pids())
+    mark = len(site.log())
+    os.unlink(site.db)
+    t0 = time.time()
+    statuses = set()
+    while time.time() - t0 < 5:
+        statuses.add(site.get(POST).status)
+        time.sleep(0.1)
+    log = log_since(site, mark)
+    forks = len(re.findall(r"restarting", log))
+    assert forks <= 10, "%d worker restarts in 5 s:\n%s" % (forks, log[-2000:])
+    assert site.articled.poll() is None, "the master died"
+    assert 503 in statuses and 200 not in [site.get(POST).status], statuses
+    lines = db_lines(log)
+    assert 1 <= len(lines) <= 3, "log lines:\n" + "\n".join(lines)
+
+
+# ---- full disk --------------------------------------------------------------
+
+@pytest.fixture
+def disk(tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    # 4 MiB, not 512 KiB: the view counter file next to the database is
+    # 1 MiB (64k slots of 16 bytes) and should fit once fully allocated.
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs",
+                        str(mnt)], capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here: " + r.stderr.strip())
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def fill(path):
+    """Fills the filesystem at path to the last byte; returns the file."""
+    filler = os.path.join(str(path), "filler")
+    with open(filler, "wb", buffering=0) as f:
+        chunk = b"\0" * 65536
+        try:
+            while True:
+                f.write(chunk)
+        except OSError:
+            pass
+        try:
+            while True:
+                f.write(b"\0")
+        except OSError:
+            pass
+    return filler
+
+
+def test_full_disk_pages_still_200_fold_fails_then_catches_up_exactly(tmp_path, disk):
+    db = make_db(str(disk / "site.db"))
+    # A second article, first viewed only once the disk is full: its
+    # counter slot may sit on a page of the counter file not yet written.
+    subprocess.run(["sqlite3", db, "INSERT INTO articles(title, body) VALUES "
+                    "('Second article', 'Body of the second article.');"],
+                   check=True)
+    site = Site(tmp_path / "site", db=db, binary=BIN)
+    site.start()
+    try:
+        assert site.get(POST).status == 200
+        before = site.fold_settled(SEED_SLUG)
+        second_before = int(site.scalar(
+            "SELECT v.total FROM views v JOIN articles a ON a.id = "
+            "v.article_id WHERE a.slug = 'second-article';"))
+        workers = sorted(site.worker_pids())
+        mark = len(site.log())
+        filler = fill(disk)
+        n = 0
+        t0 = time.time()
+        while time.time() - t0 < 3:
+            assert site.get(POST).status == 200
+            n += 1
+            time.sleep(0.02)
+        r = site.get("/post/second-article")
+        assert r.status == 200, r.status
+        assert shown_count(r) == second_before + 1
+        time.sleep(1.5)
+        assert sorted(site.worker_pids()) == workers, site.log()[mark:]
+        log = log_since(site, mark)
+        assert re.search(r"fold.*(full|space)", log, re.I), log
+        assert site.stored_total(SEED_SLUG) == before, "folded on a full disk?"
+        os.unlink(filler)
+        assert site.wait_folded(SEED_SLUG, before + n) == before + n
+        assert site.fold_settled(SEED_SLUG) == before + n
+        assert int(site.scalar(
+            "SELECT v.total FROM views v JOIN articles a ON a.id = "
+            "v.article_id WHERE a.slug = 'second-article';")) == second_before + 1
+        assert site.scalar("PRAGMA integrity_check;") == "ok"
+        fold_failures = len(re.findall(r"fold", log, re.I))
+        # Reported, not repeated every second for as long as it lasts.
+        assert fold_failures <= 2, log
+    finally:
+        site.stop()
+
+
+# ---- stopping ---------------------------------------------------------------
+
+def test_sigterm_stops_within_10s_nothing_left_socket_removed(site):
+    assert site.get(POST).status == 200
+    master = site.master_pid()
+    assert len(site.worker_pids()) == 2
+    os.kill(master, signal.SIGTERM)
+    t0 = time.time()
+    rc = site.articled.wait(15)
+    took = time.time() - t0
+    site.articled = None
+    assert rc == 0, site.log()
+    assert took < 10, took
+    _, _ = poll(lambda: not group_alive(master), 2.0)
+    assert not group_alive(master), group_alive(master)
+    assert not os.path.exists(site.sock)
+    assert "stopped" in site.log()
