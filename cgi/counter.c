@@ -1,4 +1,7 @@
 /* counter.c: file-backed shared-memory view counters (see counter.h). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* fallocate(2), whoever compiles this file */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
@@ -74,7 +77,7 @@ static int S_create(const char *path, char *err, size_t errlen)
 {
 	struct counter_header hdr;
 	char tmp[4096];
-	int fd, rc = -1;
+	int fd, rc = -1, erc;
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path,
 	    (long)getpid()) >= sizeof(tmp)) {
@@ -91,8 +94,12 @@ static int S_create(const char *path, char *err, size_t errlen)
 	hdr.version = COUNTER_VERSION;
 	hdr.capacity = COUNTER_CAPACITY;
 	hdr.generation = S_random_generation();
-	if (ftruncate(fd, (off_t)S_file_size(COUNTER_CAPACITY)) != 0)
-		snprintf(err, errlen, "size %s: %s", tmp, strerror(errno));
+	/* Every block allocated now, not a sparse file: a worker's first
+	 * store to a page of a hole needs a block, and on a full disk the
+	 * kernel answers that with SIGBUS, not an error. */
+	if ((erc = posix_fallocate(fd, 0,
+	    (off_t)S_file_size(COUNTER_CAPACITY))) != 0)
+		snprintf(err, errlen, "allocate %s: %s", tmp, strerror(erc));
 	else if (pwrite(fd, &hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
 		snprintf(err, errlen, "write %s: %s", tmp, strerror(errno));
 	else if (fsync(fd) != 0)
@@ -127,6 +134,12 @@ static int S_map(struct counter *c, int fd, const char *path, char *err,
 	}
 	c->capacity = hdr.capacity;
 	c->maplen = S_file_size(hdr.capacity);
+	/* A file made sparse by an older articled: fill its holes while
+	 * there is room (see S_create).  fallocate(2), never glibc's
+	 * posix_fallocate emulation, which would write zeros over counts
+	 * that other processes are adding to; best effort. */
+	if (!c->readonly)
+		(void)fallocate(fd, 0, 0, (off_t)c->maplen);
 	c->map = mmap(NULL, c->maplen, prot, MAP_SHARED, fd, 0);
 	if (c->map == MAP_FAILED) {
 		snprintf(err, errlen, "mmap %s: %s", path, strerror(errno));

@@ -280,7 +280,10 @@ static void S_worker(struct master *m)
 	struct pages *p;
 	char err[1024];
 
-	got_term = got_hup = got_chld = 0;
+	/* Not got_term: the master's SIGTERM may reach this child before
+	 * it gets here (the handler is the same), and must not be lost, or
+	 * the worker serves on until the master's grace period kills it. */
+	got_hup = got_chld = 0;
 	S_signal(SIGTERM, S_on_term);
 	S_signal(SIGINT, S_on_term);
 	S_signal(SIGHUP, SIG_IGN);
@@ -526,6 +529,12 @@ static int S_cgi(struct master *m)
 	return rc == 0 ? 0 : 1;
 }
 
+static void S_unlink_socket(const struct master *m)
+{
+	if (m->opt.socket != NULL && strchr(m->opt.socket, '/') != NULL)
+		unlink(m->opt.socket);
+}
+
 int main(int argc, char **argv)
 {
 	struct master m;
@@ -554,13 +563,18 @@ int main(int argc, char **argv)
 	} else {
 		m.fd = 0;
 	}
-	if (S_drop_privileges(m.opt.user, m.opt.socket) != 0)
+	/* Refuse to start, saying why, rather than fork workers that die;
+	 * and take away the socket just made, or nginx would keep finding
+	 * a socket file nobody listens on. */
+	if (S_drop_privileges(m.opt.user, m.opt.socket) != 0 ||
+	    (p = S_open_site(&m, NULL)) == NULL) {
+		S_unlink_socket(&m);
 		return 1;
-	/* Refuse to start, saying why, rather than fork workers that die. */
-	if ((p = S_open_site(&m, NULL)) == NULL)
-		return 1;
+	}
 	pages_close(p);
-	if (S_write_error_pages(&m) != 0)
+	if (S_write_error_pages(&m) != 0) {
+		S_unlink_socket(&m);
 		return 1;
+	}
 	return S_master(&m);
 }

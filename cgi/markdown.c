@@ -18,7 +18,7 @@
 #include "text.h"
 
 #define MD_PARSE_OPTS	(CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8)
-#define MD_RENDER_OPTS	CMARK_OPT_SMART	/* never CMARK_OPT_UNSAFE */
+#define MD_RENDER_OPTS	CMARK_OPT_SMART	/* not CMARK_OPT_UNSAFE */
 #define MD_URL_MAX	2048	/* the Nu checker refuses longer URLs */
 #define MD_EXCERPT_MAX	200	/* code points, before the "…" */
 #define MD_WORDS_PER_MIN 200
@@ -34,32 +34,32 @@ struct nodes {
 /* Text with whitespace collapsed, kept to MD_EXCERPT_MAX + 1 code points:
  * the one extra tells that the text must be cut, and where. */
 struct excerpt {
-	struct buf	text;
-	size_t		cps;	/* code points in text */
-	bool		space;	/* whitespace seen since the last code point */
-	bool		done;	/* a block gave text; later ones are ignored */
+	struct buf	 text;
+	size_t		 cps;		/* code points in text */
+	bool		 space;		/* pending whitespace */
+	bool		 done;		/* a block gave text: stop */
 };
 
 struct walk {
-	bool		 fix;		/* find what md_render must fix */
+	bool		 fix;		/* find what md_render fixes */
 	struct nodes	 headings;
-	struct nodes	 dirty;		/* paragraphs and headings to rebuild */
+	struct nodes	 dirty;		/* blocks to rebuild */
 	struct nodes	 raw;		/* HTML blocks to drop */
-	cmark_node	*block;		/* the paragraph or heading we are in */
+	cmark_node	*block;		/* paragraph or heading */
 	bool		 block_dirty;
-	size_t		 links;		/* how many links we are inside */
-	struct excerpt	 para;		/* the first paragraph's text */
-	struct excerpt	 head;		/* the first heading's, if no paragraph */
-	struct excerpt	*ex;		/* the one collecting, or NULL */
+	size_t		 links;		/* links we are inside */
+	struct excerpt	 para;		/* first paragraph's text */
+	struct excerpt	 head;		/* the first heading's */
+	struct excerpt	*ex;		/* collecting, or NULL */
 	size_t		 words;
 	bool		 in_word;
 };
 
 /* Rebuilding a block: its inlines go, filtered, into a new one. */
 struct copy {
-	cmark_node	*cur;		/* where copies are appended */
-	cmark_node	*kept_link;	/* the link we are in, kept as one */
-	cmark_node	*alt_of;	/* the dropped image whose text we take */
+	cmark_node	*cur;		/* where nodes are appended */
+	cmark_node	*kept_link;	/* the link we are in, if kept */
+	cmark_node	*alt_of;	/* dropped image we take text of */
 	struct buf	 alt;
 };
 
@@ -112,46 +112,6 @@ static bool S_ipv4_ok(const char *s, size_t n)
 	return i == n;
 }
 
-/* RFC 4291 text form: eight groups, or fewer around one "::", the last
- * two of which may be written as IPv4.  No zone. */
-static bool S_ipv6_ok(const char *s, size_t n)
-{
-	size_t i = 0, start, groups = 0;
-	bool compressed = false;
-
-	if (n >= 2 && s[0] == ':' && s[1] == ':') {
-		compressed = true;
-		if ((i = 2) == n)
-			return true;
-	}
-	for (;;) {
-		start = i;
-		while (i < n && i - start < 4 && S_is_hex(s[i]))
-			i++;
-		if (i == start)
-			return false;
-		if (i < n && s[i] == '.') {
-			if (groups > 6 || !S_ipv4_ok(s + start, n - start))
-				return false;
-			groups += 2;
-			break;
-		}
-		groups++;
-		if (i == n)
-			break;
-		if (s[i++] != ':' || i == n)
-			return false;
-		if (s[i] == ':') {
-			if (compressed)
-				return false;
-			compressed = true;
-			if (++i == n)
-				break;
-		}
-	}
-	return compressed ? groups <= 7 : groups == 8;
-}
-
 /* Empty, or ':' and a port number. */
 static bool S_port_ok(const char *s, size_t n)
 {
@@ -170,48 +130,35 @@ static bool S_port_ok(const char *s, size_t n)
 	return v <= 65535;
 }
 
-/* A host name of letters, digits, dots and hyphens with no empty label
- * but a final dot; one ending in a number must be an IPv4 address, as
- * the URL standard reads it so. */
+/* Letters, digits, dots and hyphens, no empty label but a final dot.
+ * The URL standard reads a host whose last label is a number (0x1F too)
+ * as IPv4: one whose last label starts with a digit must be a plain
+ * dotted quad. */
 static bool S_host_ok(const char *s, size_t n)
 {
-	size_t i, last = 0, end = n;
+	size_t i, last = 0;
 
 	if (n == 0 || s[0] == '.')
 		return false;
 	for (i = 0; i < n; i++) {
 		if (!S_is_host_char(s[i]))
 			return false;
-		if (s[i] == '.' && i + 1 < n && s[i + 1] == '.')
+		if (s[i] != '.' || i + 1 == n)
+			continue;
+		if (s[i + 1] == '.')
 			return false;
+		last = i + 1;
 	}
-	if (s[end - 1] == '.')
-		end--;
-	for (i = 0; i < end; i++)
-		if (s[i] == '.')
-			last = i + 1;
-	if (last + 2 <= end && s[last] == '0' &&
-	    (s[last + 1] == 'x' || s[last + 1] == 'X'))
-		return S_ipv4_ok(s, n);
-	for (i = last; i < end; i++)
-		if (!S_is_digit(s[i]))
-			return true;
-	return S_ipv4_ok(s, n);
+	return !S_is_digit(s[last]) || S_ipv4_ok(s, n);
 }
 
-/* The authority after "//": a host or [IPv6], and maybe a port.  No
+/* The authority after "//": a host and maybe a port.  No [IPv6]: cmark
+ * writes the brackets as %5B %5D, which no host may hold.  No
  * user:password@, which only serves to disguise a host. */
 static bool S_authority_ok(const char *a)
 {
 	size_t n = strcspn(a, "/?#"), h;
-	const char *end;
 
-	if (n > 0 && a[0] == '[') {
-		if ((end = memchr(a, ']', n)) == NULL)
-			return false;
-		return S_ipv6_ok(a + 1, (size_t)(end - a) - 1) &&
-		    S_port_ok(end + 1, n - (size_t)(end + 1 - a));
-	}
 	for (h = 0; h < n && a[h] != ':'; h++)
 		continue;
 	return S_host_ok(a, h) && S_port_ok(a + h, n - h);
@@ -474,14 +421,15 @@ static void S_walk_inline(struct walk *w, cmark_node *node,
 			break;
 		}
 		S_clean_title(node);
-		if (w->links++ > 0 || !S_url_safe(cmark_node_get_url(node)))
+		if (w->links++ > 0 ||
+		    (w->fix && !S_url_safe(cmark_node_get_url(node))))
 			S_mark_dirty(w);
 		break;
 	case CMARK_NODE_IMAGE:
 		if (ev == CMARK_EVENT_EXIT)
 			break;
 		S_clean_title(node);
-		if (!S_url_safe(cmark_node_get_url(node)))
+		if (w->fix && !S_url_safe(cmark_node_get_url(node)))
 			S_mark_dirty(w);
 		break;
 	default:
@@ -673,7 +621,8 @@ static void S_rebuild(cmark_node *block)
 	cmark_node_insert_before(block, copy);
 	S_copy_inlines(block, copy);
 	cmark_node_free(block);
-	if (type == CMARK_NODE_PARAGRAPH && cmark_node_first_child(copy) == NULL)
+	if (type == CMARK_NODE_PARAGRAPH &&
+	    cmark_node_first_child(copy) == NULL)
 		cmark_node_free(copy);
 }
 

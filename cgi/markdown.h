@@ -1,7 +1,8 @@
 /* markdown.h: an article's Markdown body as a page body, an excerpt and a
  * word count.  The HTML is a valid HTML5 fragment whatever the input:
- * no raw HTML, no unsafe or invalid URLs, headings below the page's <h1>,
- * and only characters HTML allows. */
+ * no raw HTML; headings from <h2> down, never skipping a level; only
+ * characters HTML allows; links and images only to relative, http(s),
+ * mailto: or tel: URLs a validator accepts (others keep just their text). */
 #ifndef ARTICLED_MARKDOWN_H
 #define ARTICLED_MARKDOWN_H
 

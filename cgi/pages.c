@@ -55,6 +55,7 @@ struct pages {
 	int			 counter_full_logged;
 	int			 counting;
 	int			 quiet;		/* a worker: the master reports */
+	int			 fold_failing;	/* logged once per failing spell */
 	unsigned long		 connects;	/* store_connects() cached from */
 	char			 root[256];	/* CGI: SCRIPT_NAME, before every link */
 	struct buf		 scratch;
@@ -933,10 +934,18 @@ int pages_fold(struct pages *p, int busy_ms, unsigned long long *moved)
 	if (rc == STORE_BUSY)
 		return 1;
 	if (rc != STORE_OK) {
-		S_log("folding views failed, will retry: %s%s",
-		    store_errmsg(p->store), "");
+		/* Once, not every second for as long as the disk is full:
+		 * the views wait safely in the counters meanwhile. */
+		if (!p->fold_failing)
+			S_log("folding views failed, will retry every second "
+			    "(views are kept meanwhile): %s%s",
+			    store_fold_error(p->store), "");
+		p->fold_failing = 1;
 		return -1;
 	}
+	if (p->fold_failing)
+		S_log("folding views works again%s%s", "", "");
+	p->fold_failing = 0;
 	return 0;
 }
 

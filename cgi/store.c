@@ -65,8 +65,12 @@ static const char *const S_sql[STMT__MAX] = {
 	/* STMT_LIST_FIRST */
 	LIST_COLUMNS "WHERE a.draft = 0 AND a.published_at <= ?2 "
 	"ORDER BY a.published_at DESC, a.id DESC LIMIT ?3",
-	/* STMT_LIST_FROM */
-	LIST_COLUMNS "WHERE a.draft = 0 AND a.published_at <= ?2 "
+	/* STMT_LIST_FROM: the unary + keeps SQLite from using "<= now" as
+	 * the index range, so that the row value starts the scan at the
+	 * page's first key; otherwise it starts at the newest article and
+	 * skips N*10 rows, like OFFSET (0.56 ms for page 1000 of 10,000
+	 * articles instead of 0.01 ms). */
+	LIST_COLUMNS "WHERE a.draft = 0 AND +a.published_at <= ?2 "
 	"AND (a.published_at, a.id) <= (?4, ?5) "
 	"ORDER BY a.published_at DESC, a.id DESC LIMIT ?3",
 	/* STMT_BEGIN */
@@ -104,7 +108,16 @@ struct store {
 	uint64_t	*fold_seen;	/* counts already folded, per slot */
 	size_t		 fold_nseen;
 	uint64_t	 fold_generation;
+	/* The WAL-index header (the first 48 bytes of DB-shm) as it was just
+	 * before site_version.rev was last read: while it is unchanged no
+	 * connection has committed anything, so rev has not moved either. */
+	const volatile unsigned char *shm;
+	unsigned char	 shm_seen[48];
+	int64_t		 rev_seen;
+	int		 rev_valid;
+	int		 wal;		/* journal_mode is WAL */
 	unsigned long	 connects;	/* successful S_connect calls */
+	char		 fold_err[256];	/* why the last fold failed */
 };
 
 static enum store_rc S_rc(struct store *s, int rc)
@@ -133,6 +146,8 @@ static void S_finalize(struct store *s)
 	}
 	sqlite3_close(s->db);
 	s->db = NULL;
+	s->shm = NULL;
+	s->rev_valid = 0;
 }
 
 static int S_schema_version(struct store *s, char *err, size_t errlen)
@@ -171,6 +186,38 @@ static int S_schema_version(struct store *s, char *err, size_t errlen)
 	return 0;
 }
 
+static int S_is_wal(struct store *s)
+{
+	sqlite3_stmt *st;
+	int wal = 0;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode", -1, &st,
+	    NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+	    strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0)
+		wal = 1;
+	sqlite3_finalize(st);
+	return wal;
+}
+
+/* The connection's own mapping of the WAL-index (DB-shm), once a read
+ * has mapped it.  Its header's layout is part of SQLite's file format
+ * (https://sqlite.org/walformat.html), shared by every version. */
+static void S_map_shm(struct store *s)
+{
+	sqlite3_file *f = NULL;
+	volatile void *p = NULL;
+
+	if (!s->wal || sqlite3_file_control(s->db, "main",
+	    SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || f == NULL ||
+	    f->pMethods == NULL || f->pMethods->iVersion < 2 ||
+	    f->pMethods->xShmMap == NULL)
+		return;
+	if (f->pMethods->xShmMap(f, 0, 32768, 0, &p) == SQLITE_OK && p)
+		s->shm = p;
+}
+
 /* Opens the connection and prepares every statement. */
 static int S_connect(struct store *s, char *err, size_t errlen)
 {
@@ -193,10 +240,15 @@ static int S_connect(struct store *s, char *err, size_t errlen)
 	 * lock while another connection recovers the WAL. */
 	sqlite3_busy_timeout(s->db, 2000);
 	sqlite3_extended_result_codes(s->db, 0);
+	/* A worker's hot pages are few (site_version, an index path); a
+	 * page missing from this cache is a read from the kernel's.  The
+	 * default 2 MiB would be a quarter of a worker's memory budget. */
+	sqlite3_exec(s->db, "PRAGMA cache_size = -512", NULL, NULL, NULL);
 	if (S_schema_version(s, err, errlen) != 0) {
 		S_finalize(s);
 		return -1;
 	}
+	s->wal = S_is_wal(s);
 	for (i = 0; i < STMT__MAX; i++) {
 		if (sqlite3_prepare_v3(s->db, S_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) ==
@@ -218,6 +270,11 @@ static int S_connect(struct store *s, char *err, size_t errlen)
 unsigned long store_connects(const struct store *s)
 {
 	return s->connects;
+}
+
+const char *store_fold_error(const struct store *s)
+{
+	return s->fold_err;
 }
 
 struct store *store_open(const char *path, char *err, size_t errlen)
@@ -311,18 +368,39 @@ static char *S_dup_column(sqlite3_stmt *st, int col, size_t *len)
 	return xstrndup(p ? (const char *)p : "", p ? n : 0);
 }
 
+/* A read of site_version costs a read transaction (two fcntl locks on
+ * DB-shm and ~4,500 instructions); most requests skip it, since nothing
+ * can have changed while the WAL-index header has not.  The header is
+ * copied before the read, so a commit racing with it shows next time. */
 enum store_rc store_site_rev(struct store *s, int64_t *rev)
 {
+	unsigned char hdr[48];
 	sqlite3_stmt *st;
+	size_t i;
 	int rc;
 
 	if (s->db == NULL)
 		return STORE_UNAVAILABLE;
+	if (s->shm != NULL) {
+		for (i = 0; i < sizeof(hdr); i++)
+			hdr[i] = s->shm[i];
+		if (s->rev_valid && memcmp(hdr, s->shm_seen, sizeof(hdr)) == 0) {
+			*rev = s->rev_seen;
+			return STORE_OK;
+		}
+	}
 	st = S_stmt(s, STMT_SITE_REV);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*rev = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
+	if (rc == SQLITE_ROW && s->shm != NULL) {
+		memcpy(s->shm_seen, hdr, sizeof(hdr));
+		s->rev_seen = *rev;
+		s->rev_valid = 1;
+	} else if (rc == SQLITE_ROW && s->wal) {
+		S_map_shm(s);	/* from the next request on */
+	}
 	return rc == SQLITE_ROW ? STORE_OK :
 	    rc == SQLITE_DONE ? STORE_NOTFOUND : S_rc(s, rc);
 }
@@ -662,14 +740,23 @@ enum store_rc store_fold(struct store *s, const struct counter *c,
 	sqlite3_busy_timeout(s->db, busy_ms);
 	rc = S_exec(s, STMT_BEGIN);
 	sqlite3_busy_timeout(s->db, 2000);
-	if (rc != SQLITE_OK)
+	if (rc != SQLITE_OK) {
+		snprintf(s->fold_err, sizeof(s->fold_err), "%s",
+		    sqlite3_errmsg(s->db));
 		return S_rc(s, rc);
+	}
 	snapshot = xmalloc(cap * sizeof(uint64_t));
 	rc = S_fold_all(s, c, today, snapshot, moved);
 	if (rc == SQLITE_OK)
 		rc = S_exec(s, STMT_COMMIT);
 	if (rc != SQLITE_OK) {
-		S_exec(s, STMT_ROLLBACK);
+		/* Keep the reason: a ROLLBACK replaces SQLite's message, and
+		 * after SQLITE_FULL or an I/O error SQLite has already rolled
+		 * back, so ours would only say "no transaction is active". */
+		snprintf(s->fold_err, sizeof(s->fold_err), "%s",
+		    sqlite3_errmsg(s->db));
+		if (!sqlite3_get_autocommit(s->db))
+			S_exec(s, STMT_ROLLBACK);
 		free(snapshot);
 		*moved = 0;
 		return S_rc(s, rc);

@@ -108,6 +108,9 @@ enum store_rc	 store_probe(struct store *s, char *err, size_t errlen);
  * reopened (perhaps on another file), so whatever was built from the old
  * one (a page cache) must be dropped. */
 unsigned long	 store_connects(const struct store *s);
+/* Why the last store_fold that failed (not for SQLITE_BUSY at BEGIN)
+ * failed, as SQLite said it before rolling back. */
+const char	*store_fold_error(const struct store *s);
 
 /* The last error's message, for logs. */
 const char	*store_errmsg(const struct store *s);

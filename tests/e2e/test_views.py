@@ -220,7 +220,10 @@ def test_owner_write_lock_5s_pages_never_wait_counts_kept(fast_site):
         if owner.poll() is None:
             owner.kill()
             owner.wait()
-    assert load_took < 5.0, "the load outlasted the lock: %.1f s" % load_took
+    # The lock was held from before the first request until after the
+    # last (COMMIT only once the load is done): at least 5 s, longer if
+    # the load took longer.
+    assert load_took > 0.5, "too short a load to prove anything"
     assert res.sent == 15000 and res.ok == 15000, res.summary()
     assert not any(s >= 500 for s in res.statuses), res.summary()
     assert res.max_latency < 1.0, res.summary()
