@@ -62,6 +62,8 @@ struct master {
 	struct pages		*folder;	/* the master's connection */
 	int			 fold_failing;
 	long long		 error_pages_rev;	/* rev they show */
+	dev_t			 db_dev;	/* the file the workers opened */
+	ino_t			 db_ino;
 	struct worker_slot	 w[MAX_WORKERS];
 };
 
@@ -445,14 +447,19 @@ static int S_alive(const struct master *m)
 	return n;
 }
 
-static void S_stop(struct master *m)
+/* Asks every worker to finish its request and exit; kills those still
+ * there after the grace period. */
+static void S_stop_workers(struct master *m)
 {
 	time_t deadline = time(NULL) + STOP_GRACE_SECONDS;
 	int i;
 
-	for (i = 0; i < m->opt.workers; i++)
-		if (m->w[i].pid > 0)
-			kill(m->w[i].pid, SIGTERM);
+	for (i = 0; i < m->opt.workers; i++) {
+		if (m->w[i].pid <= 0)
+			continue;
+		m->w[i].retire = 1;
+		kill(m->w[i].pid, SIGTERM);
+	}
 	while (S_alive(m) > 0 && time(NULL) < deadline) {
 		usleep(20000);
 		S_reap(m);
@@ -464,9 +471,58 @@ static void S_stop(struct master *m)
 		usleep(10000);
 		S_reap(m);
 	}
+}
+
+static void S_stop(struct master *m)
+{
+	S_stop_workers(m);
 	S_fold(m);	/* the views counted by the last requests */
 	pages_close(m->folder);
 	m->folder = NULL;
+}
+
+/* SQLite does not checkpoint a WAL into a file that was moved away, so
+ * the old file's -wal outlives it; the new file would take it for its
+ * own.  Kept aside, not deleted, in case anyone wants those pages. */
+static void S_set_aside_wal(const char *db)
+{
+	char wal[4096], shm[4096], aside[4200];
+
+	snprintf(wal, sizeof(wal), "%s-wal", db);
+	snprintf(shm, sizeof(shm), "%s-shm", db);
+	snprintf(aside, sizeof(aside), "%s-wal.replaced", db);
+	if (rename(wal, aside) == 0)
+		S_log("kept the replaced file's WAL as %s", aside);
+	unlink(shm);
+}
+
+/* The database file was replaced (mv new.db site.db).  No connection may
+ * open the new file while one to the old file lives (they would share
+ * the -wal and -shm files), so every worker goes, the old file's last
+ * connection checkpoints and removes them, and new workers start on the
+ * new file.  Requests wait in the socket's queue meanwhile. */
+static void S_check_replaced(struct master *m)
+{
+	struct stat st;
+
+	if (stat(m->opt.db, &st) != 0)
+		return;		/* gone: the workers answer 503 */
+	if (m->db_ino == 0) {
+		m->db_dev = st.st_dev;
+		m->db_ino = st.st_ino;
+		return;
+	}
+	if (st.st_dev == m->db_dev && st.st_ino == m->db_ino)
+		return;
+	S_log("%s was replaced: restarting the workers on the new file",
+	    m->opt.db);
+	pages_close(m->folder);
+	m->folder = NULL;
+	S_stop_workers(m);
+	S_set_aside_wal(m->opt.db);
+	m->db_dev = st.st_dev;
+	m->db_ino = st.st_ino;
+	S_fill(m);
 }
 
 static int S_master(struct master *m)
@@ -482,6 +538,7 @@ static int S_master(struct master *m)
 	fprintf(stderr, "articled[%ld]: serving %s on %s with %d workers\n",
 	    (long)getpid(), m->opt.db, m->opt.socket ? m->opt.socket :
 	    "fd 0", m->opt.workers);
+	S_check_replaced(m);
 	S_fill(m);
 	while (!got_term) {
 		nanosleep(&second, NULL);	/* a signal cuts it short */
@@ -498,6 +555,7 @@ static int S_master(struct master *m)
 			S_fill(m);
 		if (time(NULL) != last_fold) {
 			last_fold = time(NULL);
+			S_check_replaced(m);
 			S_fold(m);
 		}
 	}

@@ -340,6 +340,14 @@ enum store_rc store_probe(struct store *s, char *err, size_t errlen)
 	if (s->db != NULL && !s->broken && st.st_dev == s->dev &&
 	    st.st_ino == s->ino)
 		return STORE_OK;
+	/* Replaced under us (mv new.db site.db): the new file would be read
+	 * through the old one's -wal and -shm, which other connections still
+	 * use, and a last close would checkpoint the old pages into the new
+	 * file.  Only once every connection to the old file is closed is the
+	 * new one safe: the master restarts all workers for that, and until
+	 * then this connection serves the old file. */
+	if (s->db != NULL && !s->broken)
+		return STORE_OK;	/* the old file, until then */
 	S_finalize(s);
 	/* Another file may hold other counts: fold every slot afresh. */
 	free(s->fold_seen);
