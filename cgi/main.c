@@ -7,6 +7,7 @@
  * after the workers finish the requests in hand, with a last fold.
  * With no socket at all it is a CGI program: one request, then exit. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
@@ -76,6 +77,23 @@ static void S_on_term(int sig)
 	(void)sig;
 	got_term = 1;
 	fastcgi_shutdown();
+}
+
+/* A worker's SIGTERM.  Besides the flag, the listening socket is swapped
+ * for /dev/null: a signal that lands between the loop's check of the
+ * flag and accept() would otherwise leave the worker blocked in accept()
+ * until the next connection; now that accept() fails at once. */
+static volatile sig_atomic_t	 worker_listen_fd = -1;
+static volatile sig_atomic_t	 worker_null_fd = -1;
+
+static void S_on_worker_term(int sig)
+{
+	int saved = errno;
+
+	S_on_term(sig);
+	if (worker_listen_fd >= 0 && worker_null_fd >= 0)
+		dup2(worker_null_fd, worker_listen_fd);
+	errno = saved;
 }
 
 static void S_on_hup(int sig)
@@ -286,8 +304,10 @@ static void S_worker(struct master *m)
 	 * it gets here (the handler is the same), and must not be lost, or
 	 * the worker serves on until the master's grace period kills it. */
 	got_hup = got_chld = 0;
-	S_signal(SIGTERM, S_on_term);
-	S_signal(SIGINT, S_on_term);
+	worker_null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	worker_listen_fd = m->fd;
+	S_signal(SIGTERM, S_on_worker_term);
+	S_signal(SIGINT, S_on_worker_term);
 	S_signal(SIGHUP, SIG_IGN);
 	S_signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
@@ -362,8 +382,10 @@ static void S_reap(struct master *m)
 				m->w[i].quick_deaths++;
 			else
 				m->w[i].quick_deaths = 0;
-			m->w[i].restart_at = now + (m->w[i].quick_deaths > 5 ?
-			    5 : m->w[i].quick_deaths);
+			/* A crash now and then restarts at once. */
+			m->w[i].restart_at = now + (m->w[i].quick_deaths < 3 ?
+			    0 : m->w[i].quick_deaths > 7 ? 5 :
+			    m->w[i].quick_deaths - 2);
 			break;
 		}
 	}
@@ -611,6 +633,15 @@ int main(int argc, char **argv)
 	}
 	if (m.opt.socket == NULL && !fastcgi_is_socket(0))
 		return S_cgi(&m);
+	/* Refuse to start, saying why, rather than fork workers that die.
+	 * The error pages are written before the socket appears, since
+	 * whoever waits for the socket (make run, the tests) starts sending
+	 * nginx requests whose errors use them. */
+	if ((p = S_open_site(&m, NULL)) == NULL)
+		return 1;
+	pages_close(p);
+	if (S_write_error_pages(&m) != 0)
+		return 1;
 	if (m.opt.socket != NULL) {
 		m.fd = fastcgi_listen(m.opt.socket, m.opt.socket_mode, 1024,
 		    err, sizeof(err));
@@ -621,18 +652,15 @@ int main(int argc, char **argv)
 	} else {
 		m.fd = 0;
 	}
-	/* Refuse to start, saying why, rather than fork workers that die;
-	 * and take away the socket just made, or nginx would keep finding
-	 * a socket file nobody listens on. */
+	/* As the user the workers will be: the database must open for them
+	 * too.  On refusal the socket just made goes, or nginx would keep
+	 * finding a socket file nobody listens on. */
 	if (S_drop_privileges(m.opt.user, m.opt.socket) != 0 ||
-	    (p = S_open_site(&m, NULL)) == NULL) {
+	    (m.opt.user != NULL && (p = S_open_site(&m, NULL)) == NULL)) {
 		S_unlink_socket(&m);
 		return 1;
 	}
-	pages_close(p);
-	if (S_write_error_pages(&m) != 0) {
-		S_unlink_socket(&m);
-		return 1;
-	}
+	if (m.opt.user != NULL)
+		pages_close(p);
 	return S_master(&m);
 }
