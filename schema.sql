@@ -52,10 +52,20 @@ CREATE TABLE articles(
     CHECK (length(slug) <= 80),
   title TEXT NOT NULL
     CONSTRAINT "title must not be empty"
-    CHECK (trim(title, ' ' || char(9, 10, 13)) <> ''),
+    -- nor only spaces of any kind, nor only invisible characters (no-break and
+    -- ideographic spaces, zero-width and bidi controls, fillers): a link nobody can see
+    CHECK (trim(title, ' ' || char(9, 10, 11, 12, 13, 133, 160, 173, 847, 1564, 4447, 4448, 5760, 6158,
+                          8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202,
+                          8203, 8204, 8205, 8206, 8207, 8232, 8233, 8234, 8235, 8236, 8237,
+                          8238, 8239, 8287, 8288, 8289, 8290, 8291, 8292, 8294, 8295, 8296,
+                          8297, 10240, 12288, 12644, 65279, 65440)) <> ''),
   body TEXT NOT NULL
     CONSTRAINT "body must not be empty or only white space"
-    CHECK (trim(CAST(body AS TEXT), ' ' || char(9, 10, 13)) <> ''),
+    CHECK (trim(CAST(body AS TEXT), ' ' || char(9, 10, 11, 12, 13, 133, 160, 173, 847, 1564, 4447, 4448, 5760, 6158,
+                          8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202,
+                          8203, 8204, 8205, 8206, 8207, 8232, 8233, 8234, 8235, 8236, 8237,
+                          8238, 8239, 8287, 8288, 8289, 8290, 8291, 8292, 8294, 8295, 8296,
+                          8297, 10240, 12288, 12644, 65279, 65440)) <> ''),
   published_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
     CONSTRAINT "published_at must be a real date like 2024-05-01T09:00:00Z"
     CHECK (typeof(published_at) = 'text'
@@ -141,7 +151,9 @@ CREATE TABLE settings(
     CHECK (key IS NOT 'base_url'
            OR ((value GLOB 'http://?*' OR value GLOB 'https://?*')
                AND value NOT GLOB '*/'
-               AND value NOT GLOB '*[^!-~]*')),
+               AND value NOT GLOB '*[^!-~]*'
+               -- nothing that ends the origin early (? #) or is not allowed in a URL
+               AND value NOT GLOB '*["<>\^`{|}?#]*')),
   CONSTRAINT "lang must be a language tag like en-GB"
     CHECK (key IS NOT 'lang'
            OR (value GLOB '[A-Za-z][A-Za-z]*'

@@ -10,7 +10,7 @@ struct cache {
 	struct cached_page	*entries;
 	size_t			 n;
 	size_t			 max_page;
-	struct cached_page	 oversize;	/* a page too large to keep */
+	struct cached_page	 oversize;	/* the last page too large for an entry */
 };
 
 static size_t S_hash(const char *key)
@@ -72,6 +72,8 @@ struct cached_page *cache_get(struct cache *c, const char *key)
 
 	if (e->key[0] != '\0' && strcmp(e->key, key) == 0)
 		return e;
+	if (c->oversize.key[0] != '\0' && strcmp(c->oversize.key, key) == 0)
+		return &c->oversize;
 	return NULL;
 }
 
@@ -80,19 +82,27 @@ struct cached_page *cache_claim(struct cache *c, const char *key)
 	struct cached_page *e = &c->entries[S_hash(key) % c->n];
 
 	S_empty(e);
-	S_empty(&c->oversize);
+	if (strcmp(c->oversize.key, key) == 0)
+		S_empty(&c->oversize);
 	snprintf(e->key, sizeof(e->key), "%s", key);
 	return e;
+}
+
+void cache_abandon(struct cache *c, struct cached_page *e)
+{
+	(void)c;
+	S_empty(e);
 }
 
 struct cached_page *cache_done(struct cache *c, struct cached_page *e)
 {
 	if (e->page.len <= c->max_page)
 		return e;
-	/* Serve it once from the side entry instead of keeping it. */
+	/* Kept in the side entry, the one large page at a time, rather
+	 * than rendered again on every request (a 5 MB article takes
+	 * 0.4 s of CPU to render: any client could keep a worker busy). */
 	buf_free(&c->oversize.page);
 	c->oversize = *e;
-	c->oversize.key[0] = '\0';
 	buf_init(&e->page);
 	S_empty(e);
 	return &c->oversize;

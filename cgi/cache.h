@@ -41,9 +41,12 @@ void		 cache_clear(struct cache *c);
 struct cached_page *cache_get(struct cache *c, const char *key);
 /* An emptied entry to render key into; it evicts what held its place. */
 struct cached_page *cache_claim(struct cache *c, const char *key);
+/* Empties an entry whose rendering failed, so no request finds it. */
+void		 cache_abandon(struct cache *c, struct cached_page *e);
 /* Called once the entry is filled; returns the page to serve.  A page
- * too large to keep is moved aside and returned from there, usable until
- * the next cache call. */
+ * too large for an entry is moved to the one side entry, which keeps the
+ * last such page (so memory is bounded by the entries and the largest
+ * page); the returned pointer is usable until the next cache call. */
 struct cached_page *cache_done(struct cache *c, struct cached_page *e);
 
 #endif

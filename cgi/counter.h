@@ -33,6 +33,13 @@ enum counter_mode {
 struct counter	*counter_open(const char *db_path, enum counter_mode mode,
 		    char *err, size_t errlen);
 void		 counter_close(struct counter *c);
+/* The master: maps DBPATH-views once for good.  From then on every
+ * COUNTER_WRITE open of it in this process and in the workers it forks
+ * uses that mapping, so the file in use never changes while articled
+ * runs (a deleted or replaced DB-views is used from the next start). */
+int		 counter_keep(const char *db_path, char *err, size_t errlen);
+/* Whether DBPATH-views no longer names the kept file (deleted, replaced). */
+int		 counter_kept_file_moved(void);
 uint64_t	 counter_generation(const struct counter *c);
 size_t		 counter_capacity(const struct counter *c);
 

@@ -19,6 +19,7 @@
 #include <fcgiapp.h>
 
 #include "buf.h"
+#include "log.h"
 #include "pages.h"
 #include "request.h"
 #include "transport.h"
@@ -154,8 +155,7 @@ int fastcgi_serve(struct pages *p, int fd, volatile sig_atomic_t *stop)
 	if (getenv("LIBFCGI_OS_CLOSE_POLL_TIMEOUT") == NULL)
 		setenv("LIBFCGI_OS_CLOSE_POLL_TIMEOUT", "0", 1);
 	if (FCGX_Init() != 0) {
-		fprintf(stderr, "articled[%ld]: FCGX_Init failed\n",
-		    (long)getpid());
+		log_line("FCGX_Init failed");
 		return -1;
 	}
 	FCGX_InitRequest(&req, fd, FCGI_FAIL_ACCEPT_ON_INTR);
@@ -166,8 +166,7 @@ int fastcgi_serve(struct pages *p, int fd, volatile sig_atomic_t *stop)
 				break;
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "articled[%ld]: accept: %s\n",
-			    (long)getpid(), strerror(errno));
+			log_line("accept: %s", strerror(errno));
 			sleep(1);	/* do not spin on a broken socket */
 			continue;
 		}

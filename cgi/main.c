@@ -23,6 +23,8 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "counter.h"
+#include "log.h"
 #include "pages.h"
 #include "transport.h"
 
@@ -117,13 +119,6 @@ static void S_signal(int sig, void (*fn)(int))
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0;	/* no SA_RESTART: waits return to the loop */
 	sigaction(sig, &sa, NULL);
-}
-
-static void S_log(const char *fmt, const char *a)
-{
-	fprintf(stderr, "articled[%ld]: ", (long)getpid());
-	fprintf(stderr, fmt, a);
-	fputc('\n', stderr);
 }
 
 static void S_usage(FILE *f)
@@ -299,6 +294,7 @@ static void S_worker(struct master *m)
 {
 	struct pages *p;
 	char err[1024];
+	int rc;
 
 	/* Not got_term: the master's SIGTERM may reach this child before
 	 * it gets here (the handler is the same), and must not be lost, or
@@ -319,15 +315,15 @@ static void S_worker(struct master *m)
 	if (getppid() != m->pid)	/* the master died before prctl */
 		_exit(0);
 	if ((p = pages_open(m->opt.db, m->tmpl, 1, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "articled[%ld]: %s\n", (long)getpid(), err);
+		log_line("%s", err);
 		_exit(3);
 	}
 	m->tmpl = NULL;	/* now the worker's pages own them */
 	pages_set_counting(p, !m->opt.no_views);
 	pages_set_quiet(p, 1);
-	fastcgi_serve(p, m->fd, &got_term);
+	rc = fastcgi_serve(p, m->fd, &got_term);
 	pages_close(p);
-	_exit(0);
+	_exit(rc == 0 ? 0 : 3);
 }
 
 /* Forks a worker into slot i.  The master holds no database connection
@@ -342,7 +338,7 @@ static int S_spawn(struct master *m, int i)
 	pid = fork();
 
 	if (pid < 0) {
-		S_log("fork: %s", strerror(errno));
+		log_line("fork: %s", strerror(errno));
 		return -1;
 	}
 	if (pid == 0)
@@ -367,14 +363,11 @@ static void S_reap(struct master *m)
 			if (m->w[i].retire || got_term)
 				break;
 			if (WIFSIGNALED(status))
-				fprintf(stderr, "articled[%ld]: worker %ld "
-				    "killed by signal %d, restarting\n",
-				    (long)getpid(), (long)pid,
-				    WTERMSIG(status));
+				log_line("worker %ld killed by signal %d, "
+				    "restarting", (long)pid, WTERMSIG(status));
 			else
-				fprintf(stderr, "articled[%ld]: worker %ld "
-				    "exited with status %d, restarting\n",
-				    (long)getpid(), (long)pid,
+				log_line("worker %ld exited with status %d, "
+				    "restarting", (long)pid,
 				    WEXITSTATUS(status));
 			/* Dying within a second of start again and again
 			 * (a database that cannot open): back off. */
@@ -416,6 +409,8 @@ static void S_refresh_error_pages(struct master *m)
 		m->error_pages_rev = rev;
 }
 
+static int	 views_file_moved;	/* logged once */
+
 static void S_fold(struct master *m)
 {
 	unsigned long long moved;
@@ -425,16 +420,23 @@ static void S_fold(struct master *m)
 	    (m->folder = pages_open(m->opt.db, NULL, 0, err, sizeof(err))) ==
 	    NULL) {
 		if (!m->fold_failing)
-			S_log("database unavailable (pages answer 503; views "
-			    "are kept and folded when it returns): %s", err);
+			log_line("database unavailable (pages answer 503; "
+			    "views are kept and folded when it returns): %s",
+			    err);
 		m->fold_failing = 1;
 		return;
 	}
 	if (m->fold_failing)
-		S_log("database %s available again", m->opt.db);
+		log_line("database %s available again", m->opt.db);
 	m->fold_failing = 0;
 	pages_fold(m->folder, FOLD_BUSY_MS, &moved);
 	S_refresh_error_pages(m);
+	if (!views_file_moved && counter_kept_file_moved()) {
+		views_file_moved = 1;
+		log_line("%s-views was deleted or replaced: counting goes on "
+		    "in the file articled opened at start; a new one is used "
+		    "from the next start", m->opt.db);
+	}
 }
 
 static void S_reload(struct master *m)
@@ -444,8 +446,8 @@ static void S_reload(struct master *m)
 	int i;
 
 	if ((t = templates_load(m->opt.templates, err, sizeof(err))) == NULL) {
-		S_log("SIGHUP: templates not reloaded, keeping the old ones: "
-		    "%s", err);
+		log_line("SIGHUP: templates not reloaded, keeping the old "
+		    "ones: %s", err);
 		return;
 	}
 	templates_free(m->tmpl);
@@ -457,7 +459,7 @@ static void S_reload(struct master *m)
 		m->w[i].retire = 1;
 		kill(m->w[i].pid, SIGTERM);
 	}
-	S_log("SIGHUP: templates reloaded from %s", m->opt.templates);
+	log_line("SIGHUP: templates reloaded from %s", m->opt.templates);
 }
 
 static int S_alive(const struct master *m)
@@ -514,7 +516,7 @@ static void S_set_aside_wal(const char *db)
 	snprintf(shm, sizeof(shm), "%s-shm", db);
 	snprintf(aside, sizeof(aside), "%s-wal.replaced", db);
 	if (rename(wal, aside) == 0)
-		S_log("kept the replaced file's WAL as %s", aside);
+		log_line("kept the replaced file's WAL as %s", aside);
 	unlink(shm);
 }
 
@@ -536,7 +538,7 @@ static void S_check_replaced(struct master *m)
 	}
 	if (st.st_dev == m->db_dev && st.st_ino == m->db_ino)
 		return;
-	S_log("%s was replaced: restarting the workers on the new file",
+	log_line("%s was replaced: restarting the workers on the new file",
 	    m->opt.db);
 	pages_close(m->folder);
 	m->folder = NULL;
@@ -557,9 +559,16 @@ static int S_master(struct master *m)
 	S_signal(SIGHUP, S_on_hup);
 	S_signal(SIGCHLD, S_on_chld);
 	signal(SIGPIPE, SIG_IGN);
-	fprintf(stderr, "articled[%ld]: serving %s on %s with %d workers\n",
-	    (long)getpid(), m->opt.db, m->opt.socket ? m->opt.socket :
-	    "fd 0", m->opt.workers);
+	log_line("serving %s on %s with %d workers", m->opt.db,
+	    m->opt.socket ? m->opt.socket : "fd 0", m->opt.workers);
+	/* One counter file for the whole run, whatever happens to its path
+	 * (see counter_keep); the workers inherit the mapping. */
+	{
+		char err[1024];
+
+		if (counter_keep(m->opt.db, err, sizeof(err)) != 0)
+			log_line("view counters: %s", err);
+	}
 	S_check_replaced(m);
 	S_fill(m);
 	while (!got_term) {
@@ -581,11 +590,11 @@ static int S_master(struct master *m)
 			S_fold(m);
 		}
 	}
-	S_log("stopping: finishing requests in hand%s", "");
+	log_line("stopping: finishing requests in hand");
 	S_stop(m);
 	if (m->opt.socket != NULL && strchr(m->opt.socket, '/') != NULL)
 		unlink(m->opt.socket);
-	S_log("stopped%s", "");
+	log_line("stopped");
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "counter.h"
+#include "log.h"
 #include "markdown.h"
 #include "pages.h"
 #include "request.h"
@@ -27,6 +28,8 @@
 #define CACHE_ENTRIES	128
 #define CACHE_MAX_PAGE	(256 * 1024)
 #define PROBE_SECONDS	1
+
+_Static_assert(PER_PAGE <= CACHE_SLOTS, "a list page's counts fit an entry");
 
 struct templates {
 	struct tmpl	*layout;
@@ -58,7 +61,6 @@ struct pages {
 	int			 fold_failing;	/* logged once per failing spell */
 	unsigned long		 connects;	/* store_connects() cached from */
 	char			 root[256];	/* CGI: SCRIPT_NAME, before every link */
-	struct buf		 scratch;
 };
 
 /* Names each template may use: a typo fails at start-up. */
@@ -80,13 +82,6 @@ static const char *const S_post_raw[] = { "body", NULL };
 static const char *const S_error_names[] = {
 	"status", "heading", "message", "site_name", "root",
 	"home_url", NULL };
-
-static void S_log(const char *fmt, const char *a, const char *b)
-{
-	fprintf(stderr, "articled[%ld]: ", (long)getpid());
-	fprintf(stderr, fmt, a, b);
-	fputc('\n', stderr);
-}
 
 /* ---- templates -------------------------------------------------------- */
 
@@ -149,6 +144,7 @@ struct pages *pages_open(const char *db_path, struct templates *t,
 	    (p->counter = counter_open(db_path, COUNTER_WRITE, err,
 	    errlen)) == NULL) {
 		store_close(p->store);
+		templates_free(t);	/* ours, even on failure */
 		free(p);
 		return NULL;
 	}
@@ -157,11 +153,7 @@ struct pages *pages_open(const char *db_path, struct templates *t,
 	p->rev = -1;
 	p->counting = 1;
 	p->cache = cache_new(CACHE_ENTRIES, CACHE_MAX_PAGE);
-	buf_init(&p->scratch);
-	if (store_site(p->store, &p->site) != STORE_OK) {
-		store_site_free(&p->site);
-		store_site(p->store, &p->site);	/* defaults */
-	}
+	store_site(p->store, &p->site);	/* the defaults when it fails */
 	return p;
 }
 
@@ -185,7 +177,6 @@ void pages_close(struct pages *p)
 	store_site_free(&p->site);
 	free(p->page_keys);
 	cache_free(p->cache);
-	buf_free(&p->scratch);
 	free(p);
 }
 
@@ -226,15 +217,15 @@ static int S_database_ok(struct pages *p)
 	p->last_probe = p->now;
 	if (store_probe(p->store, err, sizeof(err)) != STORE_OK) {
 		if (!p->db_down && !p->quiet)
-			S_log("database unavailable, answering 503: %s%s",
-			    err, "");
+			log_line("database unavailable, answering 503: %s",
+			    err);
 		p->db_down = 1;
 		S_forget(p);
 		return 0;
 	}
 	if (p->db_down && !p->quiet)
-		S_log("database %s available again%s",
-		    store_path(p->store), "");
+		log_line("database %s available again",
+		    store_path(p->store));
 	p->db_down = 0;
 	/* Reopened, perhaps on a file that replaced the old one: its pages,
 	 * settings and counter keys may all differ, whatever its rev. */
@@ -250,8 +241,8 @@ static void S_unavailable(struct pages *p)
 	p->db_down = 1;
 	p->last_probe = 0;	/* probe again at the next request */
 	S_forget(p);
-	S_log("database error, answering 503: %s%s",
-	    store_errmsg(p->store), "");
+	log_line("database error, answering 503: %s",
+	    store_errmsg(p->store));
 }
 
 /* Everything cached depends on the site's content and on the time (a
@@ -283,68 +274,39 @@ static int S_refresh(struct pages *p)
 
 /* ---- helpers to build contexts ----------------------------------------- */
 
+/* One constructor per kind; the fields a kind does not use stay 0. */
 static struct tval S_text(const char *name, const char *s)
 {
-	struct tval v = { 0 };
-
-	v.name = name;
-	v.kind = TVAL_TEXT;
-	v.s = s;
-	v.n = strlen(s);
-	return v;
+	return (struct tval){ .name = name, .kind = TVAL_TEXT, .s = s,
+	    .n = strlen(s) };
 }
 
 static struct tval S_html(const char *name, const char *s, size_t n)
 {
-	struct tval v = { 0 };
-
-	v.name = name;
-	v.kind = TVAL_HTML;
-	v.s = s;
-	v.n = n;
-	return v;
+	return (struct tval){ .name = name, .kind = TVAL_HTML, .s = s,
+	    .n = n };
 }
 
 static struct tval S_slot(const char *name, int slot)
 {
-	struct tval v = { 0 };
-
-	v.name = name;
-	v.kind = TVAL_SLOT;
-	v.slot = slot;
-	return v;
+	return (struct tval){ .name = name, .kind = TVAL_SLOT, .slot = slot };
 }
 
 static struct tval S_bool(const char *name, int b)
 {
-	struct tval v = { 0 };
-
-	v.name = name;
-	v.kind = TVAL_BOOL;
-	v.b = b;
-	return v;
+	return (struct tval){ .name = name, .kind = TVAL_BOOL, .b = b };
 }
 
 static struct tval S_list(const char *name, const struct tctx *items,
     size_t n)
 {
-	struct tval v = { 0 };
-
-	v.name = name;
-	v.kind = TVAL_LIST;
-	v.items = items;
-	v.nitems = n;
-	return v;
+	return (struct tval){ .name = name, .kind = TVAL_LIST, .items = items,
+	    .nitems = n };
 }
 
 static struct tval S_sub(const char *name, const struct tmpl *t)
 {
-	struct tval v = { 0 };
-
-	v.name = name;
-	v.kind = TVAL_TMPL;
-	v.tmpl = t;
-	return v;
+	return (struct tval){ .name = name, .kind = TVAL_TMPL, .tmpl = t };
 }
 
 /* "2024-03-12T09:00:00Z" as "12 March 2024". */
@@ -375,20 +337,23 @@ static void S_tel(const char *phone, char *out, size_t outlen)
 	out[o] = '\0';
 }
 
-#define MAX_CONTACTS	16
-
+/* Every contact the owner entered: a fixed cap would drop the rest
+ * without a word. */
 struct contacts_ctx {
-	struct tval	vals[MAX_CONTACTS][3];
-	struct tctx	items[MAX_CONTACTS];
-	char		tel[MAX_CONTACTS][64];
+	struct tval	(*vals)[3];
+	struct tctx	*items;
+	char		(*tel)[64];
 	size_t		n;
 };
 
 static void S_contacts(const struct site *site, struct contacts_ctx *cc)
 {
-	size_t i;
+	size_t i, n = site->ncontacts ? site->ncontacts : 1;
 
-	cc->n = site->ncontacts < MAX_CONTACTS ? site->ncontacts : MAX_CONTACTS;
+	cc->n = site->ncontacts;
+	cc->vals = xcalloc(n, sizeof(*cc->vals));
+	cc->items = xcalloc(n, sizeof(*cc->items));
+	cc->tel = xcalloc(n, sizeof(*cc->tel));
 	for (i = 0; i < cc->n; i++) {
 		S_tel(site->contacts[i].phone, cc->tel[i], sizeof(cc->tel[i]));
 		cc->vals[i][0] = S_text("name", site->contacts[i].name);
@@ -398,6 +363,13 @@ static void S_contacts(const struct site *site, struct contacts_ctx *cc)
 		cc->items[i].nvals = 3;
 		cc->items[i].parent = NULL;
 	}
+}
+
+static void S_contacts_free(struct contacts_ctx *cc)
+{
+	free(cc->vals);
+	free(cc->items);
+	free(cc->tel);
 }
 
 /* Renders inner inside the layout into out.  The layout is rendered
@@ -414,6 +386,7 @@ static int S_render_layout(struct pages *p, const struct tmpl *inner,
 	struct tctx ictx = { ivals, nivals, &lctx };
 	char canonical[1024] = "";
 	size_t n = 0;
+	int rc;
 
 	S_contacts(&p->site, &cc);
 	if (path != NULL && p->site.base_url[0] != '\0')
@@ -434,7 +407,9 @@ static int S_render_layout(struct pages *p, const struct tmpl *inner,
 	lv[n++] = S_bool("is_home", is_home);
 	lv[n++] = S_sub("content", inner);
 	lctx.nvals = n;
-	return tmpl_render(p->tmpl->layout, &ictx, out, slots, nslots);
+	rc = tmpl_render(p->tmpl->layout, &ictx, out, slots, nslots);
+	S_contacts_free(&cc);
+	return rc;
 }
 
 /* ---- error pages ------------------------------------------------------ */
@@ -603,8 +578,8 @@ static void S_slot_for(struct pages *p, struct cached_slot *s, int64_t key,
 	s->base = base;
 	s->ctr = counter_slot(p->counter, key);
 	if (s->ctr == NULL && !p->counter_full_logged) {
-		S_log("view counter file is full (%s): new articles show "
-		    "their stored count only; see README", "capacity", "");
+		log_line("view counter file is full: new articles show "
+		    "their stored count only; see README");
 		p->counter_full_logged = 1;
 	}
 }
@@ -656,7 +631,8 @@ static int S_render_post(struct pages *p, const struct article *a,
 	if (rc != 0)
 		return -1;
 	e->status = 200;
-	e->nslots = slot == SIZE_MAX ? 0 : 1;	/* a template may omit it */
+	/* A template may omit the count; slots[0] still serves to count. */
+	e->nslots = slot == SIZE_MAX ? 0 : 1;
 	e->slots[0].off = slot;
 	S_slot_for(p, &e->slots[0], a->key, a->base);
 	return 0;
@@ -668,6 +644,7 @@ static void S_article(struct pages *p, const struct request *r,
 	struct cached_page *e;
 	struct article a;
 	char key[CACHE_KEY_MAX];
+	enum count_mode mode;
 	enum store_rc rc;
 
 	snprintf(key, sizeof(key), "post:%s", rt->slug);
@@ -685,9 +662,9 @@ static void S_article(struct pages *p, const struct request *r,
 		}
 		e = cache_claim(p->cache, key);
 		if (S_render_post(p, &a, e) != 0) {
-			S_log("rendering article %s failed%s", a.slug, "");
+			log_line("rendering article %s failed", a.slug);
 			store_article_free(&a);
-			cache_claim(p->cache, key);
+			cache_abandon(p->cache, e);
 			S_error(p, resp, 500, NULL);
 			return;
 		}
@@ -695,7 +672,11 @@ static void S_article(struct pages *p, const struct request *r,
 		e = cache_done(p->cache, e);
 	}
 	resp->status = 200;
-	S_splice(e, S_count_mode(p, r), &resp->body);
+	mode = S_count_mode(p, r);
+	S_splice(e, mode, &resp->body);
+	/* A post template that shows no count still counts the view. */
+	if (mode == COUNT_ADD && e->nslots == 0 && e->slots[0].ctr != NULL)
+		counter_add(e->slots[0].ctr);
 }
 
 /* ---- the blog list ----------------------------------------------------- */
@@ -743,13 +724,33 @@ static void S_list_item(struct list_item *it, const struct article *a,
 	it->v[5] = S_slot("views", slot);
 }
 
+/* The list's counts in page order, as S_splice needs them: a template
+ * may show them in another order than the articles', or not at all. */
+static void S_list_slots(struct pages *p, const size_t *offs,
+    const struct article *arts, size_t n, struct cached_page *e)
+{
+	struct cached_slot s;
+	size_t i, j;
+
+	e->nslots = 0;
+	for (i = 0; i < n; i++) {
+		if (offs[i] == SIZE_MAX)
+			continue;	/* the template shows no count */
+		s.off = offs[i];
+		S_slot_for(p, &s, arts[i].key, arts[i].base);
+		for (j = e->nslots++; j > 0 && e->slots[j - 1].off > s.off; j--)
+			e->slots[j] = e->slots[j - 1];
+		e->slots[j] = s;
+	}
+}
+
 static int S_render_list(struct pages *p, unsigned long page,
     const struct article *arts, size_t n, struct cached_page *e)
 {
 	struct list_item items[PER_PAGE];
 	struct tctx ctx[PER_PAGE];
 	char newer[320] = "", older[320] = "", num[24], pages[24];
-	char title[256];
+	struct buf title = BUF_INIT;	/* the site's name is any length */
 	char path[48];
 	struct tval v[8];
 	size_t slots[PER_PAGE];
@@ -773,11 +774,10 @@ static int S_render_list(struct pages *p, unsigned long page,
 	snprintf(num, sizeof(num), "%lu", page);
 	snprintf(pages, sizeof(pages), "%zu", p->npages ? p->npages : 1);
 	if (page == 1) {
-		snprintf(title, sizeof(title), "%s", p->site.name);
+		buf_puts(&title, p->site.name);
 		snprintf(path, sizeof(path), "/blog");
 	} else {
-		snprintf(title, sizeof(title), "%s: page %lu", p->site.name,
-		    page);
+		buf_printf(&title, "%s: page %lu", p->site.name, page);
 		snprintf(path, sizeof(path), "/blog/page/%lu", page);
 	}
 	v[nv++] = S_list("articles", ctx, n);
@@ -789,16 +789,11 @@ static int S_render_list(struct pages *p, unsigned long page,
 	v[nv++] = S_bool("has_pager", newer[0] != '\0' || older[0] != '\0');
 	for (i = 0; i < PER_PAGE; i++)
 		slots[i] = SIZE_MAX;
-	rc = S_render_layout(p, p->tmpl->list, v, nv, title,
+	rc = S_render_layout(p, p->tmpl->list, v, nv, buf_cstr(&title),
 	    p->site.description, path, page == 1, &e->page, slots, PER_PAGE);
-	e->nslots = 0;
-	for (i = 0; rc == 0 && i < n; i++) {
-		if (slots[i] == SIZE_MAX)
-			continue;	/* the template shows no count */
-		e->slots[e->nslots].off = slots[i];
-		S_slot_for(p, &e->slots[e->nslots++], arts[i].key,
-		    arts[i].base);
-	}
+	buf_free(&title);
+	if (rc == 0)
+		S_list_slots(p, slots, arts, n, e);
 	for (i = 0; i < n; i++)
 		md_page_free(&items[i].md);
 	e->status = 200;
@@ -835,7 +830,7 @@ static void S_blog(struct pages *p, const struct route *rt,
 		}
 		e = cache_claim(p->cache, key);
 		if (S_render_list(p, rt->page, arts, n, e) != 0) {
-			cache_claim(p->cache, key);
+			cache_abandon(p->cache, e);
 			while (n > 0)
 				store_article_free(&arts[--n]);
 			S_error(p, resp, 500, NULL);
@@ -919,15 +914,14 @@ int pages_fold(struct pages *p, int busy_ms, unsigned long long *moved)
 	S_clock(p);
 	if (store_probe(p->store, err, sizeof(err)) != STORE_OK) {
 		if (!p->db_down && !p->quiet)
-			S_log("database unavailable (pages answer 503; views "
-			    "are kept and folded when it returns): %s%s", err,
-			    "");
+			log_line("database unavailable (pages answer 503; "
+			    "views are kept and folded when it returns): %s",
+			    err);
 		p->db_down = 1;
 		return -1;
 	}
 	if (p->db_down && !p->quiet)
-		S_log("database %s available again%s", store_path(p->store),
-		    "");
+		log_line("database %s available again", store_path(p->store));
 	p->db_down = 0;
 	rc = store_fold(p->store, p->counter, p->today, busy_ms, &n);
 	*moved = n;
@@ -937,14 +931,14 @@ int pages_fold(struct pages *p, int busy_ms, unsigned long long *moved)
 		/* Once, not every second for as long as the disk is full:
 		 * the views wait safely in the counters meanwhile. */
 		if (!p->fold_failing)
-			S_log("folding views failed, will retry every second "
-			    "(views are kept meanwhile): %s%s",
-			    store_fold_error(p->store), "");
+			log_line("folding views failed, will retry every "
+			    "second (views are kept meanwhile): %s",
+			    store_fold_error(p->store));
 		p->fold_failing = 1;
 		return -1;
 	}
 	if (p->fold_failing)
-		S_log("folding views works again%s%s", "", "");
+		log_line("folding views works again");
 	p->fold_failing = 0;
 	return 0;
 }

@@ -17,8 +17,9 @@ struct templates;
 struct templates *templates_load(const char *dir, char *err, size_t errlen);
 void		 templates_free(struct templates *t);
 
-/* Opens the database and the live counters; takes ownership of t.  NULL
- * with a message in err when the database cannot serve.  With lazy set
+/* Opens the database and the live counters; takes ownership of t (and
+ * frees it when it fails).  NULL with a message in err when the database
+ * cannot serve.  With lazy set
  * (workers), a database that cannot be opened now is not an error: the
  * pages answer 503 until it can. */
 struct pages	*pages_open(const char *db_path, struct templates *t,
@@ -41,13 +42,13 @@ void		 pages_handle(struct pages *p, const struct request *r,
 int		 pages_write_error_files(struct pages *p, const char *dir,
 		    char *err, size_t errlen);
 
-/* Folds the live counters into SQLite (see store_fold), waiting at most
- * busy_ms for the write lock.  Returns 0 (and the views moved), 1 when
- * the lock was busy, -1 on error (logged). */
 /* site_version.rev, or -1 when it cannot be read: it changes with
  * anything the owner changes, and not with folds. */
 long long	 pages_site_rev(struct pages *p);
 
+/* Folds the live counters into SQLite (see store_fold), waiting at most
+ * busy_ms for the write lock.  Returns 0 (and the views moved), 1 when
+ * the lock was busy, -1 on error (logged). */
 int		 pages_fold(struct pages *p, int busy_ms,
 		    unsigned long long *moved);
 

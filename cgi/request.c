@@ -94,10 +94,25 @@ static int S_canonical(char *path, size_t *len)
 	return 0;
 }
 
+/* Whether raw (the path as sent) is exactly how the decoded canonical
+ * path is written: escapes of letters, digits or '/' ("%73", "%2F") and
+ * lower-case hex are other spellings of the same address. */
+static int S_spelled_canonically(const char *path, size_t n, const char *raw,
+    size_t rawlen)
+{
+	struct buf enc = BUF_INIT;
+	int same;
+
+	text_url_encode_path(&enc, path, n);
+	same = enc.len == rawlen && memcmp(enc.data, raw, rawlen) == 0;
+	buf_free(&enc);
+	return same;
+}
+
 static int S_parse_path(struct request *r, const char *uri)
 {
 	const char *p = uri, *q;
-	size_t n, i, before;
+	size_t n, i, before, rawlen;
 	long dec;
 
 	if (strlen(uri) > REQUEST_URI_MAX)
@@ -113,6 +128,7 @@ static int S_parse_path(struct request *r, const char *uri)
 		return S_bad(r, 400, "The address must start with a slash.");
 	q = strpbrk(p, "?#");
 	n = q ? (size_t)(q - p) : strlen(p);
+	rawlen = n;
 	dec = text_url_decode(r->path, p, n);
 	if (dec < 0)
 		return S_bad(r, 400, "The address has a broken %-escape.");
@@ -127,8 +143,11 @@ static int S_parse_path(struct request *r, const char *uri)
 	before = n;
 	if (S_canonical(r->path, &n) != 0)
 		return S_bad(r, 400, "The address climbs above the site.");
-	/* canonicalising only ever removes bytes */
-	r->redirect = n != before;
+	/* canonicalising only ever removes bytes; an escape that need not
+	 * be one ("/post%2Fslug", "/%62log") is another address for the
+	 * same page, so it is redirected too (without '%' nothing differs) */
+	r->redirect = n != before || (memchr(p, '%', rawlen) != NULL &&
+	    !S_spelled_canonically(r->path, n, p, rawlen));
 	return 0;
 }
 

@@ -277,6 +277,37 @@ const char *store_fold_error(const struct store *s)
 	return s->fold_err;
 }
 
+/* schema.sql makes the database WAL, and everything here relies on it:
+ * with a rollback journal every write by the owner (or a fold) locks
+ * the readers out, so pages wait and then fail.  An owner who set
+ * PRAGMA journal_mode=DELETE gets WAL back, with a line saying so; it
+ * only works while no other connection is open (at start-up). */
+static void S_restore_wal(struct store *s)
+{
+	sqlite3_stmt *st;
+	char was[16] = "?";
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode", -1, &st,
+	    NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_text(st, 0) != NULL)
+			snprintf(was, sizeof(was), "%s",
+			    (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+	s->wal = S_is_wal(s);
+	if (s->wal)
+		fprintf(stderr, "articled: %s had journal_mode=%s; set it back "
+		    "to WAL (with any other mode pages wait for every write)\n",
+		    s->path, was);
+	else
+		fprintf(stderr, "articled: %s has journal_mode=%s and cannot be "
+		    "set back to WAL now (%s): pages will wait while anyone "
+		    "writes; run: sqlite3 %s 'PRAGMA journal_mode=WAL'\n",
+		    s->path, was, sqlite3_errmsg(s->db), s->path);
+}
+
 struct store *store_open(const char *path, char *err, size_t errlen)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
@@ -287,6 +318,8 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 		free(s);
 		return NULL;
 	}
+	if (!s->wal)
+		S_restore_wal(s);
 	return s;
 }
 
@@ -465,8 +498,12 @@ enum store_rc store_site(struct store *s, struct site *site)
 	int rc;
 
 	memset(site, 0, sizeof(*site));
-	if (s->db == NULL)
+	if (s->db == NULL) {
+		/* A worker started while the database is away still shows
+		 * its 503 page in the layout, which needs every field. */
+		S_site_defaults(site);
 		return STORE_UNAVAILABLE;
+	}
 	st = S_stmt(s, STMT_SETTINGS);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		S_site_set(site, (const char *)sqlite3_column_text(st, 0) ?
@@ -737,11 +774,15 @@ enum store_rc store_fold(struct store *s, const struct counter *c,
 	if (s->db == NULL)
 		return STORE_UNAVAILABLE;
 	/* What this connection folded is only a shortcut past unchanged
-	 * slots; a new counter file invalidates it. */
+	 * slots; a new counter file invalidates it.  It starts as "not
+	 * known" (all ones), not 0: a counter that a power cut took back to
+	 * 0 must be rebased now, not after its next view (which the rebase
+	 * would then swallow). */
 	if (s->fold_seen == NULL || s->fold_nseen != cap ||
 	    s->fold_generation != counter_generation(c)) {
 		free(s->fold_seen);
-		s->fold_seen = xcalloc(cap, sizeof(uint64_t));
+		s->fold_seen = xmalloc(cap * sizeof(uint64_t));
+		memset(s->fold_seen, 0xff, cap * sizeof(uint64_t));
 		s->fold_nseen = cap;
 		s->fold_generation = counter_generation(c);
 	}

@@ -64,6 +64,8 @@ const char	*store_path(const struct store *s);
 /* site_version.rev: changes whenever the owner changes anything a page
  * shows (triggers in schema.sql), and not when views are folded. */
 enum store_rc	 store_site_rev(struct store *s, int64_t *rev);
+/* Fills site; on failure too, with the defaults, so a page can always
+ * be drawn (a 503 in the site's layout). */
 enum store_rc	 store_site(struct store *s, struct site *site);
 void		 store_site_free(struct site *site);
 

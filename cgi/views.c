@@ -16,34 +16,35 @@ static const char *const S_robot_words[] = {
 	"archiver", "scraper",
 };
 
+/* Whether word (lower case) occurs in s, ignoring case: the whole of s,
+ * however long (a User-Agent may be padded past any fixed buffer). */
+static int S_contains(const char *s, const char *word)
+{
+	size_t i;
+
+	for (; *s != '\0'; s++) {
+		for (i = 0; word[i] != '\0' &&
+		    tolower((unsigned char)s[i]) == word[i]; i++)
+			;
+		if (word[i] == '\0')
+			return 1;
+	}
+	return 0;
+}
+
 int views_is_robot(const char *ua)
 {
-	char low[512];
-	size_t i, n;
+	size_t i;
 
-	n = strlen(ua);
-	if (n >= sizeof(low))
-		n = sizeof(low) - 1;
-	for (i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)ua[i]);
-	low[n] = '\0';
 	for (i = 0; i < sizeof(S_robot_words) / sizeof(S_robot_words[0]); i++)
-		if (strstr(low, S_robot_words[i]) != NULL)
+		if (S_contains(ua, S_robot_words[i]))
 			return 1;
 	return 0;
 }
 
 static int S_has_word(const char *value, const char *word)
 {
-	char low[256];
-	size_t i, n = strlen(value);
-
-	if (n >= sizeof(low))
-		n = sizeof(low) - 1;
-	for (i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)value[i]);
-	low[n] = '\0';
-	return strstr(low, word) != NULL;
+	return S_contains(value, word);
 }
 
 /* Sec-Purpose (Chrome: "prefetch", "prefetch;prerender"), Purpose

@@ -289,8 +289,8 @@ def test_adding_and_removing_a_contact_shows_at_once(site):
     get_everywhere(site, SEED_PATH)
     site.sql("INSERT INTO settings(key, value) VALUES ('contact:Ann', '01234 567890');")
     for r in get_everywhere(site, SEED_PATH):
-        assert ('<li><a href="tel:07735332420">Tom: 07735-332420</a></li>\n'
-                '<li><a href="tel:01234567890">Ann: 01234 567890</a></li>') in r.text
+        assert ('<li><a href="tel:07735332420"><bdi>Tom</bdi>: 07735-332420</a></li>\n'
+                '<li><a href="tel:01234567890"><bdi>Ann</bdi>: 01234 567890</a></li>') in r.text
     site.sql("DELETE FROM settings WHERE key LIKE 'contact:%';")
     for r in get_everywhere(site, SEED_PATH):
         assert "tel:" not in r.text

@@ -238,8 +238,8 @@ def test_new_article_first_view_says_1_view_then_2_views(site):
 
 def test_article_has_contact_block_with_tel_links(site):
     r = site.get(SEED_PATH)
-    assert ('<li><a href="tel:07872645683">Roy: 07872-645683</a></li>\n'
-            '<li><a href="tel:07735332420">Tom: 07735-332420</a></li>') in r.text
+    assert ('<li><a href="tel:07872645683"><bdi>Roy</bdi>: 07872-645683</a></li>\n'
+            '<li><a href="tel:07735332420"><bdi>Tom</bdi>: 07735-332420</a></li>') in r.text
 
 
 def test_contact_change_in_sqlite3_shows_at_once(site):
@@ -248,7 +248,7 @@ def test_contact_change_in_sqlite3_shows_at_once(site):
              "WHERE key = 'contact:Roy';")
     for _ in range(4):      # whichever worker answers
         r = site.get(SEED_PATH)
-        assert ('<a href="tel:+4401234567890">Roy: +44 (0)1234 567.890</a>'
+        assert ('<a href="tel:+4401234567890"><bdi>Roy</bdi>: +44 (0)1234 567.890</a>'
                 in r.text)
         assert "07872" not in r.text
 
