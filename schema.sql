@@ -101,7 +101,11 @@ CREATE TABLE views(
     CHECK (typeof(key) = 'integer' AND key > 0),
   imported INTEGER NOT NULL DEFAULT 0
     CONSTRAINT "view counts must be whole numbers, 0 or more"
-    CHECK (typeof(imported) = 'integer' AND imported >= 0),
+    CHECK (typeof(imported) = 'integer' AND imported >= 0)
+    -- far below 2^63, so that total can always grow by the views still to come (a
+    -- total that overflowed would make every fold, for every article, fail)
+    CONSTRAINT "views.imported must be at most 1000000000000"
+    CHECK (imported <= 1000000000000),
   total INTEGER NOT NULL DEFAULT 0
     CONSTRAINT "view counts must be whole numbers, 0 or more"
     CHECK (typeof(total) = 'integer' AND total >= 0),

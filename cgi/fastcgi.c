@@ -28,6 +28,7 @@ static int S_listen_unix(const char *path, unsigned mode, int backlog,
     char *err, size_t errlen)
 {
 	struct sockaddr_un sa;
+	struct stat st;
 	mode_t old;
 	int fd;
 
@@ -42,7 +43,11 @@ static int S_listen_unix(const char *path, unsigned mode, int backlog,
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return -1;
 	}
-	unlink(path);	/* a stale socket from a killed run */
+	/* A stale socket from a killed run goes; any other file stays (bind
+	 * then fails), so a mistyped --socket cannot delete, say, the
+	 * database. */
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path);
 	old = umask(0777 & ~mode);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
 	    chmod(path, mode) != 0 || listen(fd, backlog) != 0) {

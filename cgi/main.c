@@ -264,17 +264,16 @@ static struct pages *S_open_site(struct master *m, struct templates *t)
 
 static int S_write_error_pages(struct master *m)
 {
+	struct templates *t;
 	struct pages *p;
 	char err[1024];
 	int rc;
 
 	if (m->opt.error_pages == NULL)
 		return 0;
-	/* The pages take ownership of templates; lend a copy's worth by
-	 * loading them again from disk. */
-	struct templates *t = templates_load(m->opt.templates, err,
-	    sizeof(err));
-	if (t == NULL) {
+	/* The pages take ownership of templates (and free them if they
+	 * cannot open): a set of their own, loaded again from disk. */
+	if ((t = templates_load(m->opt.templates, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "articled: %s\n", err);
 		return -1;
 	}
@@ -604,7 +603,9 @@ static int S_cgi(struct master *m)
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
-	if ((p = S_open_site(m, m->tmpl)) == NULL) {
+	p = S_open_site(m, m->tmpl);
+	m->tmpl = NULL;		/* the pages' now, or freed */
+	if (p == NULL) {
 		/* The CGI server shows stderr in its log; the visitor gets
 		 * a plain 503 rather than the server's generic 500. */
 		fputs("Status: 503 Service Unavailable\r\n"

@@ -550,7 +550,9 @@ static void S_count_text(char *out, const struct cached_slot *s,
 		    counter_get(s->ctr);
 	if (mode == COUNT_AS_GET)
 		n++;
-	views_format(out, (unsigned long long)(s->base + (int64_t)n));
+	/* Unsigned: no overflow to undefined behaviour, whatever base the
+	 * database holds (schema.sql keeps it far below 2^63 anyway). */
+	views_format(out, (unsigned long long)s->base + n);
 }
 
 /* Builds the body from a cached page and live counts: the counts are

@@ -121,6 +121,10 @@ bool text_is_clean(const char *str, size_t n)
 	unsigned cp;
 
 	while (i < n) {
+		if (s[i] >= 0x20 && s[i] < 0x7F) {	/* printable ASCII */
+			i++;
+			continue;
+		}
 		if ((len = text_utf8_next(s + i, n - i, &cp)) == 0)
 			return false;
 		i += len;

@@ -68,5 +68,14 @@ int views_countable(const struct request *r)
 
 void views_format(char *out, unsigned long long n)
 {
-	snprintf(out, 32, "%llu %s", n, n == 1 ? "view" : "views");
+	char tmp[24];
+	size_t i = sizeof(tmp), len;
+	const char *word = n == 1 ? " view" : " views";
+
+	do
+		tmp[--i] = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	len = sizeof(tmp) - i;
+	memcpy(out, tmp + i, len);
+	memcpy(out + len, word, strlen(word) + 1);
 }

@@ -243,6 +243,23 @@ def test_base_url_that_breaks_the_canonical_link_is_refused(site, url):
     assert "base_url must be like https://example.org" in r.stderr, r.stderr
 
 
+def test_absurd_imported_count_is_refused_and_cannot_stop_folding(site):
+    """imported near 2^63 was accepted: the page's count overflowed (a
+    signed overflow: the sanitizer build crashed the worker, 502) and the
+    fold, one transaction for every article, failed for good."""
+    r = site.sql("UPDATE views SET imported = 9223372036854775806 WHERE article_id = 1;",
+                 check=False)
+    assert r.returncode != 0
+    assert "views.imported must be at most 1000000000000" in r.stderr, r.stderr
+    site.sql("UPDATE views SET imported = 1000000000000 WHERE article_id = 1;")
+    for k in range(1, 4):
+        r = site.get(POST)
+        assert r.status == 200
+        assert shown(r) == 1000000000000 + k
+    assert site.wait_folded(SEED_SLUG, 1000000000003) == 1000000000003
+    asan_clean(site)
+
+
 def test_more_than_sixteen_contacts_are_all_shown(site):
     site.sql("".join("INSERT INTO settings(key, value) VALUES ('contact:C%02d', '0100 %04d');"
                      % (i, i) for i in range(20)))
