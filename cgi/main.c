@@ -142,7 +142,8 @@ static void S_usage(FILE *f)
 	    "  --templates DIR     layout.html, list.html, post.html, "
 	    "error.html\n"
 	    "                      (default %s, or $ARTICLED_TEMPLATES)\n"
-	    "  --workers N         worker processes (default: one per CPU)\n"
+	    "  --workers N         worker processes (default: one per two "
+	    "CPUs)\n"
 	    "  --error-pages DIR   write NNN.html error pages there for "
 	    "nginx's error_page\n"
 	    "  --socket-mode MODE  octal mode of a Unix socket (default "
@@ -179,7 +180,10 @@ static int S_options(int argc, char **argv, struct options *o)
 	o->templates = getenv("ARTICLED_TEMPLATES") ?
 	    getenv("ARTICLED_TEMPLATES") : DEFAULT_TEMPLATES;
 	o->socket_mode = 0660;
-	n = sysconf(_SC_NPROCESSORS_ONLN);
+	/* One worker per two CPUs: nginx spends about twice a worker's CPU
+	 * on each request (docs/benchmarks.md), and a worker more than the
+	 * CPUs left to it only adds switching. */
+	n = (sysconf(_SC_NPROCESSORS_ONLN) + 1) / 2;
 	o->workers = n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
 	while ((c = getopt_long(argc, argv, "d:s:t:w:e:m:u:nh", longopts,
 	    NULL)) != -1) {

@@ -32,19 +32,32 @@ static int S_contains(const char *s, const char *word)
 	return 0;
 }
 
+/* Lower-cases a User-Agent once, so each word is one strstr; a longer
+ * one than the buffer takes the slow path over the whole of it. */
 int views_is_robot(const char *ua)
 {
-	size_t i;
+	char low[1024];
+	size_t i, n = strlen(ua);
+	const size_t nwords = sizeof(S_robot_words) / sizeof(S_robot_words[0]);
 
-	for (i = 0; i < sizeof(S_robot_words) / sizeof(S_robot_words[0]); i++)
-		if (S_contains(ua, S_robot_words[i]))
+	if (n >= sizeof(low)) {
+		for (i = 0; i < nwords; i++)
+			if (S_contains(ua, S_robot_words[i]))
+				return 1;
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)ua[i]);
+	low[n] = '\0';
+	for (i = 0; i < nwords; i++)
+		if (strstr(low, S_robot_words[i]) != NULL)
 			return 1;
 	return 0;
 }
 
 static int S_has_word(const char *value, const char *word)
 {
-	return S_contains(value, word);
+	return *value != '\0' && S_contains(value, word);
 }
 
 /* Sec-Purpose (Chrome: "prefetch", "prefetch;prerender"), Purpose
@@ -60,10 +73,14 @@ static int S_is_prefetch(const struct request *r)
 	    S_has_word(r->x_purpose, "prefetch");
 }
 
+int views_by_person(const struct request *r)
+{
+	return !views_is_robot(r->user_agent) && !S_is_prefetch(r);
+}
+
 int views_countable(const struct request *r)
 {
-	return r->method == METHOD_GET && !views_is_robot(r->user_agent) &&
-	    !S_is_prefetch(r);
+	return r->method == METHOD_GET && views_by_person(r);
 }
 
 void views_format(char *out, unsigned long long n)

@@ -9,6 +9,9 @@ struct request;
 
 /* True if a 200 answer to r would be a view. */
 int	views_countable(const struct request *r);
+/* True if r comes from a person's browser, meant to be seen: not a
+ * robot, not a prefetch (whatever the method). */
+int	views_by_person(const struct request *r);
 /* True if the User-Agent names a robot, crawler, spider or preview
  * fetcher (case-insensitive words, see views.c). */
 int	views_is_robot(const char *user_agent);
