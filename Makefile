@@ -80,7 +80,8 @@ run:
 # Sanitizer build of the server, for the tests (address, undefined).
 $(BUILD)/asan/articled: $(SERVER_SRCS) $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/asan
-	$(CC) $(ALL_CFLAGS) -O1 -fsanitize=address,undefined \
+	@echo "CC $@ (address, undefined)"
+	@$(CC) $(ALL_CFLAGS) -O1 -fsanitize=address,undefined \
 	    -fno-omit-frame-pointer -fno-sanitize-recover=undefined $(PATHS) \
 	    -o $@ $(SERVER_SRCS) $(LIBS)
 
@@ -90,7 +91,8 @@ UNIT_LIB = cgi/request.c cgi/router.c cgi/views.c cgi/cache.c cgi/counter.c \
 
 $(BUILD)/unit/%: tests/unit/%.c $(UNIT_LIB) $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/unit
-	$(CC) $(ALL_CFLAGS) -Icgi -o $@ $< $(UNIT_LIB) -lcmark
+	@echo "CC $@"
+	@$(CC) $(ALL_CFLAGS) -Icgi -o $@ $< $(UNIT_LIB) -lcmark
 
 unit: $(UNIT_TESTS)
 

@@ -45,6 +45,7 @@ struct walk {
 	struct nodes	 headings;
 	struct nodes	 dirty;		/* blocks to rebuild */
 	struct nodes	 raw;		/* HTML blocks to drop */
+	struct nodes	 empty_links;	/* [](url): no text to name them */
 	cmark_node	*block;		/* paragraph or heading */
 	bool		 block_dirty;
 	size_t		 links;		/* links we are inside */
@@ -369,8 +370,6 @@ static void S_walk_text_block(struct walk *w, cmark_node *node,
 	w->ex = heading ? &w->head : &w->para;
 	if (w->ex->done)
 		w->ex = NULL;
-	if (heading && w->fix)
-		S_nodes_push(&w->headings, node);
 }
 
 static void S_walk_block(struct walk *w, cmark_node *node,
@@ -424,6 +423,8 @@ static void S_walk_inline(struct walk *w, cmark_node *node,
 		if (w->links++ > 0 ||
 		    (w->fix && !S_url_safe(cmark_node_get_url(node))))
 			S_mark_dirty(w);
+		else if (w->fix && cmark_node_first_child(node) == NULL)
+			S_nodes_push(&w->empty_links, node);
 		break;
 	case CMARK_NODE_IMAGE:
 		if (ev == CMARK_EVENT_EXIT)
@@ -623,19 +624,61 @@ static void S_rebuild(cmark_node *block)
 	cmark_node_free(block);
 	if (type == CMARK_NODE_PARAGRAPH &&
 	    cmark_node_first_child(copy) == NULL)
-		cmark_node_free(copy);
+		cmark_node_free(copy);	/* headings: S_collect_headings */
 }
 
-/* Headings first: a rebuilt heading copies its level. */
-static void S_fix(struct walk *w)
+/* A link with no text has no name for a screen reader, and shows
+ * nothing: let its address be its text. */
+static void S_name_empty_links(const struct nodes *links)
+{
+	cmark_node *text;
+	size_t i;
+
+	for (i = 0; i < links->n; i++) {
+		text = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node_set_literal(text, cmark_node_get_url(links->v[i]));
+		cmark_node_append_child(links->v[i], text);
+	}
+}
+
+/* The headings as they stand after the rebuilds, less the empty ones
+ * (a lone "#", or one that held only raw HTML): an empty heading is no
+ * heading, and levelling without it leaves no gap. */
+static void S_collect_headings(cmark_node *doc, struct nodes *keep)
+{
+	struct nodes empty = { NULL, 0, 0 };
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	cmark_node *node;
+	size_t i;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		node = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER ||
+		    cmark_node_get_type(node) != CMARK_NODE_HEADING)
+			continue;
+		S_nodes_push(cmark_node_first_child(node) ? keep : &empty,
+		    node);
+	}
+	cmark_iter_free(it);
+	for (i = 0; i < empty.n; i++)
+		cmark_node_free(empty.v[i]);
+	free(empty.v);
+}
+
+/* Links named first, since a rebuild moves their text along; headings
+ * last, as the rebuilds left them. */
+static void S_fix(struct walk *w, cmark_node *doc)
 {
 	size_t i;
 
-	S_level_headings(&w->headings);
+	S_name_empty_links(&w->empty_links);
 	for (i = 0; i < w->dirty.n; i++)
 		S_rebuild(w->dirty.v[i]);
 	for (i = 0; i < w->raw.n; i++)
 		cmark_node_free(w->raw.v[i]);
+	S_collect_headings(doc, &w->headings);
+	S_level_headings(&w->headings);
 }
 
 static void S_walk_init(struct walk *w, bool fix)
@@ -651,6 +694,7 @@ static void S_walk_free(struct walk *w)
 	free(w->headings.v);
 	free(w->dirty.v);
 	free(w->raw.v);
+	free(w->empty_links.v);
 	buf_free(&w->para.text);
 	buf_free(&w->head.text);
 }
@@ -698,7 +742,7 @@ int md_render(const char *src, size_t len, struct md_page *p)
 		return -1;
 	S_walk_init(&w, true);
 	S_walk(doc, &w);
-	S_fix(&w);
+	S_fix(&w, doc);
 	html = cmark_render_html(doc, MD_RENDER_OPTS);
 	cmark_node_free(doc);
 	if (html == NULL) {

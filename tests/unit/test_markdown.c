@@ -68,6 +68,13 @@ struct html_case {
 };
 
 static const struct html_case S_html_cases[] = {
+	{ "a link with no text shows its address", "[](https://example.com/a)\n",
+	    { "<a href=\"https://example.com/a\">https://example.com/a</a>" },
+	    { "\"></a>" } },
+	{ "an empty heading goes, leaving no gap", "# A\n\n#\n\n## B\n",
+	    { "<h2>A</h2>\n<h3>B</h3>" }, { "<h2></h2>", "<h3></h3>" } },
+	{ "a heading of raw HTML only goes", "# <span></span>\n\n## B\n",
+	    { "<h2>B</h2>" }, { "<h2></h2>", "<h3" } },
 	{ "a body's top heading becomes h2", "# A\n",
 	    { "<h2>A</h2>" }, { NULL } },
 	{ "a lone ### heading becomes h2", "### B\n",
