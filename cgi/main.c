@@ -562,8 +562,9 @@ static int S_master(struct master *m)
 	S_signal(SIGHUP, S_on_hup);
 	S_signal(SIGCHLD, S_on_chld);
 	signal(SIGPIPE, SIG_IGN);
-	log_line("serving %s on %s with %d workers", m->opt.db,
-	    m->opt.socket ? m->opt.socket : "fd 0", m->opt.workers);
+	log_line("serving %s on %s with %d worker%s", m->opt.db,
+	    m->opt.socket ? m->opt.socket : "fd 0", m->opt.workers,
+	    m->opt.workers == 1 ? "" : "s");
 	/* One counter file for the whole run, whatever happens to its path
 	 * (see counter_keep); the workers inherit the mapping. */
 	{
