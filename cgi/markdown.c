@@ -8,7 +8,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <cmark.h>
 
@@ -16,10 +15,10 @@
 #include "buf.h"
 #include "markdown.h"
 #include "text.h"
+#include "url.h"
 
 #define MD_PARSE_OPTS	(CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8)
 #define MD_RENDER_OPTS	CMARK_OPT_SMART	/* not CMARK_OPT_UNSAFE */
-#define MD_URL_MAX	2048	/* the Nu checker refuses longer URLs */
 #define MD_EXCERPT_MAX	200	/* code points, before the "…" */
 #define MD_WORDS_PER_MIN 200
 
@@ -68,158 +67,6 @@ static bool S_is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' ||
 	    c == '\f' || c == '\r';
-}
-
-static bool S_is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool S_is_hex(char c)
-{
-	return S_is_digit(c) || (c >= 'a' && c <= 'f') ||
-	    (c >= 'A' && c <= 'F');
-}
-
-static bool S_is_host_char(char c)
-{
-	return S_is_digit(c) || (c >= 'a' && c <= 'z') ||
-	    (c >= 'A' && c <= 'Z') || c == '.' || c == '-';
-}
-
-/*
- * URLs.  cmark percent-encodes everything in an href but the characters
- * below and % and #, so what the Nu checker could still refuse is a bad
- * %-escape, a second #, a scheme it does not know or a bad host.  The
- * rule is strict on purpose: an article needs http(s), mailto, tel and
- * relative links, and a refused link still shows its text.
- */
-
-/* Four decimal parts 0..255, no leading zeros (those read as octal). */
-static bool S_ipv4_ok(const char *s, size_t n)
-{
-	size_t i = 0, part, start;
-	unsigned v;
-
-	for (part = 0; part < 4; part++) {
-		if (part > 0 && (i >= n || s[i++] != '.'))
-			return false;
-		start = i;
-		for (v = 0; i < n && S_is_digit(s[i]) && i - start < 3; i++)
-			v = v * 10 + (unsigned)(s[i] - '0');
-		if (i == start || v > 255 || (s[start] == '0' && i - start > 1))
-			return false;
-	}
-	return i == n;
-}
-
-/* Empty, or ':' and a port number. */
-static bool S_port_ok(const char *s, size_t n)
-{
-	unsigned long v = 0;
-	size_t i;
-
-	if (n == 0)
-		return true;
-	if (s[0] != ':' || n < 2 || n > 6)
-		return false;
-	for (i = 1; i < n; i++) {
-		if (!S_is_digit(s[i]))
-			return false;
-		v = v * 10 + (unsigned long)(s[i] - '0');
-	}
-	return v <= 65535;
-}
-
-/* Letters, digits, dots and hyphens, no empty label but a final dot.
- * The URL standard reads a host whose last label is a number (0x1F too)
- * as IPv4: one whose last label starts with a digit must be a plain
- * dotted quad. */
-static bool S_host_ok(const char *s, size_t n)
-{
-	size_t i, last = 0;
-
-	if (n == 0 || s[0] == '.')
-		return false;
-	for (i = 0; i < n; i++) {
-		if (!S_is_host_char(s[i]))
-			return false;
-		if (s[i] != '.' || i + 1 == n)
-			continue;
-		if (s[i + 1] == '.')
-			return false;
-		last = i + 1;
-	}
-	return !S_is_digit(s[last]) || S_ipv4_ok(s, n);
-}
-
-/* The authority after "//": a host and maybe a port.  No [IPv6]: cmark
- * writes the brackets as %5B %5D, which no host may hold.  No
- * user:password@, which only serves to disguise a host. */
-static bool S_authority_ok(const char *a)
-{
-	size_t n = strcspn(a, "/?#"), h;
-
-	for (h = 0; h < n && a[h] != ':'; h++)
-		continue;
-	return S_host_ok(a, h) && S_port_ok(a + h, n - h);
-}
-
-/* No byte a browser would strip or the Nu checker refuses (space,
- * controls, backslash, < > "), every % starts an escape, one # at most. */
-static bool S_url_chars_ok(const char *s, size_t n)
-{
-	size_t i;
-	bool fragment = false;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c <= 0x20 || c == 0x7F || c == '\\' || c == '<' ||
-		    c == '>' || c == '"')
-			return false;
-		if (c == '%' && (i + 2 >= n || !S_is_hex(s[i + 1]) ||
-		    !S_is_hex(s[i + 2])))
-			return false;
-		if (c == '#' && fragment)
-			return false;
-		if (c == '#')
-			fragment = true;
-	}
-	return true;
-}
-
-static bool S_scheme_is(const char *s, size_t n, const char *name)
-{
-	return n == strlen(name) && strncasecmp(s, name, n) == 0;
-}
-
-/* A ':' before any '/', '?' or '#' ends a scheme, which must be ours;
- * without one the URL is relative.  Leading spaces and controls a
- * browser would trim never get here: S_url_chars_ok refused them. */
-static bool S_url_scheme_ok(const char *url)
-{
-	size_t n = strcspn(url, ":/?#");
-
-	if (url[n] != ':')
-		return url[0] != '/' || url[1] != '/' ||
-		    S_authority_ok(url + 2);
-	if (S_scheme_is(url, n, "http") || S_scheme_is(url, n, "https"))
-		return url[n + 1] == '/' && url[n + 2] == '/' &&
-		    S_authority_ok(url + n + 3);
-	return S_scheme_is(url, n, "mailto") || S_scheme_is(url, n, "tel");
-}
-
-static bool S_url_safe(const char *url)
-{
-	size_t n;
-
-	if (url == NULL)
-		return false;
-	n = strnlen(url, MD_URL_MAX + 1);
-	if (n == 0 || n > MD_URL_MAX)
-		return false;
-	return S_url_chars_ok(url, n) && S_url_scheme_ok(url);
 }
 
 /*
@@ -421,7 +268,7 @@ static void S_walk_inline(struct walk *w, cmark_node *node,
 		}
 		S_clean_title(node);
 		if (w->links++ > 0 ||
-		    (w->fix && !S_url_safe(cmark_node_get_url(node))))
+		    (w->fix && !url_is_safe(cmark_node_get_url(node))))
 			S_mark_dirty(w);
 		else if (w->fix && cmark_node_first_child(node) == NULL)
 			S_nodes_push(&w->empty_links, node);
@@ -430,7 +277,7 @@ static void S_walk_inline(struct walk *w, cmark_node *node,
 		if (ev == CMARK_EVENT_EXIT)
 			break;
 		S_clean_title(node);
-		if (w->fix && !S_url_safe(cmark_node_get_url(node)))
+		if (w->fix && !url_is_safe(cmark_node_get_url(node)))
 			S_mark_dirty(w);
 		break;
 	default:
@@ -542,12 +389,12 @@ static void S_copy_enter(struct copy *c, cmark_node *node)
 		/* Unwrapped: its children go where it was.  An autolink
 		 * in a link's text would make <a> in <a>. */
 		if (c->kept_link != NULL ||
-		    !S_url_safe(cmark_node_get_url(node)))
+		    !url_is_safe(cmark_node_get_url(node)))
 			return;
 		c->kept_link = node;
 		break;
 	case CMARK_NODE_IMAGE:
-		if (S_url_safe(cmark_node_get_url(node)))
+		if (url_is_safe(cmark_node_get_url(node)))
 			break;
 		c->alt_of = node;
 		buf_reset(&c->alt);
