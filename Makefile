@@ -31,7 +31,8 @@ SERVER_SRCS = cgi/main.c cgi/fastcgi.c cgi/cgi.c cgi/request.c cgi/router.c \
               cgi/pages.c cgi/views.c cgi/cache.c cgi/store.c cgi/counter.c \
               cgi/markdown.c cgi/template.c cgi/text.c cgi/buf.c cgi/alloc.c \
               cgi/log.c cgi/url.c
-VIEWTAIL_SRCS = cgi/viewtail.c cgi/counter.c cgi/text.c cgi/buf.c cgi/alloc.c
+VIEWTAIL_SRCS = cgi/viewtail.c cgi/viewtail_data.c cgi/viewtail_out.c \
+                cgi/counter.c cgi/text.c cgi/buf.c cgi/alloc.c
 HEADERS = $(wildcard cgi/*.h)
 
 BUILD = build
