@@ -7,7 +7,9 @@
  * before the response is finished, or the close can reset the
  * connection and lose the answer. */
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,9 +125,18 @@ int fastcgi_is_socket(int fd)
 	    type == SOCK_STREAM;
 }
 
+/* The worker's own end of a self-pipe: its SIGTERM handler writes a
+ * byte, which wakes the poll() below even when the signal came just
+ * before it blocked. */
+static int S_wake[2] = { -1, -1 };
+
 void fastcgi_shutdown(void)
 {
-	FCGX_ShutdownPending();
+	int saved = errno;
+
+	if (S_wake[1] >= 0)
+		(void)!write(S_wake[1], "x", 1);
+	errno = saved;
 }
 
 /* Reads and discards the request body (POST to a page, say). */
@@ -150,12 +161,55 @@ static int S_send(FCGX_Request *req, const struct response *resp,
 	return 0;
 }
 
+/* Waits for a connection and accepts it; -1 when *stop was set or the
+ * wait was cut short.  The worker accepts, not libfcgi: libfcgi would
+ * block in accept() where a stop cannot reach it, and its reads of a
+ * request fail on EINTR, which lost requests at every SIGHUP. */
+static int S_accept(int lfd, volatile sig_atomic_t *stop)
+{
+	struct pollfd pf[2];
+	int conn;
+
+	while (!*stop) {
+		conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (conn >= 0)
+			return conn;
+		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR && errno != ECONNABORTED) {
+			log_line("accept: %s", strerror(errno));
+			sleep(1);	/* do not spin on a broken socket */
+			continue;
+		}
+		pf[0].fd = lfd;
+		pf[0].events = POLLIN;
+		pf[1].fd = S_wake[0];
+		pf[1].events = POLLIN;
+		if (poll(pf, 2, -1) < 0 && errno != EINTR) {
+			log_line("poll: %s", strerror(errno));
+			sleep(1);
+		}
+	}
+	return -1;
+}
+
+/* Hands an accepted connection to libfcgi to read the request from.
+ * keepConnection set keeps FCGX_Accept_r's opening FCGX_Finish_r from
+ * closing it; the request's own flags replace it once read.  With no
+ * listening socket (-1) libfcgi can never block in accept() itself. */
+static int S_read_request(FCGX_Request *req, int conn)
+{
+	req->ipcFd = conn;
+	req->keepConnection = 1;
+	return FCGX_Accept_r(req);
+}
+
 int fastcgi_serve(struct pages *p, int fd, volatile sig_atomic_t *stop)
 {
 	FCGX_Request req;
 	struct request r;
 	struct response resp;
 	struct buf head = BUF_INIT;
+	int conn, flags;
 
 	if (getenv("LIBFCGI_OS_CLOSE_POLL_TIMEOUT") == NULL)
 		setenv("LIBFCGI_OS_CLOSE_POLL_TIMEOUT", "0", 1);
@@ -163,16 +217,18 @@ int fastcgi_serve(struct pages *p, int fd, volatile sig_atomic_t *stop)
 		log_line("FCGX_Init failed");
 		return -1;
 	}
-	FCGX_InitRequest(&req, fd, FCGI_FAIL_ACCEPT_ON_INTR);
+	if (pipe2(S_wake, O_CLOEXEC | O_NONBLOCK) != 0 ||
+	    (flags = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) {
+		log_line("worker set-up: %s", strerror(errno));
+		return -1;
+	}
+	FCGX_InitRequest(&req, -1, 0);
 	response_init(&resp);
-	while (!*stop) {
-		if (FCGX_Accept_r(&req) < 0) {
-			if (*stop)
-				break;
-			if (errno == EINTR)
-				continue;
-			log_line("accept: %s", strerror(errno));
-			sleep(1);	/* do not spin on a broken socket */
+	while ((conn = S_accept(fd, stop)) >= 0) {
+		if (S_read_request(&req, conn) < 0) {
+			/* Not a request: libfcgi closed it, or we do. */
+			FCGX_Free(&req, req.ipcFd >= 0);
 			continue;
 		}
 		request_parse(&r, req.envp, 0);
@@ -183,7 +239,7 @@ int fastcgi_serve(struct pages *p, int fd, volatile sig_atomic_t *stop)
 		S_send(&req, &resp, &head);	/* a gone client is not ours to log */
 		FCGX_Finish_r(&req);
 	}
-	FCGX_Free(&req, 0);
+	FCGX_Free(&req, req.ipcFd >= 0);
 	response_free(&resp);
 	buf_free(&head);
 	return 0;

@@ -81,23 +81,6 @@ static void S_on_term(int sig)
 	fastcgi_shutdown();
 }
 
-/* A worker's SIGTERM.  Besides the flag, the listening socket is swapped
- * for /dev/null: a signal that lands between the loop's check of the
- * flag and accept() would otherwise leave the worker blocked in accept()
- * until the next connection; now that accept() fails at once. */
-static volatile sig_atomic_t	 worker_listen_fd = -1;
-static volatile sig_atomic_t	 worker_null_fd = -1;
-
-static void S_on_worker_term(int sig)
-{
-	int saved = errno;
-
-	S_on_term(sig);
-	if (worker_listen_fd >= 0 && worker_null_fd >= 0)
-		dup2(worker_null_fd, worker_listen_fd);
-	errno = saved;
-}
-
 static void S_on_hup(int sig)
 {
 	(void)sig;
@@ -118,6 +101,17 @@ static void S_signal(int sig, void (*fn)(int))
 	sa.sa_handler = fn;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0;	/* no SA_RESTART: waits return to the loop */
+	sigaction(sig, &sa, NULL);
+}
+
+static void S_signal_restart(int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
 	sigaction(sig, &sa, NULL);
 }
 
@@ -303,10 +297,11 @@ static void S_worker(struct master *m)
 	 * it gets here (the handler is the same), and must not be lost, or
 	 * the worker serves on until the master's grace period kills it. */
 	got_hup = got_chld = 0;
-	worker_null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	worker_listen_fd = m->fd;
-	S_signal(SIGTERM, S_on_worker_term);
-	S_signal(SIGINT, S_on_worker_term);
+	/* SA_RESTART here: a stop must not cut a request's reads and
+	 * writes short (libfcgi fails them on EINTR); the accept loop
+	 * sees it through fastcgi_shutdown's self-pipe. */
+	S_signal_restart(SIGTERM, S_on_term);
+	S_signal_restart(SIGINT, S_on_term);
 	S_signal(SIGHUP, SIG_IGN);
 	S_signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
