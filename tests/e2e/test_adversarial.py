@@ -497,7 +497,10 @@ def test_worker_sigkill_during_a_5mb_page(fresh):
     assert set(res.statuses) <= {200, 502}, res.summary()
     assert site.get("/post/big").status == 200
     stored = site.fold_settled("big")
-    assert res.ok + 2 <= stored <= res.ok + 2 + sum(res.truncated.values()) + res.errors
+    # A view is counted when its answer is complete and about to be sent:
+    # the killed worker may have counted the one nginx then answered 502.
+    cut = sum(res.truncated.values()) + res.errors + res.statuses.get(502, 0)
+    assert res.ok + 2 <= stored <= res.ok + 2 + cut, res.summary()
     asan_clean(site)
 
 
