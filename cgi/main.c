@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -65,6 +66,7 @@ struct master {
 	struct pages		*folder;	/* the master's connection */
 	int			 fold_failing;
 	long long		 error_pages_rev;	/* rev they show */
+	sigset_t		 waitmask;	/* signals open while waiting */
 	dev_t			 db_dev;	/* the file the workers opened */
 	ino_t			 db_ino;
 	struct worker_slot	 w[MAX_WORKERS];
@@ -302,6 +304,7 @@ static void S_worker(struct master *m)
 	 * sees it through fastcgi_shutdown's self-pipe. */
 	S_signal_restart(SIGTERM, S_on_term);
 	S_signal_restart(SIGINT, S_on_term);
+	sigprocmask(SIG_SETMASK, &m->waitmask, NULL);	/* the master's, open */
 	S_signal(SIGHUP, SIG_IGN);
 	S_signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
@@ -551,12 +554,22 @@ static int S_master(struct master *m)
 {
 	struct timespec second = { 1, 0 };
 	time_t last_fold = 0;
+	sigset_t block;
 
 	S_signal(SIGTERM, S_on_term);
 	S_signal(SIGINT, S_on_term);
 	S_signal(SIGHUP, S_on_hup);
 	S_signal(SIGCHLD, S_on_chld);
 	signal(SIGPIPE, SIG_IGN);
+	/* The master's signals arrive only inside pselect() below, which
+	 * unblocks them atomically: one that came just before the wait
+	 * would otherwise leave a dead worker unreaped for a second. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &m->waitmask);
 	log_line("serving %s on %s with %d worker%s", m->opt.db,
 	    m->opt.socket ? m->opt.socket : "fd 0", m->opt.workers,
 	    m->opt.workers == 1 ? "" : "s");
@@ -571,7 +584,8 @@ static int S_master(struct master *m)
 	S_check_replaced(m);
 	S_fill(m);
 	while (!got_term) {
-		nanosleep(&second, NULL);	/* a signal cuts it short */
+		if (!got_chld && !got_hup)	/* a signal cuts it short */
+			pselect(0, NULL, NULL, NULL, &second, &m->waitmask);
 		if (got_chld) {
 			got_chld = 0;
 			S_reap(m);
