@@ -862,6 +862,7 @@ void pages_handle(struct pages *p, const struct request *r,
     struct response *resp)
 {
 	struct route rt;
+	int fresh;
 
 	S_clock(p);
 	/* Under CGI every link starts with the script's path; cached pages
@@ -871,6 +872,8 @@ void pages_handle(struct pages *p, const struct request *r,
 		S_forget(p);
 	}
 	resp->head_only = r->method == METHOD_HEAD;
+	/* First, so that even an error page shows the current settings. */
+	fresh = S_refresh(p) == 0;
 	if (r->status != 0) {
 		S_error(p, resp, r->status, r->error);
 		return;
@@ -894,7 +897,7 @@ void pages_handle(struct pages *p, const struct request *r,
 		S_error(p, resp, 404, NULL);
 		return;
 	}
-	if (S_refresh(p) != 0) {
+	if (!fresh) {
 		S_error(p, resp, 503, NULL);
 		return;
 	}
