@@ -7,13 +7,13 @@ database and templates and execs articled."""
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 
 import pytest
 
-from site_harness import ROOT, SEED_SLUG, default_binary, free_port, make_db
+from site_harness import (ROOT, SEED_SLUG, OwnerLock, default_binary, free_port,
+                          make_db, wait_for_port)
 
 SCRIPT = "/cgi-bin/articled"
 POST = "/post/" + SEED_SLUG
@@ -54,13 +54,8 @@ class CgiSite:
             ["busybox", "httpd", "-f", "-p", "127.0.0.1:%d" % self.port,
              "-h", self.docroot], env=env, start_new_session=True,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), 0.2):
-                    return
-            except OSError:
-                time.sleep(0.02)
+        if wait_for_port(self.port):
+            return
         self.stop()
         raise RuntimeError("busybox httpd did not start")
 
@@ -228,13 +223,7 @@ def test_articled_run_directly_as_cgi(tmp_path):
 
 def test_cgi_with_the_database_locked_answers_and_the_next_run_folds(cgi):
     before = cgi.stored_total()
-    owner = subprocess.Popen(["sqlite3", cgi.db], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
-    try:
-        owner.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n")
-        owner.stdin.flush()
-        assert owner.stdout.readline().strip() == "locked"
+    with OwnerLock(cgi.db) as owner:
         t0 = time.time()
         status, _, text = cgi.request(SCRIPT + POST)
         took = time.time() - t0
@@ -242,13 +231,7 @@ def test_cgi_with_the_database_locked_answers_and_the_next_run_folds(cgi):
         assert took < 1.0, "the CGI run waited for the lock: %.2f s" % took
         time.sleep(0.5)
         assert cgi.stored_total() == before    # the fold was skipped
-        owner.stdin.write("COMMIT;\n")
-        owner.stdin.close()
-        assert owner.wait(10) == 0
-    finally:
-        if owner.poll() is None:
-            owner.kill()
-            owner.wait()
+        owner.commit()
     assert cgi.stored_total() == before
     status, _, text = cgi.request(SCRIPT + POST)
     assert status == 200 and views_shown(text) == before + 2

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from site_harness import ROOT, SEED_SLUG, Site
+from site_harness import ROOT, SEED_SLUG, OwnerLock, Site
 
 BIN = os.path.join(ROOT, "bin", "articled")
 POST = "/post/" + SEED_SLUG
@@ -197,13 +197,7 @@ def test_whole_group_sigkill_mid_load_then_restart_counts_exact(fast_site):
 def test_owner_write_lock_5s_pages_never_wait_counts_kept(fast_site):
     site = fast_site
     before = site.stored_total(SEED_SLUG)
-    owner = subprocess.Popen(["sqlite3", site.db], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
-    try:
-        owner.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n")
-        owner.stdin.flush()
-        assert owner.stdout.readline().strip() == "locked"
+    with OwnerLock(site.db) as owner:
         locked_at = time.time()
         res = site.load(POST, 15000, 32, max_seconds=30)
         load_took = time.time() - locked_at
@@ -213,13 +207,7 @@ def test_owner_write_lock_5s_pages_never_wait_counts_kept(fast_site):
         if remaining > 0:
             time.sleep(remaining)
         assert site.stored_total(SEED_SLUG) == before
-        owner.stdin.write("COMMIT;\n")
-        owner.stdin.close()
-        assert owner.wait(10) == 0, owner.stderr.read()
-    finally:
-        if owner.poll() is None:
-            owner.kill()
-            owner.wait()
+        owner.commit()
     # The lock was held from before the first request until after the
     # last (COMMIT only once the load is done): at least 5 s, longer if
     # the load took longer.

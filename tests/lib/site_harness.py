@@ -32,6 +32,44 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_for_port(port, timeout=10):
+    """True once something accepts on 127.0.0.1:port, False at timeout."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), 0.2):
+                return True
+        except OSError:
+            time.sleep(0.02)
+    return False
+
+
+class OwnerLock:
+    """The owner's sqlite3 shell holding the write lock (BEGIN IMMEDIATE)
+    until commit(); as a context manager, killed if still running."""
+
+    def __init__(self, db):
+        self.proc = subprocess.Popen(["sqlite3", db], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+        self.proc.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n")
+        self.proc.stdin.flush()
+        assert self.proc.stdout.readline().strip() == "locked"
+
+    def commit(self):
+        self.proc.stdin.write("COMMIT;\n")
+        self.proc.stdin.close()
+        assert self.proc.wait(10) == 0, self.proc.stderr.read()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
 def make_db(path, seed=True):
     """A new database through the owner's tool, the sqlite3 shell."""
     for f in ("schema.sql",) + (("db/seed.sql",) if seed else ()):
@@ -121,14 +159,8 @@ class Site:
              os.path.join(self.var, "log", "error.log"), "-g", "daemon off;"],
             start_new_session=True, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), 0.2):
-                    return
-            except OSError:
-                time.sleep(0.02)
-        raise RuntimeError("nginx did not start")
+        if not wait_for_port(self.port):
+            raise RuntimeError("nginx did not start")
 
     def start(self):
         self.start_articled()
