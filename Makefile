@@ -27,8 +27,8 @@ DEFAULT_DB        ?= $(CURDIR)/db/site.db
 DEFAULT_TEMPLATES ?= $(CURDIR)/templates
 PATHS = -DDEFAULT_DB='"$(DEFAULT_DB)"' -DDEFAULT_TEMPLATES='"$(DEFAULT_TEMPLATES)"'
 
-SERVER_SRCS = cgi/main.c cgi/fastcgi.c cgi/cgi.c cgi/request.c cgi/router.c \
-              cgi/pages.c cgi/views.c cgi/cache.c cgi/store.c cgi/counter.c \
+SERVER_SRCS = cgi/main.c cgi/fastcgi.c cgi/cgi.c cgi/request.c cgi/response.c \
+              cgi/router.c cgi/pages.c cgi/views.c cgi/cache.c cgi/store.c cgi/counter.c \
               cgi/markdown.c cgi/template.c cgi/text.c cgi/buf.c cgi/alloc.c \
               cgi/log.c cgi/url.c
 VIEWTAIL_SRCS = cgi/viewtail.c cgi/viewtail_data.c cgi/viewtail_out.c \
@@ -87,7 +87,7 @@ $(BUILD)/asan/articled: $(SERVER_SRCS) $(HEADERS) Makefile
 	    -o $@ $(SERVER_SRCS) $(LIBS)
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
-UNIT_LIB = cgi/request.c cgi/router.c cgi/views.c cgi/cache.c cgi/counter.c \
+UNIT_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/views.c cgi/cache.c cgi/counter.c \
            cgi/markdown.c cgi/template.c cgi/text.c cgi/buf.c cgi/alloc.c \
            cgi/url.c
 

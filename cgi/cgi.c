@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "pages.h"
 #include "request.h"
+#include "response.h"
 #include "transport.h"
 
 extern char **environ;

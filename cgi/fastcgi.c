@@ -24,6 +24,7 @@
 #include "log.h"
 #include "pages.h"
 #include "request.h"
+#include "response.h"
 #include "transport.h"
 
 static int S_listen_unix(const char *path, unsigned mode, int backlog,

@@ -18,6 +18,7 @@
 #include "markdown.h"
 #include "pages.h"
 #include "request.h"
+#include "response.h"
 #include "router.h"
 #include "store.h"
 #include "template.h"

@@ -1,5 +1,5 @@
 /* request.h: one HTTP request as articled sees it, whatever carried it
- * (FastCGI or CGI), and the response a page handler fills.  The few
+ * (FastCGI or CGI).  The few
  * parameters articled uses are read once from the environment array and
  * validated here, so handlers only ever see a clean, decoded path. */
 #ifndef ARTICLED_REQUEST_H
@@ -34,28 +34,11 @@ struct request {
 	const char	*error;		/* why, for the error page */
 };
 
-struct response {
-	int		 status;
-	struct buf	 headers;	/* extra "Name: value\r\n" lines */
-	struct buf	 body;
-	int		 head_only;	/* HEAD: send the headers only */
-};
-
 /* Reads the request from a NULL-terminated "NAME=value" array (FastCGI's
  * envp, or environ for CGI).  Never fails: a bad request is returned
  * with status set.  The strings point into envp.  Under CGI (cgi set)
  * the script may sit below the site's root (/cgi-bin/articled/post/x):
  * its path, SCRIPT_NAME, goes to root and the rest is routed. */
 void	request_parse(struct request *r, char *const *envp, int cgi);
-
-void	response_init(struct response *resp);
-void	response_reset(struct response *resp);
-void	response_free(struct response *resp);
-void	response_header(struct response *resp, const char *name,
-	    const char *value);
-/* The CGI/FastCGI header block (Status:, Content-Type, Content-Length,
- * security headers, extra headers, blank line) for resp into out. */
-void	response_head(const struct response *resp, struct buf *out);
-const char *response_reason(int status);
 
 #endif

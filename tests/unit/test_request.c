@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../../cgi/request.h"
+#include "../../cgi/response.h"
 #include "../../cgi/router.h"
 #include "../../cgi/views.h"
 
