@@ -249,6 +249,17 @@ uint64_t counter_generation(const struct counter *c)
 	return c->hdr->generation;
 }
 
+int64_t counter_base(int64_t total, int64_t folded, int same_generation)
+{
+	int64_t r;
+
+	if (!same_generation)
+		return total;
+	if (__builtin_sub_overflow(total, folded, &r))
+		return folded < 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
 size_t counter_capacity(const struct counter *c)
 {
 	return c->capacity;

@@ -41,6 +41,13 @@ int		 counter_keep(const char *db_path, char *err, size_t errlen);
 /* Whether DBPATH-views no longer names the kept file (deleted, replaced). */
 int		 counter_kept_file_moved(void);
 uint64_t	 counter_generation(const struct counter *c);
+/* An article's live count is counter_base + its counter.  base is
+ * views.total - views.folded while the counter file is the one last
+ * folded (same_generation), and total alone for a new file, whose
+ * counters start from 0.  Saturates rather than overflow: the owner can
+ * type any number into views.  The page and viewtail both count so. */
+int64_t		 counter_base(int64_t total, int64_t folded,
+		    int same_generation);
 size_t		 counter_capacity(const struct counter *c);
 
 /* The slot for key (> 0), claimed when absent (not in READONLY mode).

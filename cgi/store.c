@@ -13,6 +13,7 @@
 
 #include "alloc.h"
 #include "counter.h"
+#include "schema.h"
 #include "store.h"
 
 enum stmt {
@@ -36,17 +37,13 @@ enum stmt {
 	STMT__MAX
 };
 
-/* The live count of an article is base + the counter: base is
- * total - folded while the counter file is the one last folded, and
- * total alone when the file is new (its counters start from 0). */
-#define BASE_SQL \
-	"v.total - CASE WHEN (SELECT generation FROM counter_state) = ?1 " \
-	"THEN v.folded ELSE 0 END"
-
+/* What a page shows of an article, with what counter_base needs for its
+ * live count: total, folded, and whether the counter file (?1) is the one
+ * last folded. */
 #define LIST_COLUMNS \
-	"SELECT a.id, a.rev, v.key, " BASE_SQL ", a.slug, a.title, a.body, " \
-	"a.published_at, a.updated_at FROM articles a " \
-	"JOIN views v ON v.article_id = a.id "
+	"SELECT v.key, v.total, v.folded, (" SCHEMA_SQL_GENERATION ") = ?1, " \
+	"a.slug, a.title, a.body, a.published_at, a.updated_at " \
+	"FROM articles a JOIN views v ON v.article_id = a.id "
 
 static const char *const S_sql[STMT__MAX] = {
 	/* STMT_SITE_REV */
@@ -80,7 +77,7 @@ static const char *const S_sql[STMT__MAX] = {
 	/* STMT_ROLLBACK */
 	"ROLLBACK",
 	/* STMT_GENERATION */
-	"SELECT generation FROM counter_state WHERE id = 1",
+	SCHEMA_SQL_GENERATION,
 	/* STMT_GENERATION_SET */
 	"UPDATE counter_state SET generation = ?1 WHERE id = 1",
 	/* STMT_FOLD_RESET */
@@ -175,10 +172,10 @@ static int S_schema_version(struct store *s, char *err, size_t errlen)
 		    "'sqlite3 %s < schema.sql'", s->path, s->path);
 		return -1;
 	}
-	if (v != STORE_SCHEMA_VERSION) {
+	if (v != SCHEMA_VERSION) {
 		snprintf(err, errlen, "%s has schema version %d, but this "
 		    "articled knows version %d: %s", s->path, v,
-		    STORE_SCHEMA_VERSION, v > STORE_SCHEMA_VERSION ?
+		    SCHEMA_VERSION, v > SCHEMA_VERSION ?
 		    "install a newer articled" :
 		    "migrate the database (see docs/schema.md)");
 		return -1;
@@ -543,10 +540,9 @@ void store_site_free(struct site *site)
 
 static void S_article_from_row(sqlite3_stmt *st, struct article *a)
 {
-	a->id = sqlite3_column_int64(st, 0);
-	a->rev = sqlite3_column_int64(st, 1);
-	a->key = sqlite3_column_int64(st, 2);
-	a->base = sqlite3_column_int64(st, 3);
+	a->key = sqlite3_column_int64(st, 0);
+	a->base = counter_base(sqlite3_column_int64(st, 1),
+	    sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3));
 	a->slug = S_dup_column(st, 4, NULL);
 	a->title = S_dup_column(st, 5, NULL);
 	a->body = S_dup_column(st, 6, &a->body_len);

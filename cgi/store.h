@@ -1,13 +1,12 @@
-/* store.h: every SQL statement articled runs.  Nothing else includes
- * sqlite3.h.  Statements are prepared once per connection, so a typo or
- * a missing table stops the server at start-up, not at a request. */
+/* store.h: every SQL statement articled runs.  In articled only the store
+ * includes sqlite3.h (viewtail, a separate program, reads through
+ * viewtail_data.c).  Statements are prepared once per connection, so a
+ * typo or a missing table stops the server at start-up, not at a request. */
 #ifndef ARTICLED_STORE_H
 #define ARTICLED_STORE_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-#define STORE_SCHEMA_VERSION	1
 
 struct store;
 struct counter;
@@ -22,10 +21,8 @@ enum store_rc {
 /* One article as a page shows it.  Strings are owned by the struct and
  * freed by store_article_free. */
 struct article {
-	int64_t	 id;
-	int64_t	 rev;
 	int64_t	 key;		/* views.key: the live counter's key */
-	int64_t	 base;		/* total - folded: add the counter for the live count */
+	int64_t	 base;		/* counter_base: add the counter for the live count */
 	char	*slug;
 	char	*title;
 	char	*body;
@@ -102,8 +99,11 @@ enum store_rc	 store_list(struct store *s, const char *now,
 enum store_rc	 store_fold(struct store *s, const struct counter *c,
 		    const char *today, int busy_ms, uint64_t *moved);
 
-/* Checks that the file is still the one opened and readable; reopens the
- * connection if it was replaced or came back.  STORE_UNAVAILABLE with a
+/* Checks, by stat() and faccessat() of the path (never open()), that the
+ * database can be read; reconnects a connection that never opened or
+ * broke (an I/O error) once it can.  A file replaced under an open
+ * connection is not reopened here: the old one is served until the
+ * master restarts every worker (see store.c).  STORE_UNAVAILABLE with a
  * reason in err when it cannot be read. */
 enum store_rc	 store_probe(struct store *s, char *err, size_t errlen);
 /* Counts the connections made so far: a change means the connection was

@@ -1,7 +1,7 @@
 /* views.h: which requests count as a view.  A view is a GET of a
  * published article answered 200 by a person's browser: not HEAD, not a
  * robot that names itself, not a prefetch or prerender the person may
- * never look at.  The list of robot words is here and in README.md. */
+ * never look at.  The list of robot words is in views.c and README.md. */
 #ifndef ARTICLED_VIEWS_H
 #define ARTICLED_VIEWS_H
 

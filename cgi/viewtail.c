@@ -49,7 +49,7 @@ static int S_show(struct tail *t)
 /* -- following ---------------------------------------------------------- */
 
 struct change {
-	const struct article	*art;
+	const struct vt_article	*art;
 	int64_t			 delta;
 };
 
@@ -74,7 +74,7 @@ static int S_print_changes(const struct snapshot *prev,
 {
 	struct buf out = BUF_INIT;
 	struct change *ch;
-	const struct article *old;
+	const struct vt_article *old;
 	size_t i, n = 0;
 	int64_t before;
 	int rc = 0;

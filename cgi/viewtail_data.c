@@ -16,9 +16,9 @@
 
 #include "alloc.h"
 #include "counter.h"
+#include "schema.h"
 #include "viewtail_data.h"
 
-#define VT_SCHEMA	1	/* the PRAGMA user_version we know */
 #define VT_BUSY_MS	5000
 
 /* Every statement viewtail runs, prepared when the database is opened so
@@ -43,7 +43,7 @@ static const char *const S_sql[STMT__MAX] = {
 	/* STMT_ROLLBACK */
 	"ROLLBACK",
 	/* STMT_GENERATION */
-	"SELECT generation FROM counter_state WHERE id = 1",
+	SCHEMA_SQL_GENERATION,
 	/* STMT_ARTICLES */
 	("SELECT a.id, a.slug, a.title, a.draft, v.key, v.total, v.folded, "
 	"v.imported FROM articles AS a LEFT JOIN views AS v "
@@ -148,14 +148,14 @@ static int S_db_check(struct tail *t)
 		    t->db_path);
 	if (S_query_int(t, "PRAGMA user_version", &version, &found) != 0)
 		return -1;
-	if (version > VT_SCHEMA)
+	if (version > SCHEMA_VERSION)
 		return S_fail(t, "%s has schema version %" PRId64 "; this "
 		    "viewtail knows %d — upgrade viewtail", t->db_path,
-		    version, VT_SCHEMA);
-	if (version < VT_SCHEMA)
+		    version, SCHEMA_VERSION);
+	if (version < SCHEMA_VERSION)
 		return S_fail(t, "%s has schema version %" PRId64 "; this "
 		    "viewtail knows %d — make the database from schema.sql",
-		    t->db_path, version, VT_SCHEMA);
+		    t->db_path, version, SCHEMA_VERSION);
 	return 0;
 }
 
@@ -293,7 +293,7 @@ static char *S_column_text(sqlite3_stmt *st, int col, size_t *len)
 static int S_load_articles(struct tail *t, struct snapshot *s)
 {
 	sqlite3_stmt *st = t->stmt[STMT_ARTICLES];
-	struct article *a;
+	struct vt_article *a;
 	int rc;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -319,12 +319,12 @@ static int S_load_articles(struct tail *t, struct snapshot *s)
 static int S_by_id(const void *key, const void *elem)
 {
 	int64_t id = *(const int64_t *)key;
-	const struct article *a = elem;
+	const struct vt_article *a = elem;
 
 	return id < a->id ? -1 : id > a->id;
 }
 
-struct article *vtdata_find(const struct snapshot *s, int64_t id)
+struct vt_article *vtdata_find(const struct snapshot *s, int64_t id)
 {
 	return s->n == 0 ? NULL :
 	    bsearch(&id, s->art, s->n, sizeof(*s->art), S_by_id);
@@ -350,7 +350,7 @@ static int S_load_days(struct tail *t, struct snapshot *s,
 {
 	sqlite3_stmt *st = t->stmt[STMT_DAYS];
 	const char *name;
-	struct article *a;
+	struct vt_article *a;
 	int rc, i;
 
 	sqlite3_bind_text(st, 1, day[0], -1, SQLITE_STATIC);
@@ -370,13 +370,13 @@ static int S_load_days(struct tail *t, struct snapshot *s,
 	return rc == SQLITE_DONE ? 0 : S_fail_sql(t);
 }
 
-/* live = total - (same generation ? folded : 0) + counter.  The counter
- * is read after the snapshot: a fold in between moves total and folded
+/* live = counter_base + counter, as on the page.  The counter is read
+ * after the snapshot: a fold in between moves total and folded
  * together, and the counter never shrinks, so live comes out the same. */
 static void S_apply_counter(struct tail *t, struct snapshot *s,
     int have_generation, int64_t generation)
 {
-	struct article *a;
+	struct vt_article *a;
 	uint64_t count;
 	int same;
 	size_t i;
@@ -389,7 +389,7 @@ static void S_apply_counter(struct tail *t, struct snapshot *s,
 		count = S_counter_count(t, a->key);
 		if (count > INT64_MAX)
 			count = INT64_MAX;
-		a->live = vtdata_add(vtdata_sub(a->total, same ? a->folded : 0),
+		a->live = vtdata_add(counter_base(a->total, a->folded, same),
 		    (int64_t)count);
 		if (a->live > a->total)	/* unfolded views are today's */
 			a->days[VT_DAYS - 1] = vtdata_add(a->days[VT_DAYS - 1],

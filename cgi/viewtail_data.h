@@ -16,7 +16,7 @@ struct sqlite3;
 struct sqlite3_stmt;
 struct counter;
 
-struct article {
+struct vt_article {
 	int64_t	 id;
 	char	*slug;		/* owned, slug_len bytes */
 	size_t	 slug_len;
@@ -33,7 +33,7 @@ struct article {
 
 /* The articles at one instant, by id ascending; owns its articles. */
 struct snapshot {
-	struct article	*art;
+	struct vt_article	*art;
 	size_t		 n;
 	size_t		 cap;
 };
@@ -74,7 +74,7 @@ int	 vtdata_load(struct tail *t, struct snapshot *s, int with_days,
 void	 vtdata_free(struct snapshot *s);
 
 /* The article with this id in s (sorted by id), or NULL. */
-struct article	*vtdata_find(const struct snapshot *s, int64_t id);
+struct vt_article	*vtdata_find(const struct snapshot *s, int64_t id);
 
 /* Counts are the owner's numbers (views.imported is typed by hand), so
  * sums saturate rather than overflow. */

@@ -150,7 +150,7 @@ static void S_json_string(struct buf *out, const char *str, size_t n)
 
 static int S_by_views(const void *pa, const void *pb)
 {
-	const struct article *a = pa, *b = pb;
+	const struct vt_article *a = pa, *b = pb;
 	size_t n = a->slug_len < b->slug_len ? a->slug_len : b->slug_len;
 	int c;
 
@@ -161,7 +161,7 @@ static int S_by_views(const void *pa, const void *pb)
 	return a->slug_len < b->slug_len ? -1 : a->slug_len > b->slug_len;
 }
 
-static int64_t S_last7(const struct article *a)
+static int64_t S_last7(const struct vt_article *a)
 {
 	int64_t sum = 0;
 	int i;
@@ -229,7 +229,7 @@ size_t vtout_columns(void)
 }
 
 /* The title as shown: drafts say so first.  Into tmp, which is reset. */
-static void S_shown_title(struct buf *tmp, const struct article *a)
+static void S_shown_title(struct buf *tmp, const struct vt_article *a)
 {
 	buf_reset(tmp);
 	if (a->draft)
@@ -248,7 +248,7 @@ static void S_table_widths(const struct snapshot *s, size_t columns,
     struct widths *w)
 {
 	struct buf tmp = BUF_INIT;
-	const struct article *a;
+	const struct vt_article *a;
 	size_t i, slugs = 4, titles = 5, fixed, left;
 
 	w->total = 5, w->today = 5, w->week = 6;
@@ -278,7 +278,7 @@ void vtout_table(struct buf *out, const struct snapshot *s,
     size_t columns)
 {
 	struct buf tmp = BUF_INIT;
-	const struct article *a;
+	const struct vt_article *a;
 	struct widths w;
 	size_t i;
 
@@ -303,7 +303,7 @@ void vtout_table(struct buf *out, const struct snapshot *s,
 
 void vtout_json(struct buf *out, const struct snapshot *s)
 {
-	const struct article *a;
+	const struct vt_article *a;
 	size_t i;
 	int d;
 
@@ -335,7 +335,7 @@ int vtout_write(const struct buf *out)
 	return 0;
 }
 
-void vtout_change(struct buf *out, const struct article *a,
+void vtout_change(struct buf *out, const struct vt_article *a,
     int64_t delta, time_t now, int json)
 {
 	char when[32];

@@ -9,7 +9,7 @@
 #include <time.h>
 
 struct buf;
-struct article;
+struct vt_article;
 struct snapshot;
 
 /* Orders s most viewed first, then by slug (its ids no longer sorted). */
@@ -23,7 +23,7 @@ void	 vtout_table(struct buf *out, const struct snapshot *s,
 void	 vtout_json(struct buf *out, const struct snapshot *s);
 
 /* One line saying a's live total moved by delta at now (UTC). */
-void	 vtout_change(struct buf *out, const struct article *a,
+void	 vtout_change(struct buf *out, const struct vt_article *a,
 	    int64_t delta, time_t now, int json);
 
 /* Writes out to stdout and flushes; 0, or -1 after saying why. */
