@@ -532,24 +532,15 @@ int pages_write_error_files(struct pages *p, const char *dir, char *err,
 
 /* ---- the article page --------------------------------------------------- */
 
-/* What the first count of a page does: show the count, add this view
- * to it, or (HEAD) show the count a GET would have shown, so that the
- * HEAD's Content-Length is the GET's even from "99 views" to "100 views". */
-enum count_mode {
-	COUNT_SHOW,
-	COUNT_ADD,
-	COUNT_AS_GET,
-};
-
 static void S_count_text(char *out, const struct cached_slot *s,
-    enum count_mode mode)
+    enum view mode)
 {
 	uint64_t n = 0;
 
 	if (s->ctr != NULL)
-		n = mode == COUNT_ADD ? counter_add(s->ctr) :
+		n = mode == VIEW_COUNT ? counter_add(s->ctr) :
 		    counter_get(s->ctr);
-	if (mode == COUNT_AS_GET)
+	if (mode == VIEW_AS_GET)
 		n++;
 	/* Unsigned: no overflow to undefined behaviour, whatever base the
 	 * database holds (schema.sql keeps it far below 2^63 anyway). */
@@ -559,7 +550,7 @@ static void S_count_text(char *out, const struct cached_slot *s,
 /* Builds the body from a cached page and live counts: the counts are
  * read (or the view added) at the last moment, when the answer is
  * complete and about to be sent. */
-static void S_splice(const struct cached_page *e, enum count_mode first,
+static void S_splice(const struct cached_page *e, enum view first,
     struct buf *body)
 {
 	char text[32];
@@ -568,7 +559,7 @@ static void S_splice(const struct cached_page *e, enum count_mode first,
 	buf_reset(body);
 	for (i = 0; i < e->nslots; i++) {
 		buf_put(body, e->page.data + at, e->slots[i].off - at);
-		S_count_text(text, &e->slots[i], i == 0 ? first : COUNT_SHOW);
+		S_count_text(text, &e->slots[i], i == 0 ? first : VIEW_NONE);
 		buf_puts(body, text);
 		at = e->slots[i].off;
 	}
@@ -585,15 +576,6 @@ static void S_slot_for(struct pages *p, struct cached_slot *s, int64_t key,
 		    "their stored count only; see README");
 		p->counter_full_logged = 1;
 	}
-}
-
-static enum count_mode S_count_mode(const struct pages *p,
-    const struct request *r)
-{
-	if (!p->counting || (r->method != METHOD_GET &&
-	    r->method != METHOD_HEAD) || !views_by_person(r))
-		return COUNT_SHOW;
-	return r->method == METHOD_GET ? COUNT_ADD : COUNT_AS_GET;
 }
 
 static int S_render_post(struct pages *p, const struct article *a,
@@ -642,7 +624,7 @@ static void S_article(struct pages *p, const struct request *r,
 	struct cached_page *e;
 	struct article a;
 	char key[CACHE_KEY_MAX];
-	enum count_mode mode;
+	enum view mode;
 	enum store_rc rc;
 
 	/* No printf on the hot path: "post:" and a slug of at most 80. */
@@ -673,10 +655,11 @@ static void S_article(struct pages *p, const struct request *r,
 		e = cache_done(p->cache, e);
 	}
 	resp->status = 200;
-	mode = S_count_mode(p, r);
+	/* What the first count of the page does (views.h). */
+	mode = p->counting ? views_countable(r) : VIEW_NONE;
 	S_splice(e, mode, &resp->body);
 	/* A post template that shows no count still counts the view. */
-	if (mode == COUNT_ADD && e->nslots == 0 && e->slots[0].ctr != NULL)
+	if (mode == VIEW_COUNT && e->nslots == 0 && e->slots[0].ctr != NULL)
 		counter_add(e->slots[0].ctr);
 }
 
@@ -842,7 +825,7 @@ static void S_blog(struct pages *p, const struct route *rt,
 		e = cache_done(p->cache, e);
 	}
 	resp->status = 200;
-	S_splice(e, COUNT_SHOW, &resp->body);
+	S_splice(e, VIEW_NONE, &resp->body);
 }
 
 static void S_redirect(struct pages *p, struct response *resp,

@@ -73,14 +73,19 @@ static int S_is_prefetch(const struct request *r)
 	    S_has_word(r->x_purpose, "prefetch");
 }
 
-int views_by_person(const struct request *r)
+/* From a person's browser, meant to be seen: not a robot, not a
+ * prefetch (whatever the method). */
+static int S_by_person(const struct request *r)
 {
 	return !views_is_robot(r->user_agent) && !S_is_prefetch(r);
 }
 
-int views_countable(const struct request *r)
+enum view views_countable(const struct request *r)
 {
-	return r->method == METHOD_GET && views_by_person(r);
+	if ((r->method != METHOD_GET && r->method != METHOD_HEAD) ||
+	    !S_by_person(r))
+		return VIEW_NONE;
+	return r->method == METHOD_GET ? VIEW_COUNT : VIEW_AS_GET;
 }
 
 void views_format(char *out, unsigned long long n)

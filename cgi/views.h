@@ -7,11 +7,16 @@
 
 struct request;
 
-/* True if a 200 answer to r would be a view. */
-int	views_countable(const struct request *r);
-/* True if r comes from a person's browser, meant to be seen: not a
- * robot, not a prefetch (whatever the method). */
-int	views_by_person(const struct request *r);
+/* What a 200 article page answering r does with the count; the pages
+ * decide through this one function, which the tests and the fuzzer call. */
+enum view {
+	VIEW_NONE,	/* shows the count: not a person's GET or HEAD */
+	VIEW_COUNT,	/* adds this view: a GET by a person's browser */
+	VIEW_AS_GET,	/* a HEAD by a person: shows the count a GET would
+			 * (so its Content-Length is the GET's, even from
+			 * "99 views" to "100 views") and adds nothing */
+};
+enum view	views_countable(const struct request *r);
 /* True if the User-Agent names a robot, crawler, spider or preview
  * fetcher (case-insensitive words, see views.c). */
 int	views_is_robot(const char *user_agent);

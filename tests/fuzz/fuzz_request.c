@@ -57,7 +57,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			S_check_route(&rt);
 		}
 	}
-	(void)views_countable(&r);
+	/* Only a GET or HEAD can count, and never a bad request's method. */
+	switch (views_countable(&r)) {
+	case VIEW_COUNT:
+		assert(r.method == METHOD_GET);
+		break;
+	case VIEW_AS_GET:
+		assert(r.method == METHOD_HEAD);
+		break;
+	case VIEW_NONE:
+		break;
+	}
 	free(uri);
 	return 0;
 }

@@ -620,7 +620,7 @@ static int S_countable(const char *method, const char *const *env)
 	struct request r;
 
 	S_parse_env(&r, method, "/post/x", env, 0);
-	return views_countable(&r);
+	return views_countable(&r) == VIEW_COUNT;
 }
 
 static int test_browser_get_counts(void)
@@ -639,6 +639,29 @@ static int test_head_and_other_methods_never_count(void)
 	EXPECT(S_countable("HEAD", NULL) == 0);
 	EXPECT(S_countable("POST", NULL) == 0);
 	EXPECT(S_countable("OPTIONS", NULL) == 0);
+	return 1;
+}
+
+static enum view S_view(const char *method, const char *const *env)
+{
+	struct request r;
+
+	S_parse_env(&r, method, "/post/x", env, 0);
+	return views_countable(&r);
+}
+
+static int test_a_persons_head_shows_the_count_a_get_would(void)
+{
+	static const char *const robot[] = { "HTTP_USER_AGENT=Googlebot",
+	    NULL };
+	static const char *const prefetch[] = { "HTTP_SEC_PURPOSE=prefetch",
+	    NULL };
+
+	EXPECT(S_view("HEAD", NULL) == VIEW_AS_GET);
+	EXPECT(S_view("HEAD", robot) == VIEW_NONE);
+	EXPECT(S_view("HEAD", prefetch) == VIEW_NONE);
+	EXPECT(S_view("GET", robot) == VIEW_NONE);
+	EXPECT(S_view("POST", NULL) == VIEW_NONE);
 	return 1;
 }
 
@@ -814,6 +837,7 @@ static const struct test S_tests[] = {
 	T(test_route_is_reset_between_calls),
 	T(test_browser_get_counts),
 	T(test_head_and_other_methods_never_count),
+	T(test_a_persons_head_shows_the_count_a_get_would),
 	T(test_robots_do_not_count),
 	T(test_robot_word_late_in_a_long_agent_is_found),
 	T(test_prefetch_and_prerender_do_not_count),
