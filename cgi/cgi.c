@@ -3,10 +3,12 @@
  * and the same counting as under FastCGI.  With no master to fold the
  * counters, each run folds after it has answered, without waiting for a
  * held lock: the next run folds what this one could not. */
+#include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "fold.h"
 #include "pages.h"
 #include "request.h"
 #include "response.h"
@@ -14,12 +16,12 @@
 
 extern char **environ;
 
-int cgi_serve(struct pages *p)
+int cgi_serve(struct pages *p, struct folder *f)
 {
 	struct request r;
 	struct response resp;
 	struct buf head = BUF_INIT;
-	unsigned long long moved;
+	uint64_t moved;
 	int rc = 0;
 
 	request_parse(&r, environ, 1);
@@ -32,7 +34,7 @@ int cgi_serve(struct pages *p)
 	    resp.body.len) || fflush(stdout) != 0)
 		rc = -1;
 	fclose(stdout);	/* the server may finish the answer now */
-	pages_fold(p, 0, &moved);
+	folder_fold(f, 0, &moved);
 	response_free(&resp);
 	buf_free(&head);
 	return rc;

@@ -39,21 +39,10 @@ struct counter {
 	struct counter_slot	*slots;
 	size_t			 capacity;
 	int			 readonly;
-	int			 kept;	/* the mapping is S_kept's: never unmapped */
+	char			*path;	/* DB-views, as opened */
+	dev_t			 dev;	/* the file mapped */
+	ino_t			 ino;
 };
-
-/* The master's mapping, made once (counter_keep) and inherited by every
- * worker it forks: all of them count into, and the master folds, the
- * one file that was there at start, even if DB-views is deleted or
- * replaced meanwhile.  Opening by path again after that would give a
- * worker restarted later a new file, which the master would then fold
- * instead of the old one, where the other workers go on counting. */
-static struct {
-	char		 path[4096];
-	struct counter	 c;
-	dev_t		 dev;
-	ino_t		 ino;
-} S_kept;
 
 _Static_assert(sizeof(struct counter_header) == 64, "header is 64 bytes");
 _Static_assert(sizeof(struct counter_slot) == 16, "slot is 16 bytes");
@@ -146,6 +135,8 @@ static int S_map(struct counter *c, int fd, const char *path, char *err,
 		    "(move it away; a new one is made on the next start)", path);
 		return -1;
 	}
+	c->dev = st.st_dev;
+	c->ino = st.st_ino;
 	c->capacity = hdr.capacity;
 	c->maplen = S_file_size(hdr.capacity);
 	/* A file made sparse by an older articled: fill its holes while
@@ -177,12 +168,6 @@ struct counter *counter_open(const char *db_path, enum counter_mode mode,
 		snprintf(err, errlen, "%s: path too long", db_path);
 		return NULL;
 	}
-	if (mode == COUNTER_WRITE && S_kept.c.map != NULL &&
-	    strcmp(path, S_kept.path) == 0) {
-		c = xmalloc(sizeof(*c));
-		*c = S_kept.c;
-		return c;
-	}
 	if (mode == COUNTER_WRITE && access(path, F_OK) != 0 &&
 	    S_create(path, err, errlen) != 0)
 		return NULL;
@@ -202,6 +187,7 @@ struct counter *counter_open(const char *db_path, enum counter_mode mode,
 		return NULL;
 	}
 	close(fd);
+	c->path = xstrdup(path);
 	return c;
 }
 
@@ -209,39 +195,17 @@ void counter_close(struct counter *c)
 {
 	if (c == NULL)
 		return;
-	if (!c->kept)
-		munmap(c->map, c->maplen);
+	munmap(c->map, c->maplen);
+	free(c->path);
 	free(c);
 }
 
-int counter_keep(const char *db_path, char *err, size_t errlen)
-{
-	struct counter *c;
-	struct stat st;
-
-	if (S_kept.c.map != NULL)
-		return 0;
-	if ((c = counter_open(db_path, COUNTER_WRITE, err, errlen)) == NULL)
-		return -1;
-	snprintf(S_kept.path, sizeof(S_kept.path), "%s-views", db_path);
-	if (stat(S_kept.path, &st) == 0) {
-		S_kept.dev = st.st_dev;
-		S_kept.ino = st.st_ino;
-	}
-	S_kept.c = *c;
-	S_kept.c.kept = 1;
-	free(c);	/* the mapping stays, in S_kept */
-	return 0;
-}
-
-int counter_kept_file_moved(void)
+int counter_moved(const struct counter *c)
 {
 	struct stat st;
 
-	if (S_kept.c.map == NULL)
-		return 0;
-	return stat(S_kept.path, &st) != 0 || st.st_dev != S_kept.dev ||
-	    st.st_ino != S_kept.ino;
+	return stat(c->path, &st) != 0 || st.st_dev != c->dev ||
+	    st.st_ino != c->ino;
 }
 
 uint64_t counter_generation(const struct counter *c)

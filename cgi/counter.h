@@ -33,13 +33,10 @@ enum counter_mode {
 struct counter	*counter_open(const char *db_path, enum counter_mode mode,
 		    char *err, size_t errlen);
 void		 counter_close(struct counter *c);
-/* The master: maps DBPATH-views once for good.  From then on every
- * COUNTER_WRITE open of it in this process and in the workers it forks
- * uses that mapping, so the file in use never changes while articled
- * runs (a deleted or replaced DB-views is used from the next start). */
-int		 counter_keep(const char *db_path, char *err, size_t errlen);
-/* Whether DBPATH-views no longer names the kept file (deleted, replaced). */
-int		 counter_kept_file_moved(void);
+/* Whether DBPATH-views no longer names the file c maps (deleted,
+ * replaced).  The master opens the file once and its workers inherit the
+ * mapping, so counting stays in that file until the next start. */
+int		 counter_moved(const struct counter *c);
 uint64_t	 counter_generation(const struct counter *c);
 /* An article's live count is counter_base + its counter.  base is
  * views.total - views.folded while the counter file is the one last

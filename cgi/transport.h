@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stddef.h>
 
+struct folder;
 struct pages;
 
 /* Creates the listening socket: a path (Unix socket, mode applied) or
@@ -22,8 +23,9 @@ int	fastcgi_serve(struct pages *p, int fd, volatile sig_atomic_t *stop);
 /* Makes libfcgi's blocked accept return so the loop can see *stop. */
 void	fastcgi_shutdown(void);
 
-/* Answers the CGI request in environ on stdout; returns 0, or -1 if the
+/* Answers the CGI request in environ on stdout, then folds the views
+ * through f without waiting for a held lock; returns 0, or -1 if the
  * answer could not be written. */
-int	cgi_serve(struct pages *p);
+int	cgi_serve(struct pages *p, struct folder *f);
 
 #endif

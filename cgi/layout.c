@@ -1,0 +1,180 @@
+/* layout.c: the site's templates with the names each may use, and the
+ * layout drawn around every page: site name, tagline, contacts, the
+ * canonical link.  Pages and error pages build their values here. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "layout.h"
+#include "store.h"
+#include "template.h"
+
+/* Names each template may use: a typo fails at start-up. */
+static const char *const S_layout_names[] = {
+	"lang", "page_title", "description", "canonical", "site_name",
+	"tagline", "contacts", "has_contacts", "name", "phone", "tel",
+	"content", "is_home", "root", "home_url", NULL };
+static const char *const S_layout_raw[] = { "content", NULL };
+static const char *const S_list_names[] = {
+	"articles", "title", "url", "published", "published_iso", "excerpt",
+	"views", "newer_url", "older_url", "page", "pages", "empty",
+	"has_pager", "site_name", "tagline", "contacts", "has_contacts",
+	"name", "phone", "tel", "root", "home_url", NULL };
+static const char *const S_post_names[] = {
+	"title", "published", "published_iso", "updated", "updated_iso",
+	"reading", "body", "views", "site_name", "contacts", "has_contacts",
+	"name", "phone", "tel", "root", "home_url", NULL };
+static const char *const S_post_raw[] = { "body", NULL };
+static const char *const S_error_names[] = {
+	"status", "heading", "message", "site_name", "root",
+	"home_url", NULL };
+
+static struct tmpl *S_load_one(const char *dir, const char *file,
+    const char *const *names, const char *const *raw, char *err,
+    size_t errlen)
+{
+	char path[4096];
+	struct tmpl *t;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if ((t = tmpl_load(path, err, errlen)) == NULL)
+		return NULL;
+	if (tmpl_check(t, names, raw, err, errlen) != 0) {
+		tmpl_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+struct templates *templates_load(const char *dir, char *err, size_t errlen)
+{
+	struct templates *t = xcalloc(1, sizeof(*t));
+
+	if ((t->layout = S_load_one(dir, "layout.html", S_layout_names,
+	    S_layout_raw, err, errlen)) == NULL ||
+	    (t->list = S_load_one(dir, "list.html", S_list_names, NULL, err,
+	    errlen)) == NULL ||
+	    (t->post = S_load_one(dir, "post.html", S_post_names, S_post_raw,
+	    err, errlen)) == NULL ||
+	    (t->error = S_load_one(dir, "error.html", S_error_names, NULL, err,
+	    errlen)) == NULL) {
+		templates_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void templates_free(struct templates *t)
+{
+	if (t == NULL)
+		return;
+	tmpl_free(t->layout);
+	tmpl_free(t->list);
+	tmpl_free(t->post);
+	tmpl_free(t->error);
+	free(t);
+}
+
+/* "2024-03-12T09:00:00Z" as "12 March 2024". */
+void layout_human_date(const char *iso, char *out, size_t outlen)
+{
+	static const char *const months[] = { "January", "February",
+	    "March", "April", "May", "June", "July", "August", "September",
+	    "October", "November", "December" };
+	int y, m, d;
+
+	if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) {
+		snprintf(out, outlen, "%.10s", iso);
+		return;
+	}
+	snprintf(out, outlen, "%d %s %d", d, months[m - 1], y);
+}
+
+/* A phone number as a tel: URI: its digits, and a leading +. */
+static void S_tel(const char *phone, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	o = (size_t)snprintf(out, outlen, "tel:");
+	for (; *phone != '\0' && o + 1 < outlen; phone++)
+		if ((*phone >= '0' && *phone <= '9') ||
+		    (*phone == '+' && o == 4))
+			out[o++] = *phone;
+	out[o] = '\0';
+}
+
+/* Every contact the owner entered: a fixed cap would drop the rest
+ * without a word. */
+struct contacts_ctx {
+	struct tval	(*vals)[3];
+	struct tctx	*items;
+	char		(*tel)[64];
+	size_t		n;
+};
+
+static void S_contacts(const struct site *site, struct contacts_ctx *cc)
+{
+	size_t i, n = site->ncontacts ? site->ncontacts : 1;
+
+	cc->n = site->ncontacts;
+	cc->vals = xcalloc(n, sizeof(*cc->vals));
+	cc->items = xcalloc(n, sizeof(*cc->items));
+	cc->tel = xcalloc(n, sizeof(*cc->tel));
+	for (i = 0; i < cc->n; i++) {
+		S_tel(site->contacts[i].phone, cc->tel[i], sizeof(cc->tel[i]));
+		cc->vals[i][0] = tv_text("name", site->contacts[i].name);
+		cc->vals[i][1] = tv_text("phone", site->contacts[i].phone);
+		cc->vals[i][2] = tv_text("tel", cc->tel[i]);
+		cc->items[i].vals = cc->vals[i];
+		cc->items[i].nvals = 3;
+		cc->items[i].parent = NULL;
+	}
+}
+
+static void S_contacts_free(struct contacts_ctx *cc)
+{
+	free(cc->vals);
+	free(cc->items);
+	free(cc->tel);
+}
+
+/* Renders inner inside the layout into out.  The layout is rendered
+ * with the inner context, whose parent holds the layout's values, so
+ * {{content}} sees both. */
+int layout_render(const struct layout *l, const struct tmpl *inner,
+    const struct tval *ivals, size_t nivals, const struct page_head *h,
+    struct buf *out, size_t *slots, size_t nslots)
+{
+	struct contacts_ctx cc;
+	struct tval lv[12];
+	struct tctx lctx = { lv, 0, NULL };
+	struct tctx ictx = { ivals, nivals, &lctx };
+	char canonical[1024] = "";
+	size_t n = 0;
+	int rc;
+
+	S_contacts(l->site, &cc);
+	if (h->path != NULL && l->site->base_url[0] != '\0')
+		snprintf(canonical, sizeof(canonical), "%s%s",
+		    l->site->base_url, h->path);
+	lv[n++] = tv_text("lang", l->site->lang);
+	lv[n++] = tv_text("root", l->root);
+	/* "/cgi-bin/articled", not ".../articled/": CGI servers such as
+	 * busybox httpd take a trailing slash for a directory. */
+	lv[n++] = tv_text("home_url", l->root[0] != '\0' ? l->root : "/");
+	lv[n++] = tv_text("page_title", h->title);
+	lv[n++] = tv_text("description", h->description);
+	lv[n++] = tv_text("canonical", canonical);
+	lv[n++] = tv_text("site_name", l->site->name);
+	lv[n++] = tv_text("tagline", l->site->tagline);
+	lv[n++] = tv_list("contacts", cc.items, cc.n);
+	lv[n++] = tv_bool("has_contacts", cc.n > 0);
+	lv[n++] = tv_bool("is_home", h->is_home);
+	lv[n++] = tv_sub("content", inner);
+	lctx.nvals = n;
+	rc = tmpl_render(l->tmpl->layout, &ictx, out, slots, nslots);
+	S_contacts_free(&cc);
+	return rc;
+}
