@@ -30,7 +30,8 @@ PATHS = -DDEFAULT_DB='"$(DEFAULT_DB)"' -DDEFAULT_TEMPLATES='"$(DEFAULT_TEMPLATES
 SERVER_SRCS = cgi/main.c cgi/master.c cgi/fold.c cgi/fastcgi.c cgi/cgi.c \
               cgi/request.c cgi/response.c cgi/router.c cgi/pages.c \
               cgi/site.c cgi/layout.c cgi/errors.c cgi/views.c cgi/cache.c \
-              cgi/store.c cgi/counter.c cgi/markdown.c cgi/template.c \
+              cgi/store.c cgi/store_sql.c cgi/store_read.c \
+              cgi/store_fold.c cgi/counter.c cgi/markdown.c cgi/template.c \
               cgi/text.c cgi/buf.c cgi/alloc.c cgi/log.c cgi/url.c
 VIEWTAIL_SRCS = cgi/viewtail.c cgi/viewtail_data.c cgi/viewtail_out.c \
                 cgi/counter.c cgi/text.c cgi/buf.c cgi/alloc.c

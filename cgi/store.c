@@ -1,6 +1,7 @@
-/* store.c: the database.  Every statement articled runs is in the table
- * below, prepared once when the connection opens.  Workers only read;
- * the one writer is store_fold, in the master (or a CGI run). */
+/* store.c: the connection to the database: opened (the schema version
+ * checked, every statement of store_sql.c prepared), probed once a
+ * second, reopened when it broke, closed.  Workers only read; the one
+ * writer is the fold (store_fold.c), in the master or a CGI run. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,115 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "alloc.h"
-#include "counter.h"
+#include "log.h"
 #include "schema.h"
-#include "store.h"
+#include "store_db.h"
 
-enum stmt {
-	STMT_SITE_REV,
-	STMT_SETTINGS,
-	STMT_ARTICLE,
-	STMT_NEXT_PUBLISH,
-	STMT_LIST_KEYS,
-	STMT_LIST_FIRST,
-	STMT_LIST_FROM,
-	STMT_BEGIN,
-	STMT_COMMIT,
-	STMT_ROLLBACK,
-	STMT_GENERATION,
-	STMT_GENERATION_SET,
-	STMT_FOLD_RESET,
-	STMT_FOLD_GET,
-	STMT_FOLD_ADD,
-	STMT_FOLD_REBASE,
-	STMT_FOLD_DAY,
-	STMT__MAX
-};
-
-/* What a page shows of an article, with what counter_base needs for its
- * live count: total, folded, and whether the counter file (?1) is the one
- * last folded. */
-#define LIST_COLUMNS \
-	"SELECT v.key, v.total, v.folded, (" SCHEMA_SQL_GENERATION ") = ?1, " \
-	"a.slug, a.title, a.body, a.published_at, a.updated_at " \
-	"FROM articles a JOIN views v ON v.article_id = a.id "
-
-static const char *const S_sql[STMT__MAX] = {
-	/* STMT_SITE_REV */
-	"SELECT rev FROM site_version WHERE id = 1",
-	/* STMT_SETTINGS */
-	"SELECT key, value FROM settings ORDER BY rowid",
-	/* STMT_ARTICLE */
-	LIST_COLUMNS "WHERE a.slug = ?2 AND a.draft = 0 "
-	"AND a.published_at <= ?3",
-	/* STMT_NEXT_PUBLISH */
-	"SELECT min(published_at) FROM articles WHERE draft = 0 "
-	"AND published_at > ?1",
-	/* STMT_LIST_KEYS */
-	"SELECT published_at, id FROM articles WHERE draft = 0 "
-	"AND published_at <= ?1 ORDER BY published_at DESC, id DESC",
-	/* STMT_LIST_FIRST */
-	LIST_COLUMNS "WHERE a.draft = 0 AND a.published_at <= ?2 "
-	"ORDER BY a.published_at DESC, a.id DESC LIMIT ?3",
-	/* STMT_LIST_FROM: the unary + keeps SQLite from using "<= now" as
-	 * the index range, so that the row value starts the scan at the
-	 * page's first key; otherwise it starts at the newest article and
-	 * skips N*10 rows, like OFFSET (0.56 ms for page 1000 of 10,000
-	 * articles instead of 0.01 ms). */
-	LIST_COLUMNS "WHERE a.draft = 0 AND +a.published_at <= ?2 "
-	"AND (a.published_at, a.id) <= (?4, ?5) "
-	"ORDER BY a.published_at DESC, a.id DESC LIMIT ?3",
-	/* STMT_BEGIN */
-	"BEGIN IMMEDIATE",
-	/* STMT_COMMIT */
-	"COMMIT",
-	/* STMT_ROLLBACK */
-	"ROLLBACK",
-	/* STMT_GENERATION */
-	SCHEMA_SQL_GENERATION,
-	/* STMT_GENERATION_SET */
-	"UPDATE counter_state SET generation = ?1 WHERE id = 1",
-	/* STMT_FOLD_RESET */
-	"UPDATE views SET folded = 0",
-	/* STMT_FOLD_GET */
-	"SELECT article_id, folded FROM views WHERE key = ?1",
-	/* STMT_FOLD_ADD */
-	"UPDATE views SET total = total + ?2, folded = folded + ?2 "
-	"WHERE article_id = ?1",
-	/* STMT_FOLD_REBASE */
-	"UPDATE views SET folded = ?2 WHERE article_id = ?1",
-	/* STMT_FOLD_DAY */
-	"INSERT INTO view_days (article_id, day, views) VALUES (?1, ?2, ?3) "
-	"ON CONFLICT (article_id, day) DO UPDATE "
-	"SET views = views + excluded.views",
-};
-
-struct store {
-	sqlite3		*db;
-	sqlite3_stmt	*stmt[STMT__MAX];
-	char		*path;
-	dev_t		 dev;		/* the file the connection has open */
-	ino_t		 ino;
-	int		 broken;	/* an I/O error: reopen at the next probe */
-	uint64_t	*fold_seen;	/* counts already folded, per slot */
-	size_t		 fold_nseen;
-	uint64_t	 fold_generation;
-	/* The WAL-index header (the first 48 bytes of DB-shm) as it was just
-	 * before site_version.rev was last read: while it is unchanged no
-	 * connection has committed anything, so rev has not moved either. */
-	const volatile unsigned char *shm;
-	unsigned char	 shm_seen[48];
-	int64_t		 rev_seen;
-	int		 rev_valid;
-	int		 wal;		/* journal_mode is WAL */
-	unsigned long	 connects;	/* successful S_connect calls */
-	char		 fold_err[256];	/* why the last fold failed */
-};
-
-static enum store_rc S_rc(struct store *s, int rc)
+enum store_rc store_rc_of(struct store *s, int rc)
 {
 	switch (rc) {
 	case SQLITE_OK:
@@ -201,7 +99,7 @@ static int S_is_wal(struct store *s)
 /* The connection's own mapping of the WAL-index (DB-shm), once a read
  * has mapped it.  Its header's layout is part of SQLite's file format
  * (https://sqlite.org/walformat.html), shared by every version. */
-static void S_map_shm(struct store *s)
+void store_map_shm(struct store *s)
 {
 	sqlite3_file *f = NULL;
 	volatile void *p = NULL;
@@ -252,7 +150,7 @@ static int S_connect(struct store *s, char *err, size_t errlen)
 	}
 	s->wal = S_is_wal(s);
 	for (i = 0; i < STMT__MAX; i++) {
-		if (sqlite3_prepare_v3(s->db, S_sql[i], -1,
+		if (sqlite3_prepare_v3(s->db, store_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) ==
 		    SQLITE_OK)
 			continue;
@@ -300,14 +198,13 @@ static void S_restore_wal(struct store *s)
 	sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 	s->wal = S_is_wal(s);
 	if (s->wal)
-		fprintf(stderr, "articled: %s had journal_mode=%s; set it back "
-		    "to WAL (with any other mode pages wait for every write)\n",
-		    s->path, was);
+		log_line("%s had journal_mode=%s; set it back to WAL (with any "
+		    "other mode pages wait for every write)", s->path, was);
 	else
-		fprintf(stderr, "articled: %s has journal_mode=%s and cannot be "
-		    "set back to WAL now (%s): pages will wait while anyone "
-		    "writes; run: sqlite3 %s 'PRAGMA journal_mode=WAL'\n",
-		    s->path, was, sqlite3_errmsg(s->db), s->path);
+		log_line("%s has journal_mode=%s and cannot be set back to WAL "
+		    "now (%s): pages will wait while anyone writes; run: "
+		    "sqlite3 %s 'PRAGMA journal_mode=WAL'", s->path, was,
+		    sqlite3_errmsg(s->db), s->path);
 }
 
 struct store *store_open(const char *path, char *err, size_t errlen)
@@ -392,7 +289,7 @@ enum store_rc store_probe(struct store *s, char *err, size_t errlen)
 	return STORE_OK;
 }
 
-static sqlite3_stmt *S_stmt(struct store *s, enum stmt which)
+sqlite3_stmt *store_stmt(struct store *s, enum stmt which)
 {
 	sqlite3_stmt *st = s->stmt[which];
 
@@ -401,7 +298,7 @@ static sqlite3_stmt *S_stmt(struct store *s, enum stmt which)
 	return st;
 }
 
-static char *S_dup_column(sqlite3_stmt *st, int col, size_t *len)
+char *store_column_dup(sqlite3_stmt *st, int col, size_t *len)
 {
 	const unsigned char *p = sqlite3_column_text(st, col);
 	size_t n = (size_t)sqlite3_column_bytes(st, col);
@@ -411,407 +308,12 @@ static char *S_dup_column(sqlite3_stmt *st, int col, size_t *len)
 	return xstrndup(p ? (const char *)p : "", p ? n : 0);
 }
 
-/* A read of site_version costs a read transaction (two fcntl locks on
- * DB-shm and ~4,500 instructions); most requests skip it, since nothing
- * can have changed while the WAL-index header has not.  The header is
- * copied before the read, so a commit racing with it shows next time. */
-enum store_rc store_site_rev(struct store *s, int64_t *rev)
-{
-	unsigned char hdr[48];
-	sqlite3_stmt *st;
-	size_t i;
-	int rc;
-
-	if (s->db == NULL)
-		return STORE_UNAVAILABLE;
-	if (s->shm != NULL) {
-		for (i = 0; i < sizeof(hdr); i++)
-			hdr[i] = s->shm[i];
-		if (s->rev_valid && memcmp(hdr, s->shm_seen, sizeof(hdr)) == 0) {
-			*rev = s->rev_seen;
-			return STORE_OK;
-		}
-	}
-	st = S_stmt(s, STMT_SITE_REV);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*rev = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW && s->shm != NULL) {
-		memcpy(s->shm_seen, hdr, sizeof(hdr));
-		s->rev_seen = *rev;
-		s->rev_valid = 1;
-	} else if (rc == SQLITE_ROW && s->wal) {
-		S_map_shm(s);	/* from the next request on */
-	}
-	return rc == SQLITE_ROW ? STORE_OK :
-	    rc == SQLITE_DONE ? STORE_NOTFOUND : S_rc(s, rc);
-}
-
-static void S_site_set(struct site *site, const char *key, char *value)
-{
-	char **field = NULL;
-
-	if (strcmp(key, "site_name") == 0)
-		field = &site->name;
-	else if (strcmp(key, "tagline") == 0)
-		field = &site->tagline;
-	else if (strcmp(key, "base_url") == 0)
-		field = &site->base_url;
-	else if (strcmp(key, "description") == 0)
-		field = &site->description;
-	else if (strcmp(key, "lang") == 0)
-		field = &site->lang;
-	if (field != NULL) {
-		free(*field);
-		*field = value;
-		return;
-	}
-	if (strncmp(key, "contact:", 8) == 0 && key[8] != '\0') {
-		site->contacts = xrealloc(site->contacts,
-		    (site->ncontacts + 1) * sizeof(*site->contacts));
-		site->contacts[site->ncontacts].name = xstrdup(key + 8);
-		site->contacts[site->ncontacts].phone = value;
-		site->ncontacts++;
-		return;
-	}
-	free(value);	/* a key of a later version: ignore */
-}
-
-static void S_site_defaults(struct site *site)
-{
-	if (site->name == NULL)
-		site->name = xstrdup("Articles");
-	if (site->tagline == NULL)
-		site->tagline = xstrdup("");
-	if (site->base_url == NULL)
-		site->base_url = xstrdup("");
-	if (site->description == NULL)
-		site->description = xstrdup("");
-	if (site->lang == NULL || site->lang[0] == '\0') {
-		free(site->lang);
-		site->lang = xstrdup("en");
-	}
-}
-
-enum store_rc store_site(struct store *s, struct site *site)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	memset(site, 0, sizeof(*site));
-	if (s->db == NULL) {
-		/* A worker started while the database is away still shows
-		 * its 503 page in the layout, which needs every field. */
-		S_site_defaults(site);
-		return STORE_UNAVAILABLE;
-	}
-	st = S_stmt(s, STMT_SETTINGS);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		S_site_set(site, (const char *)sqlite3_column_text(st, 0) ?
-		    (const char *)sqlite3_column_text(st, 0) : "",
-		    S_dup_column(st, 1, NULL));
-	sqlite3_reset(st);
-	S_site_defaults(site);
-	if (rc != SQLITE_DONE) {
-		store_site_free(site);
-		S_site_defaults(site);
-		return S_rc(s, rc);
-	}
-	return STORE_OK;
-}
-
-void store_site_free(struct site *site)
-{
-	size_t i;
-
-	free(site->name);
-	free(site->tagline);
-	free(site->base_url);
-	free(site->description);
-	free(site->lang);
-	for (i = 0; i < site->ncontacts; i++) {
-		free(site->contacts[i].name);
-		free(site->contacts[i].phone);
-	}
-	free(site->contacts);
-	memset(site, 0, sizeof(*site));
-}
-
-static void S_article_from_row(sqlite3_stmt *st, struct article *a)
-{
-	a->key = sqlite3_column_int64(st, 0);
-	a->base = counter_base(sqlite3_column_int64(st, 1),
-	    sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3));
-	a->slug = S_dup_column(st, 4, NULL);
-	a->title = S_dup_column(st, 5, NULL);
-	a->body = S_dup_column(st, 6, &a->body_len);
-	a->published_at = S_dup_column(st, 7, NULL);
-	a->updated_at = S_dup_column(st, 8, NULL);
-}
-
-void store_article_free(struct article *a)
-{
-	free(a->slug);
-	free(a->title);
-	free(a->body);
-	free(a->published_at);
-	free(a->updated_at);
-	memset(a, 0, sizeof(*a));
-}
-
-enum store_rc store_article(struct store *s, const char *slug,
-    const char *now, uint64_t generation, struct article *a)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	memset(a, 0, sizeof(*a));
-	if (s->db == NULL)
-		return STORE_UNAVAILABLE;
-	st = S_stmt(s, STMT_ARTICLE);
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)generation);
-	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		S_article_from_row(st, a);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : S_rc(s, rc);
-}
-
-enum store_rc store_next_publish(struct store *s, const char *now,
-    char *out, size_t outlen)
-{
-	sqlite3_stmt *st;
-	const unsigned char *t;
-	int rc;
-
-	out[0] = '\0';
-	if (s->db == NULL)
-		return STORE_UNAVAILABLE;
-	st = S_stmt(s, STMT_NEXT_PUBLISH);
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && (t = sqlite3_column_text(st, 0)) != NULL)
-		snprintf(out, outlen, "%s", (const char *)t);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? STORE_OK : S_rc(s, rc);
-}
-
-enum store_rc store_list_keys(struct store *s, const char *now,
-    struct list_key **keys, size_t *nkeys)
-{
-	sqlite3_stmt *st;
-	struct list_key *k = NULL;
-	size_t n = 0, cap = 0;
-	const unsigned char *p;
-	int rc;
-
-	*keys = NULL;
-	*nkeys = 0;
-	if (s->db == NULL)
-		return STORE_UNAVAILABLE;
-	st = S_stmt(s, STMT_LIST_KEYS);
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			k = xrealloc(k, cap * sizeof(*k));
-		}
-		p = sqlite3_column_text(st, 0);
-		snprintf(k[n].published_at, sizeof(k[n].published_at), "%s",
-		    p ? (const char *)p : "");
-		k[n].id = sqlite3_column_int64(st, 1);
-		n++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(k);
-		return S_rc(s, rc);
-	}
-	*keys = k;
-	*nkeys = n;
-	return STORE_OK;
-}
-
-enum store_rc store_list(struct store *s, const char *now,
-    const struct list_key *from, uint64_t generation, struct article *out,
-    size_t max, size_t *n)
-{
-	sqlite3_stmt *st;
-	int rc = SQLITE_DONE;	/* max == 0: no step */
-
-	*n = 0;
-	if (s->db == NULL)
-		return STORE_UNAVAILABLE;
-	st = S_stmt(s, from ? STMT_LIST_FROM : STMT_LIST_FIRST);
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)generation);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
-	if (from != NULL) {
-		sqlite3_bind_text(st, 4, from->published_at, -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_int64(st, 5, from->id);
-	}
-	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		S_article_from_row(st, &out[(*n)++]);
-	if (*n == max)
-		rc = SQLITE_DONE;
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		while (*n > 0)
-			store_article_free(&out[--(*n)]);
-		return S_rc(s, rc);
-	}
-	return STORE_OK;
-}
-
 /* Steps a statement that returns no rows, then resets it. */
-static int S_exec(struct store *s, enum stmt which)
+int store_exec(struct store *s, enum stmt which)
 {
 	sqlite3_stmt *st = s->stmt[which];
 	int rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-/* A new counter file starts every counter from 0: nothing of it has
- * been folded yet. */
-static int S_fold_generation(struct store *s, uint64_t generation)
-{
-	sqlite3_stmt *st = S_stmt(s, STMT_GENERATION);
-	int64_t stored = 0;
-	int rc;
-
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		stored = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? SQLITE_ERROR : rc;
-	if ((uint64_t)stored == generation)
-		return SQLITE_OK;
-	if ((rc = S_exec(s, STMT_FOLD_RESET)) != SQLITE_OK)
-		return rc;
-	st = S_stmt(s, STMT_GENERATION_SET);
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)generation);
-	return S_exec(s, STMT_GENERATION_SET);
-}
-
-/* Folds one counter.  A counter below folded means the file lost
- * writes (a power cut before the kernel wrote it back): rebase on it, so
- * counting resumes from there instead of waiting to pass the old mark. */
-static int S_fold_one(struct store *s, int64_t key, uint64_t count,
-    const char *today, uint64_t *moved)
-{
-	sqlite3_stmt *st = S_stmt(s, STMT_FOLD_GET);
-	int64_t id, folded;
-	int rc;
-
-	sqlite3_bind_int64(st, 1, key);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? SQLITE_OK : rc; /* deleted */
-	}
-	id = sqlite3_column_int64(st, 0);
-	folded = sqlite3_column_int64(st, 1);
-	sqlite3_reset(st);
-	if ((uint64_t)folded == count)
-		return SQLITE_OK;
-	if ((uint64_t)folded > count) {
-		st = S_stmt(s, STMT_FOLD_REBASE);
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)count);
-		return S_exec(s, STMT_FOLD_REBASE);
-	}
-	st = S_stmt(s, STMT_FOLD_ADD);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)(count - (uint64_t)folded));
-	if ((rc = S_exec(s, STMT_FOLD_ADD)) != SQLITE_OK)
-		return rc;
-	st = S_stmt(s, STMT_FOLD_DAY);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)(count - (uint64_t)folded));
-	*moved += count - (uint64_t)folded;
-	return S_exec(s, STMT_FOLD_DAY);
-}
-
-static int S_fold_all(struct store *s, const struct counter *c,
-    const char *today, uint64_t *snapshot, uint64_t *moved)
-{
-	size_t i, cap = counter_capacity(c);
-	uint64_t count;
-	int64_t key;
-	int rc;
-
-	if ((rc = S_fold_generation(s, counter_generation(c))) != SQLITE_OK)
-		return rc;
-	for (i = 0; i < cap; i++) {
-		snapshot[i] = s->fold_seen[i];
-		if (!counter_at(c, i, &key, &count) || count == s->fold_seen[i])
-			continue;
-		if ((rc = S_fold_one(s, key, count, today, moved)) !=
-		    SQLITE_OK)
-			return rc;
-		snapshot[i] = count;
-	}
-	return SQLITE_OK;
-}
-
-enum store_rc store_fold(struct store *s, const struct counter *c,
-    const char *today, int busy_ms, uint64_t *moved)
-{
-	size_t cap = counter_capacity(c);
-	uint64_t *snapshot;
-	int rc;
-
-	*moved = 0;
-	if (s->db == NULL)
-		return STORE_UNAVAILABLE;
-	/* What this connection folded is only a shortcut past unchanged
-	 * slots; a new counter file invalidates it.  It starts as "not
-	 * known" (all ones), not 0: a counter that a power cut took back to
-	 * 0 must be rebased now, not after its next view (which the rebase
-	 * would then swallow). */
-	if (s->fold_seen == NULL || s->fold_nseen != cap ||
-	    s->fold_generation != counter_generation(c)) {
-		free(s->fold_seen);
-		s->fold_seen = xmalloc(cap * sizeof(uint64_t));
-		memset(s->fold_seen, 0xff, cap * sizeof(uint64_t));
-		s->fold_nseen = cap;
-		s->fold_generation = counter_generation(c);
-	}
-	sqlite3_busy_timeout(s->db, busy_ms);
-	rc = S_exec(s, STMT_BEGIN);
-	sqlite3_busy_timeout(s->db, 2000);
-	if (rc != SQLITE_OK) {
-		snprintf(s->fold_err, sizeof(s->fold_err), "%s",
-		    sqlite3_errmsg(s->db));
-		return S_rc(s, rc);
-	}
-	snapshot = xmalloc(cap * sizeof(uint64_t));
-	rc = S_fold_all(s, c, today, snapshot, moved);
-	if (rc == SQLITE_OK)
-		rc = S_exec(s, STMT_COMMIT);
-	if (rc != SQLITE_OK) {
-		/* Keep the reason: a ROLLBACK replaces SQLite's message, and
-		 * after SQLITE_FULL or an I/O error SQLite has already rolled
-		 * back, so ours would only say "no transaction is active". */
-		snprintf(s->fold_err, sizeof(s->fold_err), "%s",
-		    sqlite3_errmsg(s->db));
-		if (!sqlite3_get_autocommit(s->db))
-			S_exec(s, STMT_ROLLBACK);
-		free(snapshot);
-		*moved = 0;
-		return S_rc(s, rc);
-	}
-	free(s->fold_seen);
-	s->fold_seen = snapshot;
-	return STORE_OK;
 }

@@ -1,7 +1,9 @@
-/* store.h: every SQL statement articled runs.  In articled only the store
- * includes sqlite3.h (viewtail, a separate program, reads through
- * viewtail_data.c).  Statements are prepared once per connection, so a
- * typo or a missing table stops the server at start-up, not at a request. */
+/* store.h: the database, as the rest of articled sees it: our own
+ * structs, never SQLite's.  Behind it, the store_*.c files share one
+ * private header, store_db.h, the only one in articled that includes
+ * sqlite3.h (viewtail, a separate program, reads through viewtail_data.c).
+ * Statements are prepared once per connection, so a typo or a missing
+ * table stops the server at start-up, not at a request. */
 #ifndef ARTICLED_STORE_H
 #define ARTICLED_STORE_H
 

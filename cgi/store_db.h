@@ -1,0 +1,75 @@
+/* store_db.h: the store's insides, shared by its files (store.c: the
+ * connection; store_sql.c: the statements; store_read.c: what pages
+ * read; store_fold.c: the fold) and by nothing else.  The only header
+ * of articled that includes sqlite3.h. */
+#ifndef ARTICLED_STORE_DB_H
+#define ARTICLED_STORE_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+enum stmt {
+	STMT_SITE_REV,
+	STMT_SETTINGS,
+	STMT_ARTICLE,
+	STMT_NEXT_PUBLISH,
+	STMT_LIST_KEYS,
+	STMT_LIST_FIRST,
+	STMT_LIST_FROM,
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_GENERATION,
+	STMT_GENERATION_SET,
+	STMT_FOLD_RESET,
+	STMT_FOLD_GET,
+	STMT_FOLD_ADD,
+	STMT_FOLD_REBASE,
+	STMT_FOLD_DAY,
+	STMT__MAX
+};
+
+/* The SQL of each statement, by enum stmt (store_sql.c). */
+extern const char *const store_sql[STMT__MAX];
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*stmt[STMT__MAX];
+	char		*path;
+	dev_t		 dev;		/* the file the connection has open */
+	ino_t		 ino;
+	int		 broken;	/* an I/O error: reopen at the next probe */
+	uint64_t	*fold_seen;	/* counts already folded, per slot */
+	size_t		 fold_nseen;
+	uint64_t	 fold_generation;
+	/* The WAL-index header (the first 48 bytes of DB-shm) as it was just
+	 * before site_version.rev was last read: while it is unchanged no
+	 * connection has committed anything, so rev has not moved either. */
+	const volatile unsigned char *shm;
+	unsigned char	 shm_seen[48];
+	int64_t		 rev_seen;
+	int		 rev_valid;
+	int		 wal;		/* journal_mode is WAL */
+	unsigned long	 connects;	/* successful S_connect calls */
+	char		 fold_err[256];	/* why the last fold failed */
+};
+
+/* SQLite's result as ours; an error other than a busy lock marks the
+ * connection broken, to be reopened at the next probe. */
+enum store_rc	 store_rc_of(struct store *s, int rc);
+/* The statement, reset and with its bindings cleared. */
+sqlite3_stmt	*store_stmt(struct store *s, enum stmt which);
+/* Steps a statement that returns no rows, then resets it: SQLITE_OK or
+ * the error. */
+int		 store_exec(struct store *s, enum stmt which);
+/* A column as an owned string (len: its length, if not NULL). */
+char		*store_column_dup(sqlite3_stmt *st, int col, size_t *len);
+/* Maps the WAL-index header once a read has made it (store.c). */
+void		 store_map_shm(struct store *s);
+
+#endif

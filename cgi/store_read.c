@@ -1,0 +1,267 @@
+/* store_read.c: what the pages read: site_version.rev (mostly without
+ * touching SQLite), the settings, an article, the list and its keys. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "counter.h"
+#include "store_db.h"
+
+/* A read of site_version costs a read transaction (two fcntl locks on
+ * DB-shm and ~4,500 instructions); most requests skip it, since nothing
+ * can have changed while the WAL-index header has not.  The header is
+ * copied before the read, so a commit racing with it shows next time. */
+enum store_rc store_site_rev(struct store *s, int64_t *rev)
+{
+	unsigned char hdr[48];
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	if (s->db == NULL)
+		return STORE_UNAVAILABLE;
+	if (s->shm != NULL) {
+		for (i = 0; i < sizeof(hdr); i++)
+			hdr[i] = s->shm[i];
+		if (s->rev_valid && memcmp(hdr, s->shm_seen, sizeof(hdr)) == 0) {
+			*rev = s->rev_seen;
+			return STORE_OK;
+		}
+	}
+	st = store_stmt(s, STMT_SITE_REV);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*rev = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW && s->shm != NULL) {
+		memcpy(s->shm_seen, hdr, sizeof(hdr));
+		s->rev_seen = *rev;
+		s->rev_valid = 1;
+	} else if (rc == SQLITE_ROW && s->wal) {
+		store_map_shm(s);	/* from the next request on */
+	}
+	return rc == SQLITE_ROW ? STORE_OK :
+	    rc == SQLITE_DONE ? STORE_NOTFOUND : store_rc_of(s, rc);
+}
+
+static void S_site_set(struct site *site, const char *key, char *value)
+{
+	char **field = NULL;
+
+	if (strcmp(key, "site_name") == 0)
+		field = &site->name;
+	else if (strcmp(key, "tagline") == 0)
+		field = &site->tagline;
+	else if (strcmp(key, "base_url") == 0)
+		field = &site->base_url;
+	else if (strcmp(key, "description") == 0)
+		field = &site->description;
+	else if (strcmp(key, "lang") == 0)
+		field = &site->lang;
+	if (field != NULL) {
+		free(*field);
+		*field = value;
+		return;
+	}
+	if (strncmp(key, "contact:", 8) == 0 && key[8] != '\0') {
+		site->contacts = xrealloc(site->contacts,
+		    (site->ncontacts + 1) * sizeof(*site->contacts));
+		site->contacts[site->ncontacts].name = xstrdup(key + 8);
+		site->contacts[site->ncontacts].phone = value;
+		site->ncontacts++;
+		return;
+	}
+	free(value);	/* a key of a later version: ignore */
+}
+
+static void S_site_defaults(struct site *site)
+{
+	if (site->name == NULL)
+		site->name = xstrdup("Articles");
+	if (site->tagline == NULL)
+		site->tagline = xstrdup("");
+	if (site->base_url == NULL)
+		site->base_url = xstrdup("");
+	if (site->description == NULL)
+		site->description = xstrdup("");
+	if (site->lang == NULL || site->lang[0] == '\0') {
+		free(site->lang);
+		site->lang = xstrdup("en");
+	}
+}
+
+enum store_rc store_site(struct store *s, struct site *site)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(site, 0, sizeof(*site));
+	if (s->db == NULL) {
+		/* A worker started while the database is away still shows
+		 * its 503 page in the layout, which needs every field. */
+		S_site_defaults(site);
+		return STORE_UNAVAILABLE;
+	}
+	st = store_stmt(s, STMT_SETTINGS);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		S_site_set(site, (const char *)sqlite3_column_text(st, 0) ?
+		    (const char *)sqlite3_column_text(st, 0) : "",
+		    store_column_dup(st, 1, NULL));
+	sqlite3_reset(st);
+	S_site_defaults(site);
+	if (rc != SQLITE_DONE) {
+		store_site_free(site);
+		S_site_defaults(site);
+		return store_rc_of(s, rc);
+	}
+	return STORE_OK;
+}
+
+void store_site_free(struct site *site)
+{
+	size_t i;
+
+	free(site->name);
+	free(site->tagline);
+	free(site->base_url);
+	free(site->description);
+	free(site->lang);
+	for (i = 0; i < site->ncontacts; i++) {
+		free(site->contacts[i].name);
+		free(site->contacts[i].phone);
+	}
+	free(site->contacts);
+	memset(site, 0, sizeof(*site));
+}
+
+static void S_article_from_row(sqlite3_stmt *st, struct article *a)
+{
+	a->key = sqlite3_column_int64(st, 0);
+	a->base = counter_base(sqlite3_column_int64(st, 1),
+	    sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3));
+	a->slug = store_column_dup(st, 4, NULL);
+	a->title = store_column_dup(st, 5, NULL);
+	a->body = store_column_dup(st, 6, &a->body_len);
+	a->published_at = store_column_dup(st, 7, NULL);
+	a->updated_at = store_column_dup(st, 8, NULL);
+}
+
+void store_article_free(struct article *a)
+{
+	free(a->slug);
+	free(a->title);
+	free(a->body);
+	free(a->published_at);
+	free(a->updated_at);
+	memset(a, 0, sizeof(*a));
+}
+
+enum store_rc store_article(struct store *s, const char *slug,
+    const char *now, uint64_t generation, struct article *a)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	if (s->db == NULL)
+		return STORE_UNAVAILABLE;
+	st = store_stmt(s, STMT_ARTICLE);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)generation);
+	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		S_article_from_row(st, a);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : store_rc_of(s, rc);
+}
+
+enum store_rc store_next_publish(struct store *s, const char *now,
+    char *out, size_t outlen)
+{
+	sqlite3_stmt *st;
+	const unsigned char *t;
+	int rc;
+
+	out[0] = '\0';
+	if (s->db == NULL)
+		return STORE_UNAVAILABLE;
+	st = store_stmt(s, STMT_NEXT_PUBLISH);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && (t = sqlite3_column_text(st, 0)) != NULL)
+		snprintf(out, outlen, "%s", (const char *)t);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : store_rc_of(s, rc);
+}
+
+enum store_rc store_list_keys(struct store *s, const char *now,
+    struct list_key **keys, size_t *nkeys)
+{
+	sqlite3_stmt *st;
+	struct list_key *k = NULL;
+	size_t n = 0, cap = 0;
+	const unsigned char *p;
+	int rc;
+
+	*keys = NULL;
+	*nkeys = 0;
+	if (s->db == NULL)
+		return STORE_UNAVAILABLE;
+	st = store_stmt(s, STMT_LIST_KEYS);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			k = xrealloc(k, cap * sizeof(*k));
+		}
+		p = sqlite3_column_text(st, 0);
+		snprintf(k[n].published_at, sizeof(k[n].published_at), "%s",
+		    p ? (const char *)p : "");
+		k[n].id = sqlite3_column_int64(st, 1);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(k);
+		return store_rc_of(s, rc);
+	}
+	*keys = k;
+	*nkeys = n;
+	return STORE_OK;
+}
+
+enum store_rc store_list(struct store *s, const char *now,
+    const struct list_key *from, uint64_t generation, struct article *out,
+    size_t max, size_t *n)
+{
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE;	/* max == 0: no step */
+
+	*n = 0;
+	if (s->db == NULL)
+		return STORE_UNAVAILABLE;
+	st = store_stmt(s, from ? STMT_LIST_FROM : STMT_LIST_FIRST);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)generation);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+	if (from != NULL) {
+		sqlite3_bind_text(st, 4, from->published_at, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, from->id);
+	}
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		S_article_from_row(st, &out[(*n)++]);
+	if (*n == max)
+		rc = SQLITE_DONE;
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		while (*n > 0)
+			store_article_free(&out[--(*n)]);
+		return store_rc_of(s, rc);
+	}
+	return STORE_OK;
+}
