@@ -13,13 +13,13 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "excerpt.h"
 #include "markdown.h"
 #include "text.h"
 #include "url.h"
 
 #define MD_PARSE_OPTS	(CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8)
 #define MD_RENDER_OPTS	CMARK_OPT_SMART	/* not CMARK_OPT_UNSAFE */
-#define MD_EXCERPT_MAX	200	/* code points, before the "…" */
 #define MD_WORDS_PER_MIN 200
 
 /* Nodes the walk found to fix once it is over: the tree must not change
@@ -28,15 +28,6 @@ struct nodes {
 	cmark_node	**v;
 	size_t		  n;
 	size_t		  cap;
-};
-
-/* Text with whitespace collapsed, kept to MD_EXCERPT_MAX + 1 code points:
- * the one extra tells that the text must be cut, and where. */
-struct excerpt {
-	struct buf	 text;
-	size_t		 cps;		/* code points in text */
-	bool		 space;		/* pending whitespace */
-	bool		 done;		/* a block gave text: stop */
 };
 
 struct walk {
@@ -51,8 +42,7 @@ struct walk {
 	struct excerpt	 para;		/* first paragraph's text */
 	struct excerpt	 head;		/* the first heading's */
 	struct excerpt	*ex;		/* collecting, or NULL */
-	size_t		 words;
-	bool		 in_word;
+	struct word_count words;
 };
 
 /* Rebuilding a block: its inlines go, filtered, into a new one. */
@@ -62,12 +52,6 @@ struct copy {
 	cmark_node	*alt_of;	/* dropped image we take text of */
 	struct buf	 alt;
 };
-
-static bool S_is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' ||
-	    c == '\f' || c == '\r';
-}
 
 /*
  * Text.  The input was sanitized before parsing, but cmark decodes
@@ -116,71 +100,6 @@ static void S_clean_code_block(cmark_node *node)
 	buf_free(&b);
 }
 
-static void S_count_words(struct walk *w, const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++) {
-		if (S_is_space(*s)) {
-			w->in_word = false;
-		} else if (!w->in_word) {
-			w->in_word = true;
-			w->words++;
-		}
-	}
-}
-
-/* Appends s, collapsing whitespace, until one code point too many. */
-static void S_excerpt_put(struct excerpt *ex, const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, n = s == NULL ? 0 : strlen(s), len;
-	unsigned cp;
-
-	while (i < n && ex->cps <= MD_EXCERPT_MAX) {
-		if (S_is_space(s[i])) {
-			ex->space = ex->text.len > 0;
-			i++;
-			continue;
-		}
-		if (ex->space) {
-			buf_putc(&ex->text, ' ');
-			ex->space = false;
-			if (++ex->cps > MD_EXCERPT_MAX)
-				break;
-		}
-		/* Literals are clean, so len is 0 only for a bug's bytes. */
-		if ((len = text_utf8_next(u + i, n - i, &cp)) == 0)
-			len = 1;
-		buf_put(&ex->text, s + i, len);
-		ex->cps++;
-		i += len;
-	}
-}
-
-/* Text too long is cut at its last space, or else before its extra code
- * point, and marked with an ellipsis. */
-static void S_excerpt_finish(const struct excerpt *ex, struct buf *out)
-{
-	const char *s = ex->text.data;
-	size_t cut = ex->text.len;
-
-	if (ex->cps <= MD_EXCERPT_MAX) {
-		buf_put(out, s, cut);
-		return;
-	}
-	while (cut > 0 && s[cut - 1] != ' ')
-		cut--;
-	if (cut > 0) {
-		cut--;
-	} else {
-		cut = ex->text.len;
-		do
-			cut--;
-		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80);
-	}
-	buf_put(out, s, cut);
-	buf_puts(out, "\xE2\x80\xA6");
-}
-
 static void S_nodes_push(struct nodes *l, cmark_node *node)
 {
 	if (l->n == l->cap) {
@@ -222,7 +141,7 @@ static void S_walk_text_block(struct walk *w, cmark_node *node,
 static void S_walk_block(struct walk *w, cmark_node *node,
     cmark_event_type ev)
 {
-	w->in_word = false;
+	w->words.in_word = false;
 	switch (cmark_node_get_type(node)) {
 	case CMARK_NODE_PARAGRAPH:
 	case CMARK_NODE_HEADING:
@@ -247,15 +166,15 @@ static void S_walk_inline(struct walk *w, cmark_node *node,
 	case CMARK_NODE_TEXT:
 	case CMARK_NODE_CODE:
 		S_clean_literal(node);
-		S_count_words(w, cmark_node_get_literal(node));
+		excerpt_count_words(&w->words, cmark_node_get_literal(node));
 		if (w->ex != NULL)
-			S_excerpt_put(w->ex, cmark_node_get_literal(node));
+			excerpt_put(w->ex, cmark_node_get_literal(node));
 		break;
 	case CMARK_NODE_SOFTBREAK:
 	case CMARK_NODE_LINEBREAK:
-		w->in_word = false;
+		w->words.in_word = false;
 		if (w->ex != NULL)
-			S_excerpt_put(w->ex, " ");
+			excerpt_put(w->ex, " ");
 		break;
 	case CMARK_NODE_HTML_INLINE:
 	case CMARK_NODE_CUSTOM_INLINE:
@@ -548,8 +467,8 @@ static void S_walk_free(struct walk *w)
 
 static void S_walk_result(const struct walk *w, struct md_page *p)
 {
-	S_excerpt_finish(w->para.done ? &w->para : &w->head, &p->excerpt);
-	p->words = w->words;
+	excerpt_finish(w->para.done ? &w->para : &w->head, &p->excerpt);
+	p->words = w->words.words;
 }
 
 /* cmark passes C0 controls through, which HTML forbids: clean first. */
