@@ -32,7 +32,7 @@ SERVER_SRCS = cgi/main.c cgi/master.c cgi/fold.c cgi/fastcgi.c cgi/cgi.c \
               cgi/site.c cgi/layout.c cgi/errors.c cgi/views.c cgi/cache.c \
               cgi/store.c cgi/store_sql.c cgi/store_read.c \
               cgi/store_fold.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
-              cgi/template.c cgi/text.c cgi/buf.c cgi/alloc.c cgi/log.c \
+              cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c cgi/alloc.c cgi/log.c \
               cgi/url.c
 VIEWTAIL_SRCS = cgi/viewtail.c cgi/viewtail_data.c cgi/viewtail_out.c \
                 cgi/counter.c cgi/text.c cgi/buf.c cgi/alloc.c
@@ -91,7 +91,7 @@ $(BUILD)/asan/articled: $(SERVER_SRCS) $(HEADERS) Makefile
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 UNIT_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/views.c cgi/cache.c \
-           cgi/counter.c cgi/markdown.c cgi/excerpt.c cgi/template.c \
+           cgi/counter.c cgi/markdown.c cgi/excerpt.c cgi/template.c cgi/template_render.c \
            cgi/text.c cgi/buf.c cgi/alloc.c cgi/url.c
 
 $(BUILD)/unit/%: tests/unit/%.c $(UNIT_LIB) $(HEADERS) Makefile
@@ -130,7 +130,7 @@ clean:
 
 # libFuzzer harnesses (clang): tools/fuzz runs each for a while.
 FUZZ_LIB = cgi/request.c cgi/router.c cgi/views.c cgi/markdown.c \
-           cgi/excerpt.c cgi/template.c cgi/text.c cgi/buf.c cgi/alloc.c \
+           cgi/excerpt.c cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c cgi/alloc.c \
            cgi/url.c
 FUZZERS = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(HEADERS) Makefile
