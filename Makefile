@@ -90,14 +90,17 @@ $(BUILD)/asan/articled: $(SERVER_SRCS) $(HEADERS) Makefile
 	    -o $@ $(SERVER_SRCS) $(LIBS)
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
-UNIT_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/views.c cgi/cache.c \
-           cgi/counter.c cgi/markdown.c cgi/excerpt.c cgi/template.c cgi/template_render.c \
-           cgi/text.c cgi/buf.c cgi/alloc.c cgi/url.c
+UNIT_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
+           cgi/layout.c cgi/errors.c cgi/store.c cgi/store_sql.c \
+           cgi/store_read.c cgi/store_fold.c cgi/log.c cgi/views.c \
+           cgi/cache.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
+           cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c \
+           cgi/alloc.c cgi/url.c
 
 $(BUILD)/unit/%: tests/unit/%.c $(UNIT_LIB) $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/unit
 	@echo "CC $@"
-	@$(CC) $(ALL_CFLAGS) -Icgi -o $@ $< $(UNIT_LIB) -lcmark
+	@$(CC) $(ALL_CFLAGS) -Icgi -o $@ $< $(UNIT_LIB) -lcmark -lsqlite3
 
 unit: $(UNIT_TESTS)
 
@@ -129,14 +132,17 @@ clean:
 	rm -rf bin $(BUILD)
 
 # libFuzzer harnesses (clang): tools/fuzz runs each for a while.
-FUZZ_LIB = cgi/request.c cgi/router.c cgi/views.c cgi/markdown.c \
-           cgi/excerpt.c cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c cgi/alloc.c \
-           cgi/url.c
+FUZZ_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
+           cgi/layout.c cgi/errors.c cgi/store.c cgi/store_sql.c \
+           cgi/store_read.c cgi/store_fold.c cgi/log.c cgi/views.c \
+           cgi/cache.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
+           cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c \
+           cgi/alloc.c cgi/url.c
 FUZZERS = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/fuzz
 	@echo "FUZZ $@"
 	@clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	    $(CPPFLAGS) -Icgi -o $@ $< $(FUZZ_LIB) -lcmark
+	    $(CPPFLAGS) -Icgi -o $@ $< $(FUZZ_LIB) -lcmark -lsqlite3
 fuzz: $(FUZZERS)
 	@tools/fuzz $${FUZZ_SECONDS:-60}

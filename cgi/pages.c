@@ -43,6 +43,7 @@ struct pages {
 	struct cache		*cache;
 	int			 counter_full_logged;
 	int			 counting;
+	int			 fresh;		/* this request: the site is readable */
 	char			 root[256];	/* CGI: SCRIPT_NAME, before every link */
 };
 
@@ -204,7 +205,9 @@ static int S_render_post(struct pages *p, const struct article *a,
 	return 0;
 }
 
-static void S_article(struct pages *p, const struct request *r,
+/* 200 with the article; 404 when no published article has the slug;
+ * 500 when it cannot be rendered; 503 when the database cannot be read. */
+void pages_article(struct pages *p, const struct request *r,
     const struct route *rt, struct response *resp)
 {
 	struct cached_page *e;
@@ -213,6 +216,10 @@ static void S_article(struct pages *p, const struct request *r,
 	enum view mode;
 	enum store_rc rc;
 
+	if (!p->fresh) {
+		S_error(p, resp, 503, NULL);
+		return;
+	}
 	/* No printf on the hot path: "post:" and a slug of at most 80. */
 	_Static_assert(5 + ROUTE_SLUG_MAX + 1 <= CACHE_KEY_MAX, "key fits");
 	memcpy(key, "post:", 5);
@@ -375,8 +382,10 @@ static int S_render_list(struct pages *p, unsigned long page,
 	return rc;
 }
 
-static void S_blog(struct pages *p, const struct route *rt,
-    struct response *resp)
+/* 200 with list page rt->page; 404 past the last page; 500 when it
+ * cannot be rendered; 503 when the database cannot be read. */
+void pages_list(struct pages *p, const struct request *r,
+    const struct route *rt, struct response *resp)
 {
 	struct article arts[PER_PAGE];
 	const struct list_key *from = NULL;
@@ -384,6 +393,11 @@ static void S_blog(struct pages *p, const struct route *rt,
 	char key[CACHE_KEY_MAX];
 	size_t n = 0;
 
+	(void)r;
+	if (!p->fresh) {
+		S_error(p, resp, 503, NULL);
+		return;
+	}
 	snprintf(key, sizeof(key), "list:%lu", rt->page);
 	if ((e = cache_get(p->cache, key)) == NULL) {
 		if (S_page_keys(p) != 0) {
@@ -433,11 +447,27 @@ static void S_redirect(struct pages *p, struct response *resp,
 	errors_render(&p->look, 301, NULL, &resp->body);
 }
 
+/* 301 to rt->location: the page's one address. */
+void pages_moved(struct pages *p, const struct request *r,
+    const struct route *rt, struct response *resp)
+{
+	(void)r;
+	S_redirect(p, resp, rt->location);
+}
+
+/* 404: no page at this address, whether the database is up or not. */
+void pages_not_found(struct pages *p, const struct request *r,
+    const struct route *rt, struct response *resp)
+{
+	(void)r;
+	(void)rt;
+	S_error(p, resp, 404, NULL);
+}
+
 void pages_handle(struct pages *p, const struct request *r,
     struct response *resp)
 {
 	struct route rt;
-	int fresh;
 
 	site_clock(&p->site);
 	/* Under CGI every link starts with the script's path; cached pages
@@ -448,7 +478,7 @@ void pages_handle(struct pages *p, const struct request *r,
 	}
 	resp->head_only = r->method == METHOD_HEAD;
 	/* First, so that even an error page shows the current settings. */
-	fresh = site_refresh(&p->site) == 0;
+	p->fresh = site_refresh(&p->site) == 0;
 	if (p->changes != p->site.changes)
 		S_drop(p);
 	if (r->status != 0) {
@@ -462,24 +492,9 @@ void pages_handle(struct pages *p, const struct request *r,
 	/* One redirect, to the final address: "/post/ABC/" goes straight
 	 * to "/post/abc", not through "/post/ABC". */
 	route_path(r->path, &rt);
-	if (rt.kind == ROUTE_REDIRECT) {
-		S_redirect(p, resp, rt.location);
-		return;
-	}
-	if (r->redirect) {
+	if (r->redirect && rt.location[0] == '\0') {
 		S_redirect(p, resp, r->path);
 		return;
 	}
-	if (rt.kind == ROUTE_NOTFOUND) {
-		S_error(p, resp, 404, NULL);
-		return;
-	}
-	if (!fresh) {
-		S_error(p, resp, 503, NULL);
-		return;
-	}
-	if (rt.kind == ROUTE_POST)
-		S_article(p, r, &rt, resp);
-	else
-		S_blog(p, &rt, resp);
+	rt.handler(p, r, &rt, resp);
 }

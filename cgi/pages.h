@@ -28,9 +28,22 @@ void		 pages_set_counting(struct pages *p, int on);
  * back is logged once by the master's fold, not once by every worker. */
 void		 pages_set_quiet(struct pages *p, int quiet);
 
-/* Answers r into resp (which the caller reset).  Counts the view when
- * the answer is a 200 article page and r is countable. */
+/* Answers r into resp (which the caller reset): a bad request or method
+ * gets its error page, a path that is not canonical a 301; any other
+ * goes to the handler the route table (router.c) names.  Counts the
+ * view when the answer is a 200 article page and r is countable. */
 void		 pages_handle(struct pages *p, const struct request *r,
 		    struct response *resp);
+
+/* The handlers the route table names (see router.h for route_handler). */
+struct route;
+void	pages_list(struct pages *p, const struct request *r,
+	    const struct route *rt, struct response *resp);
+void	pages_article(struct pages *p, const struct request *r,
+	    const struct route *rt, struct response *resp);
+void	pages_moved(struct pages *p, const struct request *r,
+	    const struct route *rt, struct response *resp);
+void	pages_not_found(struct pages *p, const struct request *r,
+	    const struct route *rt, struct response *resp);
 
 #endif

@@ -1,4 +1,5 @@
-/* router.h: the whole URL space in one table.
+/* router.h: the whole URL space in one table (router.c), each address
+ * mapped straight to the handler that answers it:
  *   /                   the blog list, page 1 (also /blog)
  *   /blog/page/N        the list, page N >= 2 (/blog/page/1 redirects)
  *   /post/SLUG          an article; SLUG is [a-z0-9-]{1,80}
@@ -10,15 +11,19 @@
 
 #define ROUTE_SLUG_MAX	80
 
-enum route_kind {
-	ROUTE_NOTFOUND,
-	ROUTE_LIST,		/* page in .page */
-	ROUTE_POST,		/* slug in .slug */
-	ROUTE_REDIRECT,		/* to .location */
-};
+struct pages;
+struct request;
+struct response;
+struct route;
+
+/* A page handler (pages.h): answers the routed request into resp. */
+typedef void route_handler(struct pages *p, const struct request *r,
+    const struct route *rt, struct response *resp);
 
 struct route {
-	enum route_kind	 kind;
+	route_handler	*handler;	/* pages_list: .page; pages_article:
+					 * .slug; pages_moved: .location;
+					 * pages_not_found */
 	unsigned long	 page;
 	char		 slug[ROUTE_SLUG_MAX + 1];
 	char		 location[ROUTE_SLUG_MAX + 16];

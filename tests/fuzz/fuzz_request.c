@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pages.h"
 #include "request.h"
 #include "router.h"
 #include "views.h"
@@ -19,14 +20,14 @@ static void S_check_route(const struct route *rt)
 {
 	size_t i;
 
-	if (rt->kind == ROUTE_POST) {
+	if (rt->handler == pages_article) {
 		assert(rt->slug[0] != '\0');
 		for (i = 0; rt->slug[i] != '\0'; i++)
 			assert((rt->slug[i] >= 'a' && rt->slug[i] <= 'z') ||
 			    (rt->slug[i] >= '0' && rt->slug[i] <= '9') ||
 			    rt->slug[i] == '-');
 	}
-	if (rt->kind == ROUTE_REDIRECT)
+	if (rt->handler == pages_moved)
 		assert(rt->location[0] == '/' && rt->location[1] != '/');
 }
 

@@ -8,6 +8,7 @@
 
 #include "../../cgi/request.h"
 #include "../../cgi/response.h"
+#include "../../cgi/pages.h"
 #include "../../cgi/router.h"
 #include "../../cgi/views.h"
 
@@ -452,13 +453,21 @@ static int test_fastcgi_ignores_script_name(void)
 
 /* ---- route_path -------------------------------------------------------- */
 
-static int S_routes_to(const char *path, enum route_kind kind)
+static const char *S_handler_name(route_handler *h)
+{
+	return h == pages_list ? "pages_list" : h == pages_article ?
+	    "pages_article" : h == pages_moved ? "pages_moved" :
+	    h == pages_not_found ? "pages_not_found" : "another handler";
+}
+
+static int S_routes_to(const char *path, route_handler *want)
 {
 	struct route rt;
 
 	route_path(path, &rt);
-	if (rt.kind != kind) {
-		printf("# %s: kind %d, want %d\n", path, rt.kind, kind);
+	if (rt.handler != want) {
+		printf("# %s: routed to %s, want %s\n", path,
+		    S_handler_name(rt.handler), S_handler_name(want));
 		return 0;
 	}
 	return 1;
@@ -469,9 +478,9 @@ static int test_root_and_blog_are_list_page_1(void)
 	struct route rt;
 
 	route_path("/", &rt);
-	EXPECT(rt.kind == ROUTE_LIST && rt.page == 1);
+	EXPECT(rt.handler == pages_list && rt.page == 1);
 	route_path("/blog", &rt);
-	EXPECT(rt.kind == ROUTE_LIST && rt.page == 1);
+	EXPECT(rt.handler == pages_list && rt.page == 1);
 	return 1;
 }
 
@@ -480,11 +489,11 @@ static int test_blog_page_n_is_list_page_n(void)
 	struct route rt;
 
 	route_path("/blog/page/2", &rt);
-	EXPECT(rt.kind == ROUTE_LIST && rt.page == 2);
+	EXPECT(rt.handler == pages_list && rt.page == 2);
 	route_path("/blog/page/10", &rt);
-	EXPECT(rt.kind == ROUTE_LIST && rt.page == 10);
+	EXPECT(rt.handler == pages_list && rt.page == 10);
 	route_path("/blog/page/999999999", &rt);
-	EXPECT(rt.kind == ROUTE_LIST && rt.page == 999999999UL);
+	EXPECT(rt.handler == pages_list && rt.page == 999999999UL);
 	return 1;
 }
 
@@ -493,7 +502,7 @@ static int test_blog_page_1_redirects_to_blog(void)
 	struct route rt;
 
 	route_path("/blog/page/1", &rt);
-	EXPECT(rt.kind == ROUTE_REDIRECT);
+	EXPECT(rt.handler == pages_moved);
 	EXPECT_STR(rt.location, "/blog");
 	return 1;
 }
@@ -508,7 +517,7 @@ static int test_page_numbers_written_another_way_are_not_found(void)
 	size_t i;
 
 	for (i = 0; i < NELEM(bad); i++)
-		if (!S_routes_to(bad[i], ROUTE_NOTFOUND))
+		if (!S_routes_to(bad[i], pages_not_found))
 			return 0;
 	return 1;
 }
@@ -518,10 +527,10 @@ static int test_post_slug_routes_to_the_article(void)
 	struct route rt;
 
 	route_path("/post/sciatica-and-back-pain", &rt);
-	EXPECT(rt.kind == ROUTE_POST);
+	EXPECT(rt.handler == pages_article);
 	EXPECT_STR(rt.slug, "sciatica-and-back-pain");
 	route_path("/post/0", &rt);
-	EXPECT(rt.kind == ROUTE_POST);
+	EXPECT(rt.handler == pages_article);
 	EXPECT_STR(rt.slug, "0");
 	return 1;
 }
@@ -535,13 +544,13 @@ static int test_slug_of_80_characters_is_allowed_and_81_is_not(void)
 	memset(path + 6, 'a', 81);
 	path[6 + 80] = '\0';
 	route_path(path, &rt);
-	EXPECT(rt.kind == ROUTE_POST);
+	EXPECT(rt.handler == pages_article);
 	EXPECT(strlen(rt.slug) == 80);
 	path[6 + 80] = 'a';
 	path[6 + 81] = '\0';
-	EXPECT(S_routes_to(path, ROUTE_NOTFOUND));
+	EXPECT(S_routes_to(path, pages_not_found));
 	memset(path + 6, 'A', 81);
-	EXPECT(S_routes_to(path, ROUTE_NOTFOUND));
+	EXPECT(S_routes_to(path, pages_not_found));
 	return 1;
 }
 
@@ -550,10 +559,10 @@ static int test_uppercase_slug_redirects_to_lower_case(void)
 	struct route rt;
 
 	route_path("/post/Back-Pain-2", &rt);
-	EXPECT(rt.kind == ROUTE_REDIRECT);
+	EXPECT(rt.handler == pages_moved);
 	EXPECT_STR(rt.location, "/post/back-pain-2");
 	route_path("/post/ABC", &rt);
-	EXPECT(rt.kind == ROUTE_REDIRECT);
+	EXPECT(rt.handler == pages_moved);
 	EXPECT_STR(rt.location, "/post/abc");
 	return 1;
 }
@@ -570,7 +579,7 @@ static int test_uppercase_80_character_slug_redirects_whole(void)
 	memset(want + 6, 'z', 80);
 	want[86] = '\0';
 	route_path(path, &rt);
-	EXPECT(rt.kind == ROUTE_REDIRECT);
+	EXPECT(rt.handler == pages_moved);
 	EXPECT_STR(rt.location, want);
 	return 1;
 }
@@ -583,7 +592,7 @@ static int test_slug_with_other_characters_is_not_found(void)
 	size_t i;
 
 	for (i = 0; i < NELEM(bad); i++)
-		if (!S_routes_to(bad[i], ROUTE_NOTFOUND))
+		if (!S_routes_to(bad[i], pages_not_found))
 			return 0;
 	return 1;
 }
@@ -596,7 +605,7 @@ static int test_other_paths_are_not_found(void)
 	size_t i;
 
 	for (i = 0; i < NELEM(bad); i++)
-		if (!S_routes_to(bad[i], ROUTE_NOTFOUND))
+		if (!S_routes_to(bad[i], pages_not_found))
 			return 0;
 	return 1;
 }
@@ -607,7 +616,7 @@ static int test_route_is_reset_between_calls(void)
 
 	route_path("/post/ABC", &rt);
 	route_path("/nope", &rt);
-	EXPECT(rt.kind == ROUTE_NOTFOUND);
+	EXPECT(rt.handler == pages_not_found);
 	EXPECT_STR(rt.slug, "");
 	EXPECT_STR(rt.location, "");
 	return 1;
