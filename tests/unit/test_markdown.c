@@ -11,18 +11,11 @@
 #include "markdown.h"
 #include "text.h"
 
+#include "runner.h"
+
 #define ELLIPSIS	"\xE2\x80\xA6"
 #define FFFD		"\xEF\xBF\xBD"
 
-static int S_run, S_failed;
-
-static void S_report(bool ok, const char *name)
-{
-	S_run++;
-	if (!ok)
-		S_failed++;
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", S_run, name);
-}
 
 static void S_render(struct md_page *p, const char *md, size_t len)
 {
@@ -209,7 +202,7 @@ static void S_html_case(const struct html_case *c)
 	}
 	if (!ok)
 		fprintf(stderr, "# %s\n# got: %s\n", c->name, p.html.data);
-	S_report(ok, c->name);
+	runner_report(ok, c->name);
 	md_page_free(&p);
 }
 
@@ -262,7 +255,7 @@ static void S_text_case(const struct text_case *c)
 	if (!ok)
 		fprintf(stderr, "# %s\n# got [%s] %zu words\n", c->name,
 		    r.excerpt.data, r.words);
-	S_report(ok, c->name);
+	runner_report(ok, c->name);
 	md_page_free(&r);
 	md_page_free(&e);
 }
@@ -288,7 +281,7 @@ static void S_test_excerpt_cut_at_space(void)
 
 	S_render(&p, md, sizeof(md) - 1);
 	cps = S_code_points(p.excerpt.data, p.excerpt.len);
-	S_report(strcmp(p.excerpt.data, want) == 0 && cps <= 201,
+	runner_report(strcmp(p.excerpt.data, want) == 0 && cps <= 201,
 	    "a long first paragraph is cut at a space, with an ellipsis");
 	md_page_free(&p);
 }
@@ -308,7 +301,7 @@ static void S_test_excerpt_cut_in_word(void)
 	ok = n == 200 * 2 + 3 &&
 	    memcmp(p.excerpt.data + 400, ELLIPSIS, 3) == 0 &&
 	    text_is_clean(p.excerpt.data, n);
-	S_report(ok, "a word longer than the limit is cut between characters");
+	runner_report(ok, "a word longer than the limit is cut between characters");
 	md_page_free(&p);
 	buf_free(&md);
 }
@@ -321,7 +314,7 @@ static void S_test_excerpt_exact_limit(void)
 	memset(md, 'x', 200);
 	md[200] = '\0';
 	S_render(&p, md, 200);
-	S_report(p.excerpt.len == 200 && strchr(p.excerpt.data, '\xE2') == NULL,
+	runner_report(p.excerpt.len == 200 && strchr(p.excerpt.data, '\xE2') == NULL,
 	    "an excerpt of exactly 200 code points is not cut");
 	md_page_free(&p);
 }
@@ -332,7 +325,7 @@ static void S_test_nul_byte(void)
 	struct md_page p;
 
 	S_render(&p, md, sizeof(md) - 1);
-	S_report(strcmp(p.html.data, "<p>a" FFFD "b</p>\n") == 0,
+	runner_report(strcmp(p.html.data, "<p>a" FFFD "b</p>\n") == 0,
 	    "a NUL byte becomes U+FFFD");
 	md_page_free(&p);
 }
@@ -354,7 +347,7 @@ static void S_test_long_url(void)
 	ok = strstr(p.html.data, "\">ok</a>") != NULL &&
 	    strstr(p.html.data, "\">long</a>") == NULL &&
 	    strstr(p.html.data, " long</p>") != NULL;
-	S_report(ok, "a URL of 2048 bytes is kept, a longer one unwrapped");
+	runner_report(ok, "a URL of 2048 bytes is kept, a longer one unwrapped");
 	md_page_free(&p);
 	buf_free(&md);
 }
@@ -368,7 +361,7 @@ static void S_test_render_appends(void)
 	ok = md_render("b\n", 2, &p) == 0;
 	buf_cstr(&p.html);
 	ok = ok && strcmp(p.html.data, "<p>a</p>\n<p>b</p>\n") == 0;
-	S_report(ok, "md_render appends to the page's buffers");
+	runner_report(ok, "md_render appends to the page's buffers");
 	md_page_free(&p);
 }
 
@@ -381,7 +374,7 @@ static void S_test_empty_input(void)
 	ok = md_render(NULL, 0, &p) == 0 && p.html.len == 0 &&
 	    p.excerpt.len == 0 && p.words == 0 &&
 	    md_excerpt(NULL, 0, &p) == 0;
-	S_report(ok, "an empty body renders to nothing");
+	runner_report(ok, "an empty body renders to nothing");
 	md_page_free(&p);
 }
 
@@ -402,7 +395,7 @@ static void S_test_big_body(void)
 	S_render(&p, md.data, md.len);
 	ok = S_html_sound(&p) && p.words > 1000000 &&
 	    strstr(p.html.data, "javascript") == NULL;
-	S_report(ok, "a 10 MB body renders");
+	runner_report(ok, "a 10 MB body renders");
 	md_page_free(&p);
 	buf_free(&md);
 }
@@ -418,7 +411,7 @@ static void S_test_deep_nesting(void)
 	for (i = 0; i < 2000; i++)
 		buf_puts(&md, "[*a*](javascript:x) ");
 	S_render(&p, md.data, md.len);
-	S_report(S_html_sound(&p) && strstr(p.html.data, "<a") == NULL,
+	runner_report(S_html_sound(&p) && strstr(p.html.data, "<a") == NULL,
 	    "unwrapping links deep in block quotes works");
 	md_page_free(&p);
 	buf_free(&md);
@@ -426,10 +419,10 @@ static void S_test_deep_nesting(void)
 
 static void S_test_reading_minutes(void)
 {
-	S_report(md_reading_minutes(0) == 1, "0 words read in 1 minute");
-	S_report(md_reading_minutes(200) == 1, "200 words read in 1 minute");
-	S_report(md_reading_minutes(201) == 2, "201 words read in 2 minutes");
-	S_report(md_reading_minutes(4000) == 20,
+	runner_report(md_reading_minutes(0) == 1, "0 words read in 1 minute");
+	runner_report(md_reading_minutes(200) == 1, "200 words read in 1 minute");
+	runner_report(md_reading_minutes(201) == 2, "201 words read in 2 minutes");
+	runner_report(md_reading_minutes(4000) == 20,
 	    "4000 words read in 20 minutes");
 }
 
@@ -451,6 +444,5 @@ int main(void)
 	S_test_big_body();
 	S_test_deep_nesting();
 	S_test_reading_minutes();
-	printf("%d passed, %d failed\n", S_run - S_failed, S_failed);
-	return S_failed == 0 ? 0 : 1;
+	return runner_finish();
 }

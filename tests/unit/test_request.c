@@ -11,6 +11,7 @@
 #include "../../cgi/pages.h"
 #include "../../cgi/router.h"
 #include "../../cgi/views.h"
+#include "runner.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -797,13 +798,6 @@ static int test_response_head_has_status_type_length_and_security(void)
 	return 1;
 }
 
-struct test {
-	const char	*name;
-	int		(*fn)(void);
-};
-
-#define T(f)	{ #f, f }
-
 static const struct test S_tests[] = {
 	T(test_get_and_head_are_known_methods),
 	T(test_other_methods_are_other),
@@ -855,20 +849,4 @@ static const struct test S_tests[] = {
 	T(test_response_head_has_status_type_length_and_security),
 };
 
-int main(void)
-{
-	size_t i, passed = 0, failed = 0;
-
-	for (i = 0; i < NELEM(S_tests); i++) {
-		if (S_tests[i].fn()) {
-			passed++;
-			printf("ok %zu - %s\n", i + 1, S_tests[i].name);
-		} else {
-			failed++;
-			printf("not ok %zu - %s\n", i + 1, S_tests[i].name);
-		}
-		fflush(stdout);
-	}
-	printf("%zu passed, %zu failed\n", passed, failed);
-	return failed > 0;
-}
+RUNNER_MAIN(S_tests)

@@ -8,6 +8,7 @@
 
 #include "../../cgi/buf.h"
 #include "../../cgi/template.h"
+#include "runner.h"
 
 #define TEXT(nm, str)	{ .name = (nm), .kind = TVAL_TEXT, \
 			  .s = (str), .n = sizeof(str) - 1 }
@@ -780,13 +781,6 @@ static int test_load_directory_reports_errno(void)
 	return S_same("load error", err, "/tmp: Is a directory");
 }
 
-struct test {
-	const char	*name;
-	int		(*fn)(void);
-};
-
-#define T(f)	{ #f, f }
-
 static const struct test S_tests[] = {
 	T(test_text_escapes_script_tag),
 	T(test_text_escapes_quotes_and_ampersand),
@@ -838,20 +832,4 @@ static const struct test S_tests[] = {
 	T(test_load_directory_reports_errno),
 };
 
-int main(void)
-{
-	size_t i, passed = 0, failed = 0;
-
-	for (i = 0; i < NELEM(S_tests); i++) {
-		if (S_tests[i].fn()) {
-			passed++;
-			printf("ok %zu - %s\n", i + 1, S_tests[i].name);
-		} else {
-			failed++;
-			printf("not ok %zu - %s\n", i + 1, S_tests[i].name);
-		}
-		fflush(stdout);
-	}
-	printf("%zu passed, %zu failed\n", passed, failed);
-	return failed > 0;
-}
+RUNNER_MAIN(S_tests)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../../cgi/url.h"
+#include "runner.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -206,13 +207,6 @@ static int test_one_fragment_at_most(void)
 	return 1;
 }
 
-struct test {
-	const char	*name;
-	int		(*fn)(void);
-};
-
-#define T(f)	{ #f, f }
-
 static const struct test S_tests[] = {
 	T(test_null_and_empty_are_refused),
 	T(test_2048_bytes_are_allowed_and_2049_are_not),
@@ -233,20 +227,4 @@ static const struct test S_tests[] = {
 	T(test_one_fragment_at_most),
 };
 
-int main(void)
-{
-	size_t i, passed = 0, failed = 0;
-
-	for (i = 0; i < NELEM(S_tests); i++) {
-		if (S_tests[i].fn()) {
-			passed++;
-			printf("ok %zu - %s\n", i + 1, S_tests[i].name);
-		} else {
-			failed++;
-			printf("not ok %zu - %s\n", i + 1, S_tests[i].name);
-		}
-		fflush(stdout);
-	}
-	printf("%zu passed, %zu failed\n", passed, failed);
-	return failed > 0;
-}
+RUNNER_MAIN(S_tests)
