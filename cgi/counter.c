@@ -224,6 +224,16 @@ int64_t counter_base(int64_t total, int64_t folded, int same_generation)
 	return r;
 }
 
+int64_t counter_live(int64_t base, uint64_t count)
+{
+	int64_t r;
+
+	if (count > INT64_MAX ||
+	    __builtin_add_overflow(base, (int64_t)count, &r))
+		return INT64_MAX;
+	return r;
+}
+
 size_t counter_capacity(const struct counter *c)
 {
 	return c->capacity;

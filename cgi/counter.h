@@ -45,6 +45,8 @@ uint64_t	 counter_generation(const struct counter *c);
  * type any number into views.  The page and viewtail both count so. */
 int64_t		 counter_base(int64_t total, int64_t folded,
 		    int same_generation);
+/* base + count, the live count, saturating at INT64_MAX. */
+int64_t		 counter_live(int64_t base, uint64_t count);
 size_t		 counter_capacity(const struct counter *c);
 
 /* The slot for key (> 0), claimed when absent (not in READONLY mode).

@@ -125,9 +125,9 @@ static void S_count_text(char *out, const struct cached_slot *s,
 		    counter_get(s->ctr);
 	if (mode == VIEW_AS_GET)
 		n++;
-	/* Unsigned: no overflow to undefined behaviour, whatever base the
-	 * database holds (schema.sql keeps it far below 2^63 anyway). */
-	views_format(out, (unsigned long long)s->base + n);
+	/* The live count as viewtail shows it: saturating, whatever base
+	 * the database holds (schema.sql keeps it far below 2^63 anyway). */
+	views_format(out, (unsigned long long)counter_live(s->base, n));
 }
 
 /* Builds the body from a cached page and live counts: the counts are

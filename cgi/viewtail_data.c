@@ -387,10 +387,8 @@ static void S_apply_counter(struct tail *t, struct snapshot *s,
 	for (i = 0; i < s->n; i++) {
 		a = &s->art[i];
 		count = S_counter_count(t, a->key);
-		if (count > INT64_MAX)
-			count = INT64_MAX;
-		a->live = vtdata_add(counter_base(a->total, a->folded, same),
-		    (int64_t)count);
+		a->live = counter_live(counter_base(a->total, a->folded, same),
+		    count);
 		if (a->live > a->total)	/* unfolded views are today's */
 			a->days[VT_DAYS - 1] = vtdata_add(a->days[VT_DAYS - 1],
 			    vtdata_sub(a->live, a->total));
