@@ -24,10 +24,7 @@ void folder_release(struct folder *f)
 
 static int S_down(struct folder *f, const char *err)
 {
-	if (!f->db_down)
-		log_line("database unavailable (pages answer 503; views are "
-		    "kept and folded when it returns): %s", err);
-	f->db_down = 1;
+	log_db_down(&f->db, err);
 	return -1;
 }
 
@@ -42,9 +39,7 @@ static int S_ready(struct folder *f)
 		return S_down(f, err);
 	if (store_probe(f->store, err, sizeof(err)) != STORE_OK)
 		return S_down(f, err);
-	if (f->db_down)
-		log_line("database %s available again", f->db_path);
-	f->db_down = 0;
+	log_db_back(&f->db, f->db_path);
 	return 0;
 }
 

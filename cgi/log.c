@@ -20,3 +20,18 @@ void log_line(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "%s\n", line);
 }
+
+void log_db_down(struct db_spell *s, const char *why)
+{
+	if (!s->down && !s->quiet)
+		log_line("database unavailable (pages answer 503; views are "
+		    "kept and folded when it returns): %s", why);
+	s->down = 1;
+}
+
+void log_db_back(struct db_spell *s, const char *path)
+{
+	if (s->down && !s->quiet)
+		log_line("database %s available again", path);
+	s->down = 0;
+}

@@ -76,7 +76,7 @@ void pages_set_counting(struct pages *p, int on)
 
 void pages_set_quiet(struct pages *p, int quiet)
 {
-	p->site.quiet = quiet;
+	p->site.db.quiet = quiet;
 }
 
 void pages_close(struct pages *p)

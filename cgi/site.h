@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "log.h"
 #include "store.h"
 
 struct site_view {
@@ -22,8 +23,7 @@ struct site_view {
 	char		 now_iso[32];	/* 2024-05-01T09:00:00Z */
 	char		 today[16];	/* 2024-05-01 */
 	time_t		 last_probe;
-	int		 db_down;
-	int		 quiet;		/* a worker: the master reports */
+	struct db_spell	 db;		/* quiet in a worker: the master reports */
 	unsigned long	 connects;	/* store_connects() last seen */
 };
 

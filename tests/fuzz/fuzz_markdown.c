@@ -5,10 +5,8 @@
  * md_excerpt agreeing with md_render.  (An alt or title may well say
  * "javascript:": it is only text.)
  *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Icgi \
- *	tests/fuzz/fuzz_markdown.c cgi/markdown.c cgi/text.c cgi/buf.c \
- *	cgi/alloc.c -lcmark -o fuzz_markdown
- *   ./fuzz_markdown -max_total_time=120 tests/fuzz/corpus/markdown
+ *   make build/fuzz/fuzz_markdown	(the sources: FUZZ_LIB in the Makefile)
+ *   build/fuzz/fuzz_markdown -max_total_time=120 tests/fuzz/corpus/markdown
  *
  * Built with -DMD_FUZZ_MAIN instead, it runs the files named on its
  * command line once each (to replay the corpus under valgrind). */
