@@ -162,8 +162,6 @@ static int S_drop_privileges(const char *user, const char *socket_path)
 	return 0;
 }
 
-/* Opens the site once, so that a missing or unreadable database, an
- * unknown schema or a broken template stops the start with a message. */
 /* Opens the database and its view counters once, so that a missing or
  * unreadable database, an unknown schema or a counter file that cannot
  * be made stops the start with a message. */
@@ -205,15 +203,16 @@ static int S_cgi(const struct options *o, struct templates *t)
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
+	/* The database first: a missing one must not leave a new DB-views
+	 * behind, and its message is the one that says what to do. */
+	if ((p = pages_open(o->db, t, NULL, 0, err, sizeof(err))) == NULL)
+		return S_cgi_unavailable(err);
 	if ((c = counter_open(o->db, COUNTER_WRITE, err, sizeof(err))) ==
 	    NULL) {
-		templates_free(t);
+		pages_close(p);
 		return S_cgi_unavailable(err);
 	}
-	if ((p = pages_open(o->db, t, c, 0, err, sizeof(err))) == NULL) {
-		counter_close(c);
-		return S_cgi_unavailable(err);
-	}
+	pages_set_counter(p, c);
 	folder_init(&f, o->db, c);
 	rc = cgi_serve(p, &f);
 	folder_release(&f);

@@ -57,8 +57,8 @@ struct pages *pages_open(const char *db_path, struct templates *t,
 		free(p);
 		return NULL;
 	}
-	p->counter = c;
-	p->generation = counter_generation(c);
+	if (c != NULL)
+		pages_set_counter(p, c);
 	p->tmpl = t;
 	p->look.tmpl = t;
 	p->look.site = &p->site.settings;
@@ -67,6 +67,12 @@ struct pages *pages_open(const char *db_path, struct templates *t,
 	p->changes = p->site.changes;
 	p->cache = cache_new(CACHE_ENTRIES, CACHE_MAX_PAGE);
 	return p;
+}
+
+void pages_set_counter(struct pages *p, struct counter *c)
+{
+	p->counter = c;
+	p->generation = counter_generation(c);
 }
 
 void pages_set_counting(struct pages *p, int on)

@@ -14,13 +14,15 @@ struct response;
 struct templates;
 
 /* Opens the database; takes ownership of t (and frees it when it fails)
- * and borrows c, the live counters, which must outlive the pages.  NULL
- * with a message in err when the database cannot serve.  With lazy set
+ * and borrows c, the live counters, which must outlive the pages (NULL:
+ * set them with pages_set_counter before the first request).  NULL with
+ * a message in err when the database cannot serve.  With lazy set
  * (workers), a database that cannot be opened now is not an error: the
  * pages answer 503 until it can. */
 struct pages	*pages_open(const char *db_path, struct templates *t,
 		    struct counter *c, int lazy, char *err, size_t errlen);
 void		 pages_close(struct pages *p);
+void		 pages_set_counter(struct pages *p, struct counter *c);
 
 /* Counting is on unless switched off (--no-views: benchmarks, mirrors). */
 void		 pages_set_counting(struct pages *p, int on);
