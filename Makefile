@@ -30,7 +30,7 @@ PATHS = -DDEFAULT_DB='"$(DEFAULT_DB)"' -DDEFAULT_TEMPLATES='"$(DEFAULT_TEMPLATES
 SERVER_SRCS = cgi/main.c cgi/fastcgi.c cgi/cgi.c cgi/request.c cgi/router.c \
               cgi/pages.c cgi/views.c cgi/cache.c cgi/store.c cgi/counter.c \
               cgi/markdown.c cgi/template.c cgi/text.c cgi/buf.c cgi/alloc.c \
-              cgi/log.c cgi/url.c
+              cgi/log.c cgi/url.c cgi/phone.c
 VIEWTAIL_SRCS = cgi/viewtail.c cgi/viewtail_data.c cgi/viewtail_out.c \
                 cgi/counter.c cgi/text.c cgi/buf.c cgi/alloc.c
 HEADERS = $(wildcard cgi/*.h)
@@ -89,7 +89,7 @@ $(BUILD)/asan/articled: $(SERVER_SRCS) $(HEADERS) Makefile
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 UNIT_LIB = cgi/request.c cgi/router.c cgi/views.c cgi/cache.c cgi/counter.c \
            cgi/markdown.c cgi/template.c cgi/text.c cgi/buf.c cgi/alloc.c \
-           cgi/url.c
+           cgi/url.c cgi/phone.c
 
 $(BUILD)/unit/%: tests/unit/%.c $(UNIT_LIB) $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/unit
