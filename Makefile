@@ -33,7 +33,7 @@ SERVER_SRCS = cgi/main.c cgi/master.c cgi/fold.c cgi/fastcgi.c cgi/cgi.c \
               cgi/store.c cgi/store_sql.c cgi/store_read.c \
               cgi/store_fold.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
               cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c cgi/alloc.c cgi/log.c \
-              cgi/url.c
+              cgi/url.c cgi/phone.c
 VIEWTAIL_SRCS = cgi/viewtail.c cgi/viewtail_data.c cgi/viewtail_out.c \
                 cgi/counter.c cgi/text.c cgi/buf.c cgi/alloc.c
 HEADERS = $(wildcard cgi/*.h)
@@ -95,7 +95,7 @@ UNIT_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
            cgi/store_read.c cgi/store_fold.c cgi/log.c cgi/views.c \
            cgi/cache.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
            cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c \
-           cgi/alloc.c cgi/url.c
+           cgi/alloc.c cgi/url.c cgi/phone.c
 
 $(BUILD)/unit/%: tests/unit/%.c $(UNIT_LIB) $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/unit
@@ -137,7 +137,7 @@ FUZZ_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
            cgi/store_read.c cgi/store_fold.c cgi/log.c cgi/views.c \
            cgi/cache.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
            cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c \
-           cgi/alloc.c cgi/url.c
+           cgi/alloc.c cgi/url.c cgi/phone.c
 FUZZERS = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/fuzz

@@ -8,6 +8,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "layout.h"
+#include "phone.h"
 #include "store.h"
 #include "template.h"
 
@@ -92,19 +93,6 @@ void layout_human_date(const char *iso, char *out, size_t outlen)
 	snprintf(out, outlen, "%d %s %d", d, months[m - 1], y);
 }
 
-/* A phone number as a tel: URI: its digits, and a leading +. */
-static void S_tel(const char *phone, char *out, size_t outlen)
-{
-	size_t o = 0;
-
-	o = (size_t)snprintf(out, outlen, "tel:");
-	for (; *phone != '\0' && o + 1 < outlen; phone++)
-		if ((*phone >= '0' && *phone <= '9') ||
-		    (*phone == '+' && o == 4))
-			out[o++] = *phone;
-	out[o] = '\0';
-}
-
 /* Every contact the owner entered: a fixed cap would drop the rest
  * without a word. */
 struct contacts_ctx {
@@ -123,7 +111,8 @@ static void S_contacts(const struct site *site, struct contacts_ctx *cc)
 	cc->items = xcalloc(n, sizeof(*cc->items));
 	cc->tel = xcalloc(n, sizeof(*cc->tel));
 	for (i = 0; i < cc->n; i++) {
-		S_tel(site->contacts[i].phone, cc->tel[i], sizeof(cc->tel[i]));
+		phone_tel_uri(site->contacts[i].phone, cc->tel[i],
+		    sizeof(cc->tel[i]));
 		cc->vals[i][0] = tv_text("name", site->contacts[i].name);
 		cc->vals[i][1] = tv_text("phone", site->contacts[i].phone);
 		cc->vals[i][2] = tv_text("tel", cc->tel[i]);

@@ -248,7 +248,7 @@ def test_contact_change_in_sqlite3_shows_at_once(site):
              "WHERE key = 'contact:Roy';")
     for _ in range(4):      # whichever worker answers
         r = site.get(SEED_PATH)
-        assert ('<a href="tel:+4401234567890"><bdi>Roy</bdi>: +44 (0)1234 567.890</a>'
+        assert ('<a href="tel:+441234567890"><bdi>Roy</bdi>: +44 (0)1234 567.890</a>'
                 in r.text)
         assert "07872" not in r.text
 
@@ -470,3 +470,25 @@ def test_every_page_is_valid_utf8_with_lang(shared_site):
         r.body.decode("utf-8", "strict")
         assert '<html lang="en-GB">' in r.text
         assert '<meta charset="utf-8">' in r.text
+
+
+def test_phone_numbers_as_clinics_write_them_dial_correctly(site):
+    """The contact block's tel: links for the formats a UK or EU clinic
+    writes, set through the real sqlite3 shell (E.123 / RFC 3966): the
+    trunk (0) after a country code is not dialled; separators go."""
+    written = {
+        "A": ("01234 567890", "tel:01234567890"),
+        "B": ("+44 1234 567890", "tel:+441234567890"),
+        "C": ("+44 (0)1234 567890", "tel:+441234567890"),
+        "D": ("07872-645683", "tel:07872645683"),
+        "E": ("(01234) 567 890", "tel:01234567890"),
+        "F": ("0044 (0)20 7946 0000", "tel:+442079460000"),
+        "G": ("+33 (0)1 23 45 67 89", "tel:+33123456789"),
+    }
+    site.sql("DELETE FROM settings WHERE key LIKE 'contact:%';" + "".join(
+        "INSERT INTO settings(key, value) VALUES ('contact:%s', '%s');" % (k, v[0])
+        for k, v in written.items()))
+    page = site.get(SEED_PATH).text
+    for name, (phone, tel) in written.items():
+        assert ('<a href="%s"><bdi>%s</bdi>: %s</a>' % (tel, name, phone)) in page, \
+            (name, phone, tel)
