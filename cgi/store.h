@@ -7,7 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	1
+/* PRAGMA user_version of schema.sql; older databases are upgraded by
+ * the steps in db/migrations/ (store_migrate.h). */
+#define STORE_SCHEMA_VERSION	2
 
 struct store;
 struct counter;
