@@ -18,7 +18,7 @@
 #include "counter.h"
 #include "viewtail_data.h"
 
-#define VT_SCHEMA	1	/* the PRAGMA user_version we know */
+#define VT_SCHEMA	2	/* the PRAGMA user_version we know */
 #define VT_BUSY_MS	5000
 
 /* Every statement viewtail runs, prepared when the database is opened so
@@ -154,7 +154,7 @@ static int S_db_check(struct tail *t)
 		    version, VT_SCHEMA);
 	if (version < VT_SCHEMA)
 		return S_fail(t, "%s has schema version %" PRId64 "; this "
-		    "viewtail knows %d — make the database from schema.sql",
+		    "viewtail knows %d — upgrade it: articled --upgrade --db PATH",
 		    t->db_path, version, VT_SCHEMA);
 	return 0;
 }
