@@ -33,6 +33,8 @@ enum stmt {
 	STMT_FOLD_ADD,
 	STMT_FOLD_REBASE,
 	STMT_FOLD_DAY,
+	STMT_FOLD_MARK,
+	STMT_FOLD_UNMARK,
 	STMT__MAX
 };
 
@@ -96,6 +98,12 @@ static const char *const S_sql[STMT__MAX] = {
 	"INSERT INTO view_days (article_id, day, views) VALUES (?1, ?2, ?3) "
 	"ON CONFLICT (article_id, day) DO UPDATE "
 	"SET views = views + excluded.views",
+	/* STMT_FOLD_MARK: the tables articled owns refuse writes unless
+	 * articled_writing holds a row (schema.sql); inserted after BEGIN
+	 * and deleted before COMMIT, no other connection ever sees it. */
+	"INSERT INTO articled_writing(who) VALUES ('fold')",
+	/* STMT_FOLD_UNMARK */
+	"DELETE FROM articled_writing WHERE who = 'fold'",
 };
 
 struct store {
@@ -800,7 +808,11 @@ enum store_rc store_fold(struct store *s, const struct counter *c,
 		return S_rc(s, rc);
 	}
 	snapshot = xmalloc(cap * sizeof(uint64_t));
-	rc = S_fold_all(s, c, today, snapshot, moved);
+	rc = S_exec(s, STMT_FOLD_MARK);
+	if (rc == SQLITE_OK)
+		rc = S_fold_all(s, c, today, snapshot, moved);
+	if (rc == SQLITE_OK)
+		rc = S_exec(s, STMT_FOLD_UNMARK);
 	if (rc == SQLITE_OK)
 		rc = S_exec(s, STMT_COMMIT);
 	if (rc != SQLITE_OK) {
