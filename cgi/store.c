@@ -35,6 +35,8 @@ enum stmt {
 	STMT_FOLD_DAY,
 	STMT_FOLD_MARK,
 	STMT_FOLD_UNMARK,
+	STMT_REPAIR_GENERATION,
+	STMT_REPAIR_SITE_VERSION,
 	STMT__MAX
 };
 
@@ -104,6 +106,15 @@ static const char *const S_sql[STMT__MAX] = {
 	"INSERT INTO articled_writing(who) VALUES ('fold')",
 	/* STMT_FOLD_UNMARK */
 	"DELETE FROM articled_writing WHERE who = 'fold'",
+	/* STMT_REPAIR_GENERATION: a lost row (the owner dropped a guard):
+	 * the folded marks still refer to the file in use, so resetting them
+	 * (generation 0) would count every view of it twice. */
+	"INSERT INTO counter_state(id, generation) SELECT 1, ?1 "
+	"WHERE NOT EXISTS (SELECT 1 FROM counter_state)",
+	/* STMT_REPAIR_SITE_VERSION */
+	"INSERT INTO site_version(id, rev) "
+	"SELECT 1, random() & 9223372036854775807 "
+	"WHERE NOT EXISTS (SELECT 1 FROM site_version)",
 };
 
 struct store {
@@ -124,6 +135,7 @@ struct store {
 	int64_t		 rev_seen;
 	int		 rev_valid;
 	int		 wal;		/* journal_mode is WAL */
+	int		 rev_missing;	/* site_version had no row (logged) */
 	unsigned long	 connects;	/* successful S_connect calls */
 	char		 fold_err[256];	/* why the last fold failed */
 };
@@ -422,6 +434,21 @@ static char *S_dup_column(sqlite3_stmt *st, int col, size_t *len)
 	return xstrndup(p ? (const char *)p : "", p ? n : 0);
 }
 
+/* site_version lost its row (the owner dropped its guard and deleted
+ * it): pages are still served, from a rev of 0, with one line per
+ * process; the next fold puts a fresh row back, whose new rev drops
+ * whatever was cached meanwhile. */
+static enum store_rc S_rev_missing(struct store *s, int64_t *rev)
+{
+	if (!s->rev_missing)
+		fprintf(stderr, "articled[%d]: %s: site_version has no row; "
+		    "serving on, and articled's next fold puts it back\n",
+		    (int)getpid(), s->path);
+	s->rev_missing = 1;
+	*rev = 0;
+	return STORE_OK;
+}
+
 /* A read of site_version costs a read transaction (two fcntl locks on
  * DB-shm and ~4,500 instructions); most requests skip it, since nothing
  * can have changed while the WAL-index header has not.  The header is
@@ -455,8 +482,11 @@ enum store_rc store_site_rev(struct store *s, int64_t *rev)
 	} else if (rc == SQLITE_ROW && s->wal) {
 		S_map_shm(s);	/* from the next request on */
 	}
-	return rc == SQLITE_ROW ? STORE_OK :
-	    rc == SQLITE_DONE ? STORE_NOTFOUND : S_rc(s, rc);
+	if (rc == SQLITE_DONE)
+		return S_rev_missing(s, rev);
+	if (rc == SQLITE_ROW)
+		s->rev_missing = 0;
+	return rc == SQLITE_ROW ? STORE_OK : S_rc(s, rc);
 }
 
 static void S_site_set(struct site *site, const char *key, char *value)
@@ -691,6 +721,18 @@ static int S_exec(struct store *s, enum stmt which)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+static int S_repair_generation(struct store *s, uint64_t generation)
+{
+	sqlite3_stmt *st = S_stmt(s, STMT_REPAIR_GENERATION);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)generation);
+	if ((rc = S_exec(s, STMT_REPAIR_GENERATION)) == SQLITE_OK)
+		fprintf(stderr, "articled[%d]: %s: counter_state had lost its "
+		    "row; put it back\n", (int)getpid(), s->path);
+	return rc;
+}
+
 /* A new counter file starts every counter from 0: nothing of it has
  * been folded yet. */
 static int S_fold_generation(struct store *s, uint64_t generation)
@@ -703,8 +745,10 @@ static int S_fold_generation(struct store *s, uint64_t generation)
 	if (rc == SQLITE_ROW)
 		stored = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return S_repair_generation(s, generation);
 	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? SQLITE_ERROR : rc;
+		return rc;
 	if ((uint64_t)stored == generation)
 		return SQLITE_OK;
 	if ((rc = S_exec(s, STMT_FOLD_RESET)) != SQLITE_OK)
@@ -764,6 +808,11 @@ static int S_fold_all(struct store *s, const struct counter *c,
 
 	if ((rc = S_fold_generation(s, counter_generation(c))) != SQLITE_OK)
 		return rc;
+	if ((rc = S_exec(s, STMT_REPAIR_SITE_VERSION)) != SQLITE_OK)
+		return rc;
+	if (sqlite3_changes(s->db) > 0)
+		fprintf(stderr, "articled[%d]: %s: site_version had lost its "
+		    "row; put it back\n", (int)getpid(), s->path);
 	for (i = 0; i < cap; i++) {
 		snapshot[i] = s->fold_seen[i];
 		if (!counter_at(c, i, &key, &count) || count == s->fold_seen[i])
