@@ -183,7 +183,7 @@ BEGIN
               OR NEW.value GLOB '[A-Za-z][A-Za-z]-?*' OR NEW.value GLOB '[A-Za-z][A-Za-z][A-Za-z]-?*')
              AND NEW.value NOT GLOB '*[A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9]*'
              );
-  SELECT RAISE(ABORT, 'base_url must be only the site''s address, like https://clinic.example.org or http://127.0.0.1:8080: a host name after //, and no path, query, fragment, user name or password')
+  SELECT RAISE(ABORT, 'base_url must be like https://example.org or http://127.0.0.1:8080, the site''s address only: a host name after //, and no path, query, fragment, user name or password')
   WHERE NEW.key = 'base_url' AND (NEW.value GLOB 'http://?*' OR NEW.value GLOB 'https://?*')
     AND NEW.value NOT GLOB '*/' AND NEW.value NOT GLOB '*[^!-~]*'
     AND (substr(NEW.value, instr(NEW.value, '://') + 3) = '' OR substr(NEW.value, instr(NEW.value, '://') + 3) GLOB '*[/@]*' OR substr(NEW.value, instr(NEW.value, '://') + 3) GLOB '[:.]*'
@@ -213,7 +213,7 @@ BEGIN
               OR NEW.value GLOB '[A-Za-z][A-Za-z]-?*' OR NEW.value GLOB '[A-Za-z][A-Za-z][A-Za-z]-?*')
              AND NEW.value NOT GLOB '*[A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9]*'
              );
-  SELECT RAISE(ABORT, 'base_url must be only the site''s address, like https://clinic.example.org or http://127.0.0.1:8080: a host name after //, and no path, query, fragment, user name or password')
+  SELECT RAISE(ABORT, 'base_url must be like https://example.org or http://127.0.0.1:8080, the site''s address only: a host name after //, and no path, query, fragment, user name or password')
   WHERE NEW.key = 'base_url' AND (NEW.value GLOB 'http://?*' OR NEW.value GLOB 'https://?*')
     AND NEW.value NOT GLOB '*/' AND NEW.value NOT GLOB '*[^!-~]*'
     AND (substr(NEW.value, instr(NEW.value, '://') + 3) = '' OR substr(NEW.value, instr(NEW.value, '://') + 3) GLOB '*[/@]*' OR substr(NEW.value, instr(NEW.value, '://') + 3) GLOB '[:.]*'

@@ -33,8 +33,8 @@ REQUIRED = ("site_name, base_url and lang are required: change the value instead
 INVISIBLE_NAME = "site_name must show something: spaces, no-break or zero-width spaces alone are invisible"
 NO_CONTACT_NAME = "a contact needs a name after contact:, e.g. contact:Reception"
 BAD_LANG = "lang must be a language tag like en or en-GB, not the name of a language"
-BAD_ORIGIN = ("base_url must be only the site's address, like https://clinic.example.org or "
-              "http://127.0.0.1:8080: a host name after //, and no path, query, fragment, user name or password")
+BAD_ORIGIN = ("base_url must be like https://example.org or http://127.0.0.1:8080, the site's address only: "
+              "a host name after //, and no path, query, fragment, user name or password")
 
 
 def counts(db):
