@@ -202,13 +202,18 @@ static int S_upgrade(sqlite3 *db, const char *path, uid_t uid, gid_t gid,
 	char backup[4096], why[8192];
 	struct stat st;
 
-	if (S_begin(db, from, why, sizeof(why)) != 0) {
+	/* A plain read first: a CGI run on a current database must not
+	 * wait for a write lock the owner may hold. */
+	if (S_user_version(db, from) != 0 ||
+	    (*from > 0 && *from < STORE_SCHEMA_VERSION &&
+	    S_begin(db, from, why, sizeof(why)) != 0)) {
 		snprintf(err, errlen, "%s: reading its schema version: %s",
-		    path, why);
+		    path, sqlite3_errmsg(db));
 		return -1;
 	}
 	if (*from <= 0 || *from >= STORE_SCHEMA_VERSION) {
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		if (!sqlite3_get_autocommit(db))
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return *from > STORE_SCHEMA_VERSION ?
 		    S_too_new(path, *from, err, errlen) : 0;
 	}
