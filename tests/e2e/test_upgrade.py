@@ -205,3 +205,41 @@ def test_a_failed_migration_leaves_the_file_untouched_and_says_why(tmp_path):
         assert f.read() == raw
     assert dump(db) == before and version(db) == 1
     assert not os.path.exists(site.sock)
+
+
+def cgi_run(db, uri):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ARTICLED_")}
+    env.update(ARTICLED_DB=db, ARTICLED_TEMPLATES=os.path.join(ROOT, "templates"),
+               REQUEST_METHOD="GET", REQUEST_URI=uri, SCRIPT_NAME="",
+               GATEWAY_INTERFACE="CGI/1.1", SERVER_PROTOCOL="HTTP/1.1",
+               ASAN_OPTIONS="detect_leaks=0:abort_on_error=1")
+    with open(os.devnull, "rb") as devnull:
+        return subprocess.run([default_binary()], env=env, stdin=devnull,
+                              capture_output=True, timeout=60)
+
+
+def test_a_plain_cgi_run_upgrades_a_v1_site_then_answers(tmp_path):
+    db = make_v1(str(tmp_path / "site.db"))
+    before = snapshot(db)
+    r = cgi_run(db, "/post/back-pain-basics")
+    assert r.stdout.startswith(b"Status: 200 OK\r\n"), (r.stdout[:200], r.stderr)
+    assert b"Back pain basics" in r.stdout
+    assert b"upgraded %s to schema version 2" % db.encode() in r.stderr
+    assert version(db) == CURRENT and version(db + ".v1-backup") == 1
+    after = snapshot(db)
+    # the run counted its own view (in a new counter file): only the counts moved
+    counts = ("views", "view_days", "counter_state")
+    assert {k: v for k, v in after.items() if k not in counts} == \
+        {k: v for k, v in before.items() if k not in counts}
+    assert after["view_days"].count("\n") == before["view_days"].count("\n") + 1
+    second = cgi_run(db, "/post/back-pain-basics")
+    assert second.stdout.startswith(b"Status: 200 OK\r\n")
+    assert b"upgraded" not in second.stderr and b"copied" not in second.stderr
+
+
+def test_a_cgi_run_on_a_database_from_a_newer_articled_answers_503_and_says_why(tmp_path):
+    db = make_v1(str(tmp_path / "site.db"))
+    shell(db, "PRAGMA user_version = 5;")
+    r = cgi_run(db, "/")
+    assert r.stdout.startswith(b"Status: 503 Service Unavailable\r\n"), r.stdout[:200]
+    assert b"has schema version 5, made by a newer articled; this articled knows versions 1 to 2" in r.stderr
