@@ -102,10 +102,12 @@ static const char *const S_sql[STMT__MAX] = {
 	"SET views = views + excluded.views",
 	/* STMT_FOLD_MARK: the tables articled owns refuse writes unless
 	 * articled_writing holds a row (schema.sql); inserted after BEGIN
-	 * and deleted before COMMIT, no other connection ever sees it. */
-	"INSERT INTO articled_writing(who) VALUES ('fold')",
+	 * and deleted before COMMIT, no other connection ever sees it.
+	 * A row someone left there must neither stop every fold (OR
+	 * REPLACE) nor keep the guards open (the fold empties the table). */
+	"INSERT OR REPLACE INTO articled_writing(who) VALUES ('fold')",
 	/* STMT_FOLD_UNMARK */
-	"DELETE FROM articled_writing WHERE who = 'fold'",
+	"DELETE FROM articled_writing",
 	/* STMT_REPAIR_GENERATION: a lost row (the owner dropped a guard):
 	 * the folded marks still refer to the file in use, so resetting them
 	 * (generation 0) would count every view of it twice. */
