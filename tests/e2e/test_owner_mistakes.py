@@ -177,3 +177,14 @@ def test_lost_counter_state_row_counts_on_without_counting_twice(one_worker):
     assert sh(site, "SELECT count(*) FROM counter_state;").strip() == "1"
     assert site.log().count("counter_state had lost its row; put it back") == 1
     assert site.fold_settled(slug) == 66 + 10
+
+
+def test_a_marker_row_left_by_hand_neither_stops_folds_nor_stays(one_worker):
+    site = one_worker
+    slug = "sciatica-and-back-pain-what-s-the-difference-and-can-acupuncture-help"
+    sh(site, "INSERT INTO articled_writing(who) VALUES ('fold'), ('mine');")
+    assert site.get("/post/" + slug).status == 200
+    assert site.wait_folded(slug, 67) == 67
+    assert sh(site, "SELECT count(*) FROM articled_writing;").strip() == "0"
+    r = subprocess.run(["sqlite3", site.db, "UPDATE view_days SET views = 0;"], capture_output=True, text=True)
+    assert r.returncode != 0 and "view_days is articled's own table" in r.stderr
