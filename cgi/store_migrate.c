@@ -110,8 +110,8 @@ static int S_backup(const char *path, int version, uid_t uid,
 	return -1;
 }
 
-/* One step in its own transaction, which also sets user_version.
- * Another process may have made the step since we looked: skip it. */
+/* One step, inside the transaction the caller began, which also sets
+ * user_version and commits; on failure everything is rolled back. */
 static int S_step(sqlite3 *db, const struct migration *m, int *version,
     char *err, size_t errlen)
 {
@@ -155,8 +155,10 @@ static int S_too_new(const char *path, int v, char *err, size_t errlen)
 	return -1;
 }
 
-/* Runs every step after version; the first under the lock taken for
- * the copy.  Returns 0, or -1 with err. */
+/* Runs every step after version, each in its own transaction; the first
+ * in the one taken for the copy.  Another process may have made a step
+ * since we looked (two CGI runs at once): it is skipped.  Returns 0, or
+ * -1 with err. */
 static int S_migrate(sqlite3 *db, const char *path, int version,
     const char *backup, char *err, size_t errlen)
 {

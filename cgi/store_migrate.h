@@ -8,7 +8,11 @@
 
 /* One step: the SQL that takes a database from version - 1 to version.
  * The table is generated at build time from db/migrations/NNNN-*.sql
- * (tools/embed-sql), so an installed articled needs no data files. */
+ * (tools/embed-sql), so an installed articled needs no data files.  A
+ * step holds no BEGIN, COMMIT or user_version: store_upgrade adds them.
+ * It must not fail on any database the older schema accepted: rules are
+ * added as triggers (SQLite cannot add a CHECK to a table), and a table
+ * rebuilt must copy every row. */
 struct migration {
 	int		 version;
 	const char	*name;
