@@ -31,9 +31,11 @@ SERVER_SRCS = cgi/main.c cgi/master.c cgi/fold.c cgi/fastcgi.c cgi/cgi.c \
               cgi/request.c cgi/response.c cgi/router.c cgi/pages.c \
               cgi/site.c cgi/layout.c cgi/errors.c cgi/views.c cgi/cache.c \
               cgi/store.c cgi/store_sql.c cgi/store_read.c \
-              cgi/store_fold.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
+              cgi/store_fold.c cgi/store_migrate.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
               cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c cgi/alloc.c cgi/log.c \
               cgi/url.c cgi/phone.c
+# db/migrations/NNNN-*.sql, built into articled as a C table (upgrades).
+MIGRATIONS = $(sort $(wildcard db/migrations/*.sql))
 VIEWTAIL_SRCS = cgi/viewtail.c cgi/viewtail_data.c cgi/viewtail_out.c \
                 cgi/counter.c cgi/text.c cgi/buf.c cgi/alloc.c
 HEADERS = $(wildcard cgi/*.h)
@@ -49,7 +51,15 @@ $(BUILD)/%.o: cgi/%.c $(HEADERS) Makefile
 	@echo "CC $<"
 	@$(CC) $(ALL_CFLAGS) $(PATHS) -c $< -o $@
 
-bin/articled: $(SERVER_SRCS:cgi/%.c=$(BUILD)/%.o)
+$(BUILD)/migrations.c: $(MIGRATIONS) tools/embed-sql
+	@mkdir -p $(BUILD)
+	@tools/embed-sql $@ $(MIGRATIONS)
+
+$(BUILD)/migrations.o: $(BUILD)/migrations.c cgi/store_migrate.h Makefile
+	@echo "CC $<"
+	@$(CC) $(ALL_CFLAGS) -Icgi -c $< -o $@
+
+bin/articled: $(SERVER_SRCS:cgi/%.c=$(BUILD)/%.o) $(BUILD)/migrations.o
 	@mkdir -p bin
 	@echo "LD $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
@@ -82,12 +92,12 @@ run:
 	@tools/serve
 
 # Sanitizer build of the server, for the tests (address, undefined).
-$(BUILD)/asan/articled: $(SERVER_SRCS) $(HEADERS) Makefile
+$(BUILD)/asan/articled: $(SERVER_SRCS) $(BUILD)/migrations.c $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/asan
 	@echo "CC $@ (address, undefined)"
 	@$(CC) $(ALL_CFLAGS) -O1 -fsanitize=address,undefined \
 	    -fno-omit-frame-pointer -fno-sanitize-recover=undefined $(PATHS) \
-	    -o $@ $(SERVER_SRCS) $(LIBS)
+	    -Icgi -o $@ $(SERVER_SRCS) $(BUILD)/migrations.c $(LIBS)
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 UNIT_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
@@ -125,7 +135,8 @@ install: all
 	install -m 644 templates/static/* $(DESTDIR)$(DATADIR)/templates/static/
 	install -m 644 schema.sql db/seed.sql nginx.conf.example $(DESTDIR)$(DATADIR)/
 
-$(BUILD)/install/articled-bin: $(SERVER_SRCS:cgi/%.c=$(BUILD)/%.o)
+$(BUILD)/install/articled-bin: $(SERVER_SRCS:cgi/%.c=$(BUILD)/%.o) \
+    $(BUILD)/migrations.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 clean:

@@ -1,8 +1,11 @@
 PRAGMA journal_mode=WAL;  -- persistent, and it cannot change inside a transaction
--- articled schema, version 1: the single source of the database layout.
+-- articled schema, version 2: the single source of the database layout.
 --
 -- Apply to a NEW database:   sqlite3 db/site.db < schema.sql
--- articled refuses a database whose PRAGMA user_version it does not know.
+-- An older database is upgraded by articled (on start, or articled --upgrade) with the
+-- steps in db/migrations/: NNNN-*.sql takes version NNNN-1 to NNNN, and this file must
+-- equal version 1 (tests/data/schema-v1.sql) plus every step (tests/schema/test_upgrade.py).
+-- articled refuses a database whose PRAGMA user_version is newer than it knows.
 --
 -- The owner edits the site with SQL in the sqlite3 shell, so the rules live here, where
 -- the shell enforces them: named CHECKs ("CHECK constraint failed: <name>") and triggers
@@ -137,6 +140,46 @@ CREATE TABLE counter_state(
 );
 INSERT INTO counter_state(id) VALUES (1);
 
+-- articled's own tables (counter_state, view_days, views.total and views.folded) refuse
+-- every write unless this table holds a row.  articled's fold inserts one first and
+-- deletes it before its COMMIT, in its own transaction, so no other connection ever
+-- sees it (views_imported does the same inside the owner's UPDATE of imported).
+-- The owner never writes it.
+CREATE TABLE articled_writing(
+  who TEXT PRIMARY KEY NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER counter_state_kept_insert BEFORE INSERT ON counter_state
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'counter_state is articled''s own table (how far its live counters are folded): leave it alone; to change a count, change views.imported');
+END;
+CREATE TRIGGER counter_state_kept_update BEFORE UPDATE ON counter_state
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'counter_state is articled''s own table (how far its live counters are folded): leave it alone; to change a count, change views.imported');
+END;
+CREATE TRIGGER counter_state_kept_delete BEFORE DELETE ON counter_state
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'counter_state is articled''s own table (how far its live counters are folded): leave it alone; to change a count, change views.imported');
+END;
+CREATE TRIGGER view_days_kept_insert BEFORE INSERT ON view_days
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'view_days is articled''s own table (views per day, written as they are counted): to change an article''s count, change views.imported');
+END;
+CREATE TRIGGER view_days_kept_update BEFORE UPDATE ON view_days
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'view_days is articled''s own table (views per day, written as they are counted): to change an article''s count, change views.imported');
+END;
+CREATE TRIGGER view_days_kept_delete BEFORE DELETE ON view_days
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+ AND EXISTS (SELECT 1 FROM articles WHERE id = OLD.article_id)
+BEGIN
+  SELECT RAISE(ABORT, 'view_days is articled''s own table (views per day, written as they are counted): to change an article''s count, change views.imported');
+END;
+
 
 -- ---------------------------------------------------------------------------------------
 -- settings: site-wide values the owner edits.  A rowid table on purpose: contacts are
@@ -173,12 +216,29 @@ CREATE TABLE settings(
 
 
 -- One row whose rev changes whenever anything a page shows changes, apart from the live
--- counter: articled drops cached pages when it moves.
+-- counter: articled drops cached pages when it moves.  The triggers set it to a fresh
+-- random value, never rev + 1, so that a value a worker has seen never comes back (after
+-- a .restore, a replaced file or a hand-edited rev); articled compares it only for
+-- equality, and -1 means "none" there, hence never negative.
 CREATE TABLE site_version(
   id INTEGER PRIMARY KEY CHECK (id = 1),
   rev INTEGER NOT NULL
 );
 INSERT INTO site_version(id, rev) VALUES (1, 1);
+CREATE TRIGGER site_version_one_row BEFORE INSERT ON site_version
+WHEN NEW.id IS NOT 1 OR EXISTS (SELECT 1 FROM site_version)
+BEGIN
+  SELECT RAISE(ABORT, 'site_version has exactly one row, kept by articled''s triggers: leave it alone');
+END;
+CREATE TRIGGER site_version_kept BEFORE DELETE ON site_version
+BEGIN
+  SELECT RAISE(ABORT, 'site_version is articled''s own: its one row tells articled when to redraw pages, so it cannot be deleted');
+END;
+CREATE TRIGGER site_version_rev BEFORE UPDATE ON site_version
+WHEN typeof(NEW.rev) IS NOT 'integer' OR NEW.rev < 0 OR NEW.id IS NOT OLD.id
+BEGIN
+  SELECT RAISE(ABORT, 'site_version.rev must be a whole number, 0 or more: articled''s triggers set it, leave it out of your UPDATE');
+END;
 
 
 -- ---------------------------------------------------------------------------------------
@@ -196,6 +256,173 @@ CREATE TRIGGER articles_body_missing_update BEFORE UPDATE OF body ON articles
 WHEN NEW.body IS NULL
 BEGIN
   SELECT RAISE(ABORT, 'body is empty: did readfile() find the file? (the path is relative to where sqlite3 was started)');
+END;
+
+-- Text must be UTF-8: a file saved as UTF-16 ("Unicode"), Latin-1 or a program would be
+-- shown as garbage.  Checked exactly (overlong forms, surrogates, cut sequences, NUL),
+-- 32 ASCII bytes at a time (about 60 ms for 1 MB; docs/schema.md).  A UTF-8 BOM and
+-- CRLF line endings are UTF-8 and stay accepted.  An UPDATE that leaves the bytes as
+-- they were (articles_fill turning a BLOB into TEXT) is not checked again.
+CREATE TRIGGER articles_title_utf8_insert BEFORE INSERT ON articles
+WHEN NEW.title IS NOT NULL AND (WITH RECURSIVE
+    -- walk(i, e): the next byte to read is i; before e, byte by byte (a sequence at a
+    -- time), from e on, 32 bytes at a time while they are plain ASCII (no NUL).  i = 0:
+    -- not UTF-8.
+    walk(i, e) AS (
+      SELECT 1, 1
+      UNION ALL
+      SELECT CASE
+               WHEN i < e THEN CASE
+                 WHEN substr(CAST(NEW.title AS BLOB), i, 1) BETWEEN x'01' AND x'7F' THEN i + 1
+                 WHEN substr(CAST(NEW.title AS BLOB), i, 1) BETWEEN x'C2' AND x'DF'
+                  AND substr(CAST(NEW.title AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF' THEN i + 2
+                 WHEN ((substr(CAST(NEW.title AS BLOB), i, 1) = x'E0' AND substr(CAST(NEW.title AS BLOB), i + 1, 1) BETWEEN x'A0' AND x'BF')
+                    OR (substr(CAST(NEW.title AS BLOB), i, 1) BETWEEN x'E1' AND x'EC' AND substr(CAST(NEW.title AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF')
+                    OR (substr(CAST(NEW.title AS BLOB), i, 1) = x'ED' AND substr(CAST(NEW.title AS BLOB), i + 1, 1) BETWEEN x'80' AND x'9F')
+                    OR (substr(CAST(NEW.title AS BLOB), i, 1) BETWEEN x'EE' AND x'EF' AND substr(CAST(NEW.title AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF'))
+                  AND substr(CAST(NEW.title AS BLOB), i + 2, 1) BETWEEN x'80' AND x'BF' THEN i + 3
+                 WHEN ((substr(CAST(NEW.title AS BLOB), i, 1) = x'F0' AND substr(CAST(NEW.title AS BLOB), i + 1, 1) BETWEEN x'90' AND x'BF')
+                    OR (substr(CAST(NEW.title AS BLOB), i, 1) BETWEEN x'F1' AND x'F3' AND substr(CAST(NEW.title AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF')
+                    OR (substr(CAST(NEW.title AS BLOB), i, 1) = x'F4' AND substr(CAST(NEW.title AS BLOB), i + 1, 1) BETWEEN x'80' AND x'8F'))
+                  AND substr(CAST(NEW.title AS BLOB), i + 2, 1) BETWEEN x'80' AND x'BF'
+                  AND substr(CAST(NEW.title AS BLOB), i + 3, 1) BETWEEN x'80' AND x'BF' THEN i + 4
+                 ELSE 0 END
+               WHEN length(CAST(substr(CAST(NEW.title AS BLOB), i, 32) AS TEXT)) = length(substr(CAST(NEW.title AS BLOB), i, 32))
+                AND CAST(substr(CAST(NEW.title AS BLOB), i, 32) AS TEXT) NOT GLOB '*[^' || char(1) || '-' || char(127) || ']*'
+                 THEN i + 32
+               ELSE i END,
+             CASE WHEN i < e THEN e ELSE i + 32 END
+      FROM walk WHERE i BETWEEN 1 AND length(CAST(NEW.title AS BLOB)))
+    SELECT min(i) FROM walk) = 0
+BEGIN
+  SELECT RAISE(ABORT, 'title is not UTF-8 text: type it again, or save the file it came from as UTF-8');
+END;
+CREATE TRIGGER articles_title_utf8_update BEFORE UPDATE OF title ON articles
+WHEN CAST(NEW.title AS BLOB) IS NOT CAST(OLD.title AS BLOB) AND (WITH RECURSIVE
+    -- walk(i, e): the next byte to read is i; before e, byte by byte (a sequence at a
+    -- time), from e on, 32 bytes at a time while they are plain ASCII (no NUL).  i = 0:
+    -- not UTF-8.
+    walk(i, e) AS (
+      SELECT 1, 1
+      UNION ALL
+      SELECT CASE
+               WHEN i < e THEN CASE
+                 WHEN substr(CAST(NEW.title AS BLOB), i, 1) BETWEEN x'01' AND x'7F' THEN i + 1
+                 WHEN substr(CAST(NEW.title AS BLOB), i, 1) BETWEEN x'C2' AND x'DF'
+                  AND substr(CAST(NEW.title AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF' THEN i + 2
+                 WHEN ((substr(CAST(NEW.title AS BLOB), i, 1) = x'E0' AND substr(CAST(NEW.title AS BLOB), i + 1, 1) BETWEEN x'A0' AND x'BF')
+                    OR (substr(CAST(NEW.title AS BLOB), i, 1) BETWEEN x'E1' AND x'EC' AND substr(CAST(NEW.title AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF')
+                    OR (substr(CAST(NEW.title AS BLOB), i, 1) = x'ED' AND substr(CAST(NEW.title AS BLOB), i + 1, 1) BETWEEN x'80' AND x'9F')
+                    OR (substr(CAST(NEW.title AS BLOB), i, 1) BETWEEN x'EE' AND x'EF' AND substr(CAST(NEW.title AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF'))
+                  AND substr(CAST(NEW.title AS BLOB), i + 2, 1) BETWEEN x'80' AND x'BF' THEN i + 3
+                 WHEN ((substr(CAST(NEW.title AS BLOB), i, 1) = x'F0' AND substr(CAST(NEW.title AS BLOB), i + 1, 1) BETWEEN x'90' AND x'BF')
+                    OR (substr(CAST(NEW.title AS BLOB), i, 1) BETWEEN x'F1' AND x'F3' AND substr(CAST(NEW.title AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF')
+                    OR (substr(CAST(NEW.title AS BLOB), i, 1) = x'F4' AND substr(CAST(NEW.title AS BLOB), i + 1, 1) BETWEEN x'80' AND x'8F'))
+                  AND substr(CAST(NEW.title AS BLOB), i + 2, 1) BETWEEN x'80' AND x'BF'
+                  AND substr(CAST(NEW.title AS BLOB), i + 3, 1) BETWEEN x'80' AND x'BF' THEN i + 4
+                 ELSE 0 END
+               WHEN length(CAST(substr(CAST(NEW.title AS BLOB), i, 32) AS TEXT)) = length(substr(CAST(NEW.title AS BLOB), i, 32))
+                AND CAST(substr(CAST(NEW.title AS BLOB), i, 32) AS TEXT) NOT GLOB '*[^' || char(1) || '-' || char(127) || ']*'
+                 THEN i + 32
+               ELSE i END,
+             CASE WHEN i < e THEN e ELSE i + 32 END
+      FROM walk WHERE i BETWEEN 1 AND length(CAST(NEW.title AS BLOB)))
+    SELECT min(i) FROM walk) = 0
+BEGIN
+  SELECT RAISE(ABORT, 'title is not UTF-8 text: type it again, or save the file it came from as UTF-8');
+END;
+CREATE TRIGGER articles_body_utf8_insert BEFORE INSERT ON articles
+WHEN NEW.body IS NOT NULL AND (WITH RECURSIVE
+    -- walk(i, e): the next byte to read is i; before e, byte by byte (a sequence at a
+    -- time), from e on, 32 bytes at a time while they are plain ASCII (no NUL).  i = 0:
+    -- not UTF-8.
+    walk(i, e) AS (
+      SELECT 1, 1
+      UNION ALL
+      SELECT CASE
+               WHEN i < e THEN CASE
+                 WHEN substr(CAST(NEW.body AS BLOB), i, 1) BETWEEN x'01' AND x'7F' THEN i + 1
+                 WHEN substr(CAST(NEW.body AS BLOB), i, 1) BETWEEN x'C2' AND x'DF'
+                  AND substr(CAST(NEW.body AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF' THEN i + 2
+                 WHEN ((substr(CAST(NEW.body AS BLOB), i, 1) = x'E0' AND substr(CAST(NEW.body AS BLOB), i + 1, 1) BETWEEN x'A0' AND x'BF')
+                    OR (substr(CAST(NEW.body AS BLOB), i, 1) BETWEEN x'E1' AND x'EC' AND substr(CAST(NEW.body AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF')
+                    OR (substr(CAST(NEW.body AS BLOB), i, 1) = x'ED' AND substr(CAST(NEW.body AS BLOB), i + 1, 1) BETWEEN x'80' AND x'9F')
+                    OR (substr(CAST(NEW.body AS BLOB), i, 1) BETWEEN x'EE' AND x'EF' AND substr(CAST(NEW.body AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF'))
+                  AND substr(CAST(NEW.body AS BLOB), i + 2, 1) BETWEEN x'80' AND x'BF' THEN i + 3
+                 WHEN ((substr(CAST(NEW.body AS BLOB), i, 1) = x'F0' AND substr(CAST(NEW.body AS BLOB), i + 1, 1) BETWEEN x'90' AND x'BF')
+                    OR (substr(CAST(NEW.body AS BLOB), i, 1) BETWEEN x'F1' AND x'F3' AND substr(CAST(NEW.body AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF')
+                    OR (substr(CAST(NEW.body AS BLOB), i, 1) = x'F4' AND substr(CAST(NEW.body AS BLOB), i + 1, 1) BETWEEN x'80' AND x'8F'))
+                  AND substr(CAST(NEW.body AS BLOB), i + 2, 1) BETWEEN x'80' AND x'BF'
+                  AND substr(CAST(NEW.body AS BLOB), i + 3, 1) BETWEEN x'80' AND x'BF' THEN i + 4
+                 ELSE 0 END
+               WHEN length(CAST(substr(CAST(NEW.body AS BLOB), i, 32) AS TEXT)) = length(substr(CAST(NEW.body AS BLOB), i, 32))
+                AND CAST(substr(CAST(NEW.body AS BLOB), i, 32) AS TEXT) NOT GLOB '*[^' || char(1) || '-' || char(127) || ']*'
+                 THEN i + 32
+               ELSE i END,
+             CASE WHEN i < e THEN e ELSE i + 32 END
+      FROM walk WHERE i BETWEEN 1 AND length(CAST(NEW.body AS BLOB)))
+    SELECT min(i) FROM walk) = 0
+BEGIN
+  SELECT RAISE(ABORT, 'body is not UTF-8 text: save the file as UTF-8 (a file saved as "Unicode" or UTF-16, a Latin-1 or Windows-1252 file, or a program will not do)');
+END;
+CREATE TRIGGER articles_body_utf8_update BEFORE UPDATE OF body ON articles
+WHEN CAST(NEW.body AS BLOB) IS NOT CAST(OLD.body AS BLOB) AND (WITH RECURSIVE
+    -- walk(i, e): the next byte to read is i; before e, byte by byte (a sequence at a
+    -- time), from e on, 32 bytes at a time while they are plain ASCII (no NUL).  i = 0:
+    -- not UTF-8.
+    walk(i, e) AS (
+      SELECT 1, 1
+      UNION ALL
+      SELECT CASE
+               WHEN i < e THEN CASE
+                 WHEN substr(CAST(NEW.body AS BLOB), i, 1) BETWEEN x'01' AND x'7F' THEN i + 1
+                 WHEN substr(CAST(NEW.body AS BLOB), i, 1) BETWEEN x'C2' AND x'DF'
+                  AND substr(CAST(NEW.body AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF' THEN i + 2
+                 WHEN ((substr(CAST(NEW.body AS BLOB), i, 1) = x'E0' AND substr(CAST(NEW.body AS BLOB), i + 1, 1) BETWEEN x'A0' AND x'BF')
+                    OR (substr(CAST(NEW.body AS BLOB), i, 1) BETWEEN x'E1' AND x'EC' AND substr(CAST(NEW.body AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF')
+                    OR (substr(CAST(NEW.body AS BLOB), i, 1) = x'ED' AND substr(CAST(NEW.body AS BLOB), i + 1, 1) BETWEEN x'80' AND x'9F')
+                    OR (substr(CAST(NEW.body AS BLOB), i, 1) BETWEEN x'EE' AND x'EF' AND substr(CAST(NEW.body AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF'))
+                  AND substr(CAST(NEW.body AS BLOB), i + 2, 1) BETWEEN x'80' AND x'BF' THEN i + 3
+                 WHEN ((substr(CAST(NEW.body AS BLOB), i, 1) = x'F0' AND substr(CAST(NEW.body AS BLOB), i + 1, 1) BETWEEN x'90' AND x'BF')
+                    OR (substr(CAST(NEW.body AS BLOB), i, 1) BETWEEN x'F1' AND x'F3' AND substr(CAST(NEW.body AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF')
+                    OR (substr(CAST(NEW.body AS BLOB), i, 1) = x'F4' AND substr(CAST(NEW.body AS BLOB), i + 1, 1) BETWEEN x'80' AND x'8F'))
+                  AND substr(CAST(NEW.body AS BLOB), i + 2, 1) BETWEEN x'80' AND x'BF'
+                  AND substr(CAST(NEW.body AS BLOB), i + 3, 1) BETWEEN x'80' AND x'BF' THEN i + 4
+                 ELSE 0 END
+               WHEN length(CAST(substr(CAST(NEW.body AS BLOB), i, 32) AS TEXT)) = length(substr(CAST(NEW.body AS BLOB), i, 32))
+                AND CAST(substr(CAST(NEW.body AS BLOB), i, 32) AS TEXT) NOT GLOB '*[^' || char(1) || '-' || char(127) || ']*'
+                 THEN i + 32
+               ELSE i END,
+             CASE WHEN i < e THEN e ELSE i + 32 END
+      FROM walk WHERE i BETWEEN 1 AND length(CAST(NEW.body AS BLOB)))
+    SELECT min(i) FROM walk) = 0
+BEGIN
+  SELECT RAISE(ABORT, 'body is not UTF-8 text: save the file as UTF-8 (a file saved as "Unicode" or UTF-16, a Latin-1 or Windows-1252 file, or a program will not do)');
+END;
+
+-- julianday() accepts hour 24 (the next day's midnight) and year 0: neither is a date
+-- an owner means.
+CREATE TRIGGER articles_dates_insert BEFORE INSERT ON articles
+BEGIN
+  SELECT RAISE(ABORT, 'published_at must be a real date like 2024-05-01T09:00:00Z: hours go from 00 to 23, years from 0001')
+  WHERE (typeof(NEW.published_at) = 'text' AND NEW.published_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
+         AND julianday(NEW.published_at) IS NOT NULL
+         AND (substr(NEW.published_at, 12, 2) = '24' OR julianday(NEW.published_at) < julianday('0001-01-01')));
+  SELECT RAISE(ABORT, 'updated_at must be a real date like 2024-05-01T09:00:00Z: hours go from 00 to 23, years from 0001')
+  WHERE (typeof(NEW.updated_at) = 'text' AND NEW.updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
+         AND julianday(NEW.updated_at) IS NOT NULL
+         AND (substr(NEW.updated_at, 12, 2) = '24' OR julianday(NEW.updated_at) < julianday('0001-01-01')));
+END;
+CREATE TRIGGER articles_dates_update BEFORE UPDATE OF published_at, updated_at ON articles
+BEGIN
+  SELECT RAISE(ABORT, 'published_at must be a real date like 2024-05-01T09:00:00Z: hours go from 00 to 23, years from 0001')
+  WHERE (typeof(NEW.published_at) = 'text' AND NEW.published_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
+         AND julianday(NEW.published_at) IS NOT NULL
+         AND (substr(NEW.published_at, 12, 2) = '24' OR julianday(NEW.published_at) < julianday('0001-01-01')));
+  SELECT RAISE(ABORT, 'updated_at must be a real date like 2024-05-01T09:00:00Z: hours go from 00 to 23, years from 0001')
+  WHERE (typeof(NEW.updated_at) = 'text' AND NEW.updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
+         AND julianday(NEW.updated_at) IS NOT NULL
+         AND (substr(NEW.updated_at, 12, 2) = '24' OR julianday(NEW.updated_at) < julianday('0001-01-01')));
 END;
 
 -- UNIQUE's own message cannot be renamed, so look first.
@@ -364,16 +591,16 @@ CREATE TRIGGER articles_delete AFTER DELETE ON articles
 BEGIN
   DELETE FROM view_days WHERE article_id = OLD.id;
   DELETE FROM views WHERE article_id = OLD.id;
-  UPDATE site_version SET rev = rev + 1;
+  UPDATE site_version SET rev = random() & 9223372036854775807;
 END;
 
 CREATE TRIGGER articles_site_version_insert AFTER INSERT ON articles
 BEGIN
-  UPDATE site_version SET rev = rev + 1;
+  UPDATE site_version SET rev = random() & 9223372036854775807;
 END;
 CREATE TRIGGER articles_site_version_update AFTER UPDATE ON articles
 BEGIN
-  UPDATE site_version SET rev = rev + 1;
+  UPDATE site_version SET rev = random() & 9223372036854775807;
 END;
 
 
@@ -396,60 +623,153 @@ BEGIN
   SELECT RAISE(ABORT, 'views rows go with their article: delete the article, or change views.imported');
 END;
 
--- total may change only with folded (articled's fold moves both by the same amount).
--- The owner changes imported; total follows by the difference.  The follow-up UPDATE
--- moves total alone and would be refused by this very trigger, which is why both live in
--- one trigger: with recursive_triggers off (the default) it does not fire for its own
--- UPDATE.  Do not turn recursive_triggers on in a session that edits views.imported.
-CREATE TRIGGER views_update AFTER UPDATE ON views
+-- total and folded are articled's: its fold moves both, by the same amount, with
+-- articled_writing holding a row (see below).  The owner changes imported; total
+-- follows by the difference.
+CREATE TRIGGER views_total_kept BEFORE UPDATE OF total ON views
+WHEN NEW.total IS NOT OLD.total AND NOT EXISTS (SELECT 1 FROM articled_writing)
 BEGIN
-  SELECT RAISE(ABORT, 'views.total is kept by articled: change views.imported instead')
-  WHERE NEW.total IS NOT OLD.total
-    AND (NEW.folded IS OLD.folded OR NEW.imported IS NOT OLD.imported);
-  UPDATE views SET total = total + (NEW.imported - OLD.imported)
-  WHERE article_id = NEW.article_id AND NEW.imported IS NOT OLD.imported;
+  SELECT RAISE(ABORT, 'views.total is kept by articled: change views.imported instead');
+END;
+CREATE TRIGGER views_folded_kept BEFORE UPDATE OF folded ON views
+WHEN NEW.folded IS NOT OLD.folded AND NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'views.folded is articled''s own (how much of the live counter is stored): change views.imported instead');
+END;
+CREATE TRIGGER views_imported AFTER UPDATE OF imported ON views
+WHEN NEW.imported IS NOT OLD.imported
+BEGIN
+  INSERT INTO articled_writing(who) VALUES ('imported');
+  UPDATE views SET total = total + (NEW.imported - OLD.imported) WHERE article_id = NEW.article_id;
+  DELETE FROM articled_writing WHERE who = 'imported';
+END;
+CREATE TRIGGER views_article_exists BEFORE INSERT ON views
+WHEN NOT EXISTS (SELECT 1 FROM articles WHERE id = NEW.article_id)
+BEGIN
+  SELECT RAISE(ABORT, 'views rows are made by articled with each article: there is no article with this article_id');
 END;
 
 -- The count a page shows is (total - folded) + live counter: a fold leaves it alone.
 CREATE TRIGGER views_site_version AFTER UPDATE ON views
 WHEN (NEW.total - NEW.folded) IS NOT (OLD.total - OLD.folded)
 BEGIN
-  UPDATE site_version SET rev = rev + 1;
+  UPDATE site_version SET rev = random() & 9223372036854775807;
 END;
 
 
 -- ---------------------------------------------------------------------------------------
 -- Triggers on settings.
 -- ---------------------------------------------------------------------------------------
+-- site_name, base_url and lang are required: every page needs them.
+CREATE TRIGGER settings_required_delete BEFORE DELETE ON settings
+WHEN OLD.key IN ('site_name', 'base_url', 'lang')
+BEGIN
+  SELECT RAISE(ABORT, 'site_name, base_url and lang are required: change the value instead, e.g. UPDATE settings SET value = ''en-GB'' WHERE key = ''lang''');
+END;
+CREATE TRIGGER settings_required_key BEFORE UPDATE OF key ON settings
+WHEN OLD.key IN ('site_name', 'base_url', 'lang') AND NEW.key IS NOT OLD.key
+BEGIN
+  SELECT RAISE(ABORT, 'site_name, base_url and lang are required: change the value instead, e.g. UPDATE settings SET value = ''en-GB'' WHERE key = ''lang''');
+END;
+
+-- What the CHECKs on settings cannot say: a site name of invisible characters only, a
+-- contact without a name, a language's name instead of its tag, a base_url that is
+-- more than an origin (a path, a user, an empty host).
+CREATE TRIGGER settings_check_insert BEFORE INSERT ON settings
+BEGIN
+  SELECT RAISE(ABORT, 'site_name must show something: spaces, no-break or zero-width spaces alone are invisible')
+  WHERE NEW.key = 'site_name' AND trim(NEW.value, ' ' || char(9, 10, 13)) <> ''
+    AND trim(NEW.value, ' ' || char(9, 10, 11, 12, 13, 133, 160, 173, 847, 1564, 4447, 4448, 5760, 6158,
+                          8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202,
+                          8203, 8204, 8205, 8206, 8207, 8232, 8233, 8234, 8235, 8236, 8237,
+                          8238, 8239, 8287, 8288, 8289, 8290, 8291, 8292, 8294, 8295, 8296,
+                          8297, 10240, 12288, 12644, 65279, 65440)) = '';
+  SELECT RAISE(ABORT, 'a contact needs a name after contact:, e.g. contact:Reception')
+  WHERE NEW.key GLOB 'contact:?*'
+    AND trim(substr(NEW.key, 9), ' ' || char(9, 10, 11, 12, 13, 133, 160, 173, 847, 1564, 4447, 4448, 5760, 6158,
+                          8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202,
+                          8203, 8204, 8205, 8206, 8207, 8232, 8233, 8234, 8235, 8236, 8237,
+                          8238, 8239, 8287, 8288, 8289, 8290, 8291, 8292, 8294, 8295, 8296,
+                          8297, 10240, 12288, 12644, 65279, 65440)) = '';
+  SELECT RAISE(ABORT, 'lang must be a language tag like en or en-GB, not the name of a language')
+  WHERE NEW.key = 'lang' AND NEW.value GLOB '[A-Za-z]*' AND NEW.value NOT GLOB '*[^A-Za-z0-9-]*'
+    AND NEW.value NOT GLOB '*-' AND NEW.value NOT GLOB '*--*'
+    AND NOT ((NEW.value GLOB '[A-Za-z][A-Za-z]' OR NEW.value GLOB '[A-Za-z][A-Za-z][A-Za-z]'
+              OR NEW.value GLOB '[A-Za-z][A-Za-z]-?*' OR NEW.value GLOB '[A-Za-z][A-Za-z][A-Za-z]-?*')
+             AND NEW.value NOT GLOB '*[A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9]*'
+             );
+  SELECT RAISE(ABORT, 'base_url must be like https://example.org or http://127.0.0.1:8080, the site''s address only: a host name after //, and no path, query, fragment, user name or password')
+  WHERE NEW.key = 'base_url' AND (NEW.value GLOB 'http://?*' OR NEW.value GLOB 'https://?*')
+    AND NEW.value NOT GLOB '*/' AND NEW.value NOT GLOB '*[^!-~]*'
+    AND (substr(NEW.value, instr(NEW.value, '://') + 3) = '' OR substr(NEW.value, instr(NEW.value, '://') + 3) GLOB '*[/@]*' OR substr(NEW.value, instr(NEW.value, '://') + 3) GLOB '[:.]*'
+         OR substr(NEW.value, instr(NEW.value, '://') + 3) GLOB '*[^]A-Za-z0-9.:[-]*');
+END;
+CREATE TRIGGER settings_check_update BEFORE UPDATE ON settings
+BEGIN
+  SELECT RAISE(ABORT, 'site_name must show something: spaces, no-break or zero-width spaces alone are invisible')
+  WHERE NEW.key = 'site_name' AND trim(NEW.value, ' ' || char(9, 10, 13)) <> ''
+    AND trim(NEW.value, ' ' || char(9, 10, 11, 12, 13, 133, 160, 173, 847, 1564, 4447, 4448, 5760, 6158,
+                          8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202,
+                          8203, 8204, 8205, 8206, 8207, 8232, 8233, 8234, 8235, 8236, 8237,
+                          8238, 8239, 8287, 8288, 8289, 8290, 8291, 8292, 8294, 8295, 8296,
+                          8297, 10240, 12288, 12644, 65279, 65440)) = '';
+  SELECT RAISE(ABORT, 'a contact needs a name after contact:, e.g. contact:Reception')
+  WHERE NEW.key GLOB 'contact:?*'
+    AND trim(substr(NEW.key, 9), ' ' || char(9, 10, 11, 12, 13, 133, 160, 173, 847, 1564, 4447, 4448, 5760, 6158,
+                          8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202,
+                          8203, 8204, 8205, 8206, 8207, 8232, 8233, 8234, 8235, 8236, 8237,
+                          8238, 8239, 8287, 8288, 8289, 8290, 8291, 8292, 8294, 8295, 8296,
+                          8297, 10240, 12288, 12644, 65279, 65440)) = '';
+  SELECT RAISE(ABORT, 'lang must be a language tag like en or en-GB, not the name of a language')
+  WHERE NEW.key = 'lang' AND NEW.value GLOB '[A-Za-z]*' AND NEW.value NOT GLOB '*[^A-Za-z0-9-]*'
+    AND NEW.value NOT GLOB '*-' AND NEW.value NOT GLOB '*--*'
+    AND NOT ((NEW.value GLOB '[A-Za-z][A-Za-z]' OR NEW.value GLOB '[A-Za-z][A-Za-z][A-Za-z]'
+              OR NEW.value GLOB '[A-Za-z][A-Za-z]-?*' OR NEW.value GLOB '[A-Za-z][A-Za-z][A-Za-z]-?*')
+             AND NEW.value NOT GLOB '*[A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9]*'
+             );
+  SELECT RAISE(ABORT, 'base_url must be like https://example.org or http://127.0.0.1:8080, the site''s address only: a host name after //, and no path, query, fragment, user name or password')
+  WHERE NEW.key = 'base_url' AND (NEW.value GLOB 'http://?*' OR NEW.value GLOB 'https://?*')
+    AND NEW.value NOT GLOB '*/' AND NEW.value NOT GLOB '*[^!-~]*'
+    AND (substr(NEW.value, instr(NEW.value, '://') + 3) = '' OR substr(NEW.value, instr(NEW.value, '://') + 3) GLOB '*[/@]*' OR substr(NEW.value, instr(NEW.value, '://') + 3) GLOB '[:.]*'
+         OR substr(NEW.value, instr(NEW.value, '://') + 3) GLOB '*[^]A-Za-z0-9.:[-]*');
+END;
+
 CREATE TRIGGER settings_site_version_insert AFTER INSERT ON settings
 BEGIN
-  UPDATE site_version SET rev = rev + 1;
+  UPDATE site_version SET rev = random() & 9223372036854775807;
 END;
 CREATE TRIGGER settings_site_version_update AFTER UPDATE ON settings
 BEGIN
-  UPDATE site_version SET rev = rev + 1;
+  UPDATE site_version SET rev = random() & 9223372036854775807;
 END;
 CREATE TRIGGER settings_site_version_delete AFTER DELETE ON settings
 BEGIN
-  UPDATE site_version SET rev = rev + 1;
+  UPDATE site_version SET rev = random() & 9223372036854775807;
 END;
 
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 -- Commit only a complete schema (see schema_apply at the top).
 UPDATE schema_apply SET complete = (
   (SELECT count(*) FROM main.sqlite_schema WHERE name IN (
-     'articles', 'articles_listing', 'views', 'view_days', 'view_days_by_day',
-     'counter_state', 'settings', 'site_version',
-     'articles_body_missing_insert', 'articles_body_missing_update',
-     'articles_slug_taken_insert', 'articles_slug_taken_update',
-     'articles_id_fixed', 'articles_rev_kept', 'articles_insert', 'articles_fill',
-     'articles_touch', 'articles_delete',
-     'articles_site_version_insert', 'articles_site_version_update',
-     'views_key_fixed', 'views_article_fixed', 'views_delete_kept', 'views_update',
-     'views_site_version', 'settings_site_version_insert',
-     'settings_site_version_update', 'settings_site_version_delete')) = 28
+     'articles', 'articles_listing', 'views',
+     'view_days', 'view_days_by_day', 'counter_state',
+     'articled_writing', 'counter_state_kept_insert', 'counter_state_kept_update',
+     'counter_state_kept_delete', 'view_days_kept_insert', 'view_days_kept_update',
+     'view_days_kept_delete', 'settings', 'site_version',
+     'site_version_one_row', 'site_version_kept', 'site_version_rev',
+     'articles_body_missing_insert', 'articles_body_missing_update', 'articles_title_utf8_insert',
+     'articles_title_utf8_update', 'articles_body_utf8_insert', 'articles_body_utf8_update',
+     'articles_dates_insert', 'articles_dates_update', 'articles_slug_taken_insert',
+     'articles_slug_taken_update', 'articles_id_fixed', 'articles_rev_kept',
+     'articles_insert', 'articles_fill', 'articles_touch',
+     'articles_delete', 'articles_site_version_insert', 'articles_site_version_update',
+     'views_key_fixed', 'views_article_fixed', 'views_delete_kept',
+     'views_total_kept', 'views_folded_kept', 'views_imported',
+     'views_article_exists', 'views_site_version', 'settings_required_delete',
+     'settings_required_key', 'settings_check_insert', 'settings_check_update',
+     'settings_site_version_insert', 'settings_site_version_update', 'settings_site_version_delete')) = 51
   AND (SELECT count(*) FROM counter_state) = 1
   AND (SELECT count(*) FROM site_version) = 1);
 COMMIT;

@@ -19,7 +19,9 @@
 #include "layout.h"
 #include "master.h"
 #include "pages.h"
+#include "schema.h"
 #include "store.h"
+#include "store_migrate.h"
 #include "transport.h"
 
 #ifndef DEFAULT_DB
@@ -37,6 +39,7 @@ static void S_usage(FILE *f)
 	    "                [--workers N] [--error-pages DIR] "
 	    "[--socket-mode MODE] [--user NAME]\n"
 	    "                [--no-views]\n"
+	    "       articled --upgrade [--db PATH] [--user NAME]\n"
 	    "\n"
 	    "Serves a site's articles from SQLite over FastCGI, or answers "
 	    "one CGI request.\n"
@@ -60,6 +63,11 @@ static void S_usage(FILE *f)
 	    "started as root)\n"
 	    "  --no-views          count no views (benchmarks, read-only "
 	    "mirrors)\n"
+	    "  --upgrade           bring the database to this version's "
+	    "schema (a copy\n"
+	    "                      PATH.vN-backup first) and exit; articled "
+	    "also does it\n"
+	    "                      on start\n"
 	    "  --help              this text\n"
 	    "\n"
 	    "Signals: SIGHUP reloads templates, SIGTERM/SIGINT stop "
@@ -77,6 +85,7 @@ static int S_options(int argc, char **argv, struct options *o)
 		{ "socket-mode", required_argument, NULL, 'm' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "no-views", no_argument, NULL, 'n' },
+		{ "upgrade", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -102,6 +111,7 @@ static int S_options(int argc, char **argv, struct options *o)
 		case 'e': o->error_pages = optarg; break;
 		case 'u': o->user = optarg; break;
 		case 'n': o->no_views = 1; break;
+		case 'U': o->upgrade = 1; break;
 		case 'w':
 			n = strtol(optarg, &end, 10);
 			if (*end != '\0' || n < 1 || n > MAX_WORKERS) {
@@ -159,6 +169,40 @@ static int S_drop_privileges(const char *user, const char *socket_path)
 		    strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+/* A database made by an older articled is upgraded before anything
+ * opens it (store_migrate.c); its copy belongs to --user's user. */
+static int S_upgrade(const struct options *o)
+{
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	struct passwd *pw;
+	char err[2048];
+	int from;
+
+	if (o->user != NULL && geteuid() == 0) {
+		if ((pw = getpwnam(o->user)) == NULL) {
+			fprintf(stderr, "articled: no user '%s'\n", o->user);
+			return -1;
+		}
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	if (store_upgrade(o->db, uid, gid, &from, err, sizeof(err)) != 0) {
+		fprintf(stderr, "articled: %s\n", err);
+		return -1;
+	}
+	if (o->upgrade && from == 0) {
+		fprintf(stderr, "articled: %s is not an articled database "
+		    "(no such file, or schema version 0): nothing to "
+		    "upgrade\n", o->db);
+		return -1;
+	}
+	if (o->upgrade && from == SCHEMA_VERSION)
+		printf("%s is at schema version %d: nothing to do\n", o->db,
+		    from);
 	return 0;
 }
 
@@ -254,11 +298,17 @@ int main(int argc, char **argv)
 	m.pid = getpid();
 	if (S_options(argc, argv, &m.opt) != 0)
 		return 2;
+	if (m.opt.upgrade)
+		return S_upgrade(&m.opt) == 0 ? 0 : 1;
 	if ((m.tmpl = templates_load(m.opt.templates, err, sizeof(err))) ==
 	    NULL) {
 		fprintf(stderr, "articled: %s\n", err);
 		return 1;
 	}
+	/* A CGI run whose upgrade failed answers 503 (S_cgi). */
+	if (S_upgrade(&m.opt) != 0 && (m.opt.socket != NULL ||
+	    fastcgi_is_socket(0)))
+		return 1;
 	if (m.opt.socket == NULL && !fastcgi_is_socket(0))
 		return S_cgi(&m.opt, m.tmpl);
 	/* Refuse to start, saying why, rather than fork workers that die.

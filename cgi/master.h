@@ -26,6 +26,7 @@ struct options {
 	unsigned	 socket_mode;
 	int		 workers;
 	int		 no_views;
+	int		 upgrade;	/* --upgrade: upgrade, then exit */
 };
 
 struct worker_slot {

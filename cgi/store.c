@@ -75,7 +75,7 @@ static int S_schema_version(struct store *s, char *err, size_t errlen)
 		    "articled knows version %d: %s", s->path, v,
 		    SCHEMA_VERSION, v > SCHEMA_VERSION ?
 		    "install a newer articled" :
-		    "migrate the database (see docs/schema.md)");
+		    "upgrade it: articled --upgrade --db PATH");
 		return -1;
 	}
 	return 0;

@@ -1,7 +1,7 @@
 /* store_db.h: the store's insides, shared by its files (store.c: the
  * connection; store_sql.c: the statements; store_read.c: what pages
- * read; store_fold.c: the fold) and by nothing else.  The only header
- * of articled that includes sqlite3.h. */
+ * read; store_fold.c: the fold; store_migrate.c: upgrades) and by
+ * nothing else.  The only header of articled that includes sqlite3.h. */
 #ifndef ARTICLED_STORE_DB_H
 #define ARTICLED_STORE_DB_H
 
@@ -31,6 +31,10 @@ enum stmt {
 	STMT_FOLD_ADD,
 	STMT_FOLD_REBASE,
 	STMT_FOLD_DAY,
+	STMT_FOLD_MARK,
+	STMT_FOLD_UNMARK,
+	STMT_REPAIR_GENERATION,
+	STMT_REPAIR_SITE_VERSION,
 	STMT__MAX
 };
 
@@ -55,6 +59,7 @@ struct store {
 	int64_t		 rev_seen;
 	int		 rev_valid;
 	int		 wal;		/* journal_mode is WAL */
+	int		 rev_missing;	/* site_version had no row (logged) */
 	unsigned long	 connects;	/* successful S_connect calls */
 	char		 fold_err[256];	/* why the last fold failed */
 };

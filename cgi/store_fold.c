@@ -7,7 +7,20 @@
 
 #include "alloc.h"
 #include "counter.h"
+#include "log.h"
 #include "store_db.h"
+
+static int S_repair_generation(struct store *s, uint64_t generation)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_REPAIR_GENERATION);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)generation);
+	if ((rc = store_exec(s, STMT_REPAIR_GENERATION)) == SQLITE_OK)
+		log_line("%s: counter_state had lost its row; put it back",
+		    s->path);
+	return rc;
+}
 
 /* A new counter file starts every counter from 0: nothing of it has
  * been folded yet. */
@@ -21,8 +34,10 @@ static int S_fold_generation(struct store *s, uint64_t generation)
 	if (rc == SQLITE_ROW)
 		stored = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return S_repair_generation(s, generation);
 	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? SQLITE_ERROR : rc;
+		return rc;
 	if ((uint64_t)stored == generation)
 		return SQLITE_OK;
 	if ((rc = store_exec(s, STMT_FOLD_RESET)) != SQLITE_OK)
@@ -82,6 +97,11 @@ static int S_fold_all(struct store *s, const struct counter *c,
 
 	if ((rc = S_fold_generation(s, counter_generation(c))) != SQLITE_OK)
 		return rc;
+	if ((rc = store_exec(s, STMT_REPAIR_SITE_VERSION)) != SQLITE_OK)
+		return rc;
+	if (sqlite3_changes(s->db) > 0)
+		log_line("%s: site_version had lost its row; put it back",
+		    s->path);
 	for (i = 0; i < cap; i++) {
 		snapshot[i] = s->fold_seen[i];
 		if (!counter_at(c, i, &key, &count) || count == s->fold_seen[i])
@@ -126,7 +146,11 @@ enum store_rc store_fold(struct store *s, const struct counter *c,
 		return store_rc_of(s, rc);
 	}
 	snapshot = xmalloc(cap * sizeof(uint64_t));
-	rc = S_fold_all(s, c, today, snapshot, moved);
+	rc = store_exec(s, STMT_FOLD_MARK);
+	if (rc == SQLITE_OK)
+		rc = S_fold_all(s, c, today, snapshot, moved);
+	if (rc == SQLITE_OK)
+		rc = store_exec(s, STMT_FOLD_UNMARK);
 	if (rc == SQLITE_OK)
 		rc = store_exec(s, STMT_COMMIT);
 	if (rc != SQLITE_OK) {

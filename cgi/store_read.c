@@ -6,7 +6,22 @@
 
 #include "alloc.h"
 #include "counter.h"
+#include "log.h"
 #include "store_db.h"
+
+/* site_version lost its row (the owner dropped its guard and deleted
+ * it): pages are still served, from a rev of 0, with one line per
+ * process; the next fold puts a fresh row back, whose new rev drops
+ * whatever was cached meanwhile. */
+static enum store_rc S_rev_missing(struct store *s, int64_t *rev)
+{
+	if (!s->rev_missing)
+		log_line("%s: site_version has no row; serving on, and "
+		    "articled's next fold puts it back", s->path);
+	s->rev_missing = 1;
+	*rev = 0;
+	return STORE_OK;
+}
 
 /* A read of site_version costs a read transaction (two fcntl locks on
  * DB-shm and ~4,500 instructions); most requests skip it, since nothing
@@ -41,8 +56,11 @@ enum store_rc store_site_rev(struct store *s, int64_t *rev)
 	} else if (rc == SQLITE_ROW && s->wal) {
 		store_map_shm(s);	/* from the next request on */
 	}
-	return rc == SQLITE_ROW ? STORE_OK :
-	    rc == SQLITE_DONE ? STORE_NOTFOUND : store_rc_of(s, rc);
+	if (rc == SQLITE_DONE)
+		return S_rev_missing(s, rev);
+	if (rc == SQLITE_ROW)
+		s->rev_missing = 0;
+	return rc == SQLITE_ROW ? STORE_OK : store_rc_of(s, rc);
 }
 
 static void S_site_set(struct site *site, const char *key, char *value)

@@ -60,4 +60,21 @@ const char *const store_sql[STMT__MAX] = {
 	"INSERT INTO view_days (article_id, day, views) VALUES (?1, ?2, ?3) "
 	"ON CONFLICT (article_id, day) DO UPDATE "
 	"SET views = views + excluded.views",
+	/* STMT_FOLD_MARK: the tables articled owns refuse writes unless
+	 * articled_writing holds a row (schema.sql); inserted after BEGIN
+	 * and deleted before COMMIT, no other connection ever sees it.
+	 * A row someone left there must neither stop every fold (OR
+	 * REPLACE) nor keep the guards open (the fold empties the table). */
+	"INSERT OR REPLACE INTO articled_writing(who) VALUES ('fold')",
+	/* STMT_FOLD_UNMARK */
+	"DELETE FROM articled_writing",
+	/* STMT_REPAIR_GENERATION: a lost row (the owner dropped a guard):
+	 * the folded marks still refer to the file in use, so resetting them
+	 * (generation 0) would count every view of it twice. */
+	"INSERT INTO counter_state(id, generation) SELECT 1, ?1 "
+	"WHERE NOT EXISTS (SELECT 1 FROM counter_state)",
+	/* STMT_REPAIR_SITE_VERSION */
+	"INSERT INTO site_version(id, rev) "
+	"SELECT 1, random() & 9223372036854775807 "
+	"WHERE NOT EXISTS (SELECT 1 FROM site_version)",
 };

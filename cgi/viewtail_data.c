@@ -154,7 +154,7 @@ static int S_db_check(struct tail *t)
 		    version, SCHEMA_VERSION);
 	if (version < SCHEMA_VERSION)
 		return S_fail(t, "%s has schema version %" PRId64 "; this "
-		    "viewtail knows %d — make the database from schema.sql",
+		    "viewtail knows %d — upgrade it: articled --upgrade --db PATH",
 		    t->db_path, version, SCHEMA_VERSION);
 	return 0;
 }

@@ -96,13 +96,15 @@ def add_article(db, slug, title=None, days=None, draft=0, title_sql=None):
     articled's fold leaves them."""
     title_expr = title_sql if title_sql is not None else q(title or slug)
     script = [f"INSERT INTO articles(slug, title, body, draft) "
-              f"VALUES ({q(slug)}, {title_expr}, 'Body.', {draft});"]
+              f"VALUES ({q(slug)}, {title_expr}, 'Body.', {draft});",
+              "BEGIN; INSERT INTO articled_writing(who) VALUES ('fold');"]  # as articled's fold
     for ago, views in (days or {}).items():
         script.append(f"INSERT INTO view_days VALUES ((SELECT id FROM articles WHERE slug = "
                       f"{q(slug)}), date('now', '-{ago} days'), {views});")
     done = sum((days or {}).values())
     script.append(f"UPDATE views SET total = total + {done}, folded = folded + {done} "
                   f"WHERE article_id = (SELECT id FROM articles WHERE slug = {q(slug)});")
+    script.append("DELETE FROM articled_writing; COMMIT;")
     sql(db, "\n".join(script))
 
 
@@ -119,6 +121,7 @@ def fold(db, tool, slug):
     count = int(tool(db, "add", key, 0))
     sql(db, f"""
 BEGIN;
+INSERT INTO articled_writing(who) VALUES ('fold');
 CREATE TEMP TABLE new AS
   SELECT article_id, {count} - CASE (SELECT generation FROM counter_state)
                                WHEN {generation} THEN folded ELSE 0 END AS views
@@ -128,6 +131,7 @@ INSERT INTO view_days(article_id, day, views)
   ON CONFLICT(article_id, day) DO UPDATE SET views = view_days.views + excluded.views;
 UPDATE views SET total = total + (SELECT views FROM new), folded = {count} WHERE key = {key};
 UPDATE counter_state SET generation = {generation};
+DELETE FROM articled_writing;
 COMMIT;
 """)
 
@@ -387,7 +391,8 @@ def test_json_is_one_array_of_articles_most_viewed_first(db):
 
 
 def test_json_escapes_controls_and_replaces_invalid_utf8(db):
-    sql(db, "DELETE FROM articles;")
+    # A title version 1 accepted; version 2 refuses invalid UTF-8 (db/migrations/0002).
+    sql(db, "DELETE FROM articles; DROP TRIGGER articles_title_utf8_insert;")
     add_article(db, "odd", title_sql="'q\"b\\' || char(1, 9, 10, 127, 133) || "
                                      "CAST(X'41FF42' AS TEXT) || '日'")
 
@@ -440,8 +445,10 @@ def test_follow_sees_views_folded_by_sqlite_without_a_counter_file(db, follow):
 
     sql(db, f"""
 BEGIN;
+INSERT INTO articled_writing(who) VALUES ('fold');
 INSERT INTO view_days SELECT id, date('now'), 4 FROM articles WHERE slug = {q(SEED)};
 UPDATE views SET total = total + 4, folded = folded + 4;
+DELETE FROM articled_writing;
 COMMIT;""")
 
     assert LINE.match(tail.line()).groups()[1:] == ("+4", "70", SEED)
@@ -556,13 +563,13 @@ def test_sqlite_database_without_our_tables_is_refused(tmp_path):
 
 
 def test_newer_schema_is_refused(db):
-    sql(db, "PRAGMA user_version = 2;")
+    sql(db, "PRAGMA user_version = 3;")
     assert viewtail("--db", db) == (
-        1, "", f"viewtail: {db} has schema version 2; this viewtail knows 1 — upgrade viewtail\n")
+        1, "", f"viewtail: {db} has schema version 3; this viewtail knows 2 — upgrade viewtail\n")
 
 
 def test_schema_version_0_is_refused(db):
     sql(db, "PRAGMA user_version = 0;")
     rc, out, err = viewtail("--db", db)
     assert (rc, out) == (1, "")
-    assert err.startswith(f"viewtail: {db} has schema version 0; this viewtail knows 1 — ")
+    assert err.startswith(f"viewtail: {db} has schema version 0; this viewtail knows 2 — ")

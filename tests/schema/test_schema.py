@@ -50,6 +50,14 @@ BAD_PHONE = ("CHECK constraint failed: a contact must be a phone number: "
 EMPTY_SITE_NAME = "CHECK constraint failed: site_name must not be empty"
 BAD_LANG = "CHECK constraint failed: lang must be a language tag like en-GB"
 
+OWN_FOLDED = ("views.folded is articled's own (how much of the live counter is stored): "
+              "change views.imported instead")
+NO_ARTICLE = ("views rows are made by articled with each article: "
+              "there is no article with this article_id")
+OWN_COUNTER = ("counter_state is articled's own table (how far its live counters are folded): "
+               "leave it alone; to change a count, change views.imported")
+SV_ONE = "site_version has exactly one row, kept by articled's triggers: leave it alone"
+
 ZULU = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 
@@ -105,6 +113,13 @@ def slug_of(db, article_id):
     return value(db, f"SELECT slug FROM articles WHERE id = {article_id}")
 
 
+def as_fold(sql):
+    """SQL run the way articled's fold runs it: with its marker row in articled_writing,
+    inside one transaction (the tables articled owns refuse writes without it)."""
+    return ("BEGIN; INSERT INTO articled_writing(who) VALUES ('fold');" + sql +
+            "DELETE FROM articled_writing; COMMIT;")
+
+
 def site_rev(db):
     return value(db, "SELECT rev FROM site_version")
 
@@ -133,8 +148,8 @@ def test_schema_then_seed_apply_to_a_new_database_with_exit_status_0(tmp_path):
     assert (second.returncode, second.stderr, second.stdout) == (0, "", "")
 
 
-def test_user_version_is_1(db):
-    assert run_ok(db, "PRAGMA user_version;") == "1\n"
+def test_user_version_is_2(db):
+    assert run_ok(db, "PRAGMA user_version;") == "2\n"
 
 
 def test_journal_mode_is_wal_for_every_later_connection(db):
@@ -234,8 +249,8 @@ def test_seed_settings_are_listed_in_insertion_order(db):
 
 def test_counter_state_and_site_version_have_their_single_rows(db):
     assert rows(db, "SELECT id, generation FROM counter_state") == [{"id": 1, "generation": 0}]
-    refused(db, "INSERT INTO counter_state(id) VALUES (2);", "CHECK constraint failed: id = 1")
-    refused(db, "INSERT INTO site_version(id, rev) VALUES (2, 1);", "CHECK constraint failed: id = 1")
+    refused(db, "INSERT INTO counter_state(id) VALUES (2);", OWN_COUNTER)
+    refused(db, "INSERT INTO site_version(id, rev) VALUES (2, 1);", SV_ONE)
 
 
 # --- slugs made from titles -----------------------------------------------------------------
@@ -535,6 +550,8 @@ def test_insert_or_replace_of_an_existing_article_is_refused(db, seed_id):
 @pytest.mark.parametrize("typed", ["-1", "2.5", "'5x'", "NULL"])
 def test_view_count_that_is_not_a_whole_number_0_or_more_is_refused(db, seed_id, column, typed):
     message = f"NOT NULL constraint failed: views.{column}" if typed == "NULL" else BAD_COUNT
+    if column == "folded":      # the owner may not write it at all
+        message = OWN_FOLDED
     refused(db, f"UPDATE views SET {column} = {typed} WHERE article_id = {seed_id};", message)
     assert rows(db, "SELECT imported, total, folded FROM views") == [
         {"imported": 66, "total": 66, "folded": 0}]
@@ -542,12 +559,12 @@ def test_view_count_that_is_not_a_whole_number_0_or_more_is_refused(db, seed_id,
 
 @pytest.mark.parametrize("typed", ["-1", "2.5", "'5x'"])
 def test_view_days_count_that_is_not_a_whole_number_0_or_more_is_refused(db, seed_id, typed):
-    refused(db, f"INSERT INTO view_days VALUES ({seed_id}, '2024-05-01', {typed});", BAD_COUNT)
+    refused(db, as_fold(f"INSERT INTO view_days VALUES ({seed_id}, '2024-05-01', {typed});"), BAD_COUNT)
 
 
 @pytest.mark.parametrize("day", ["2024-02-30", "2024-5-1", "2024-05-01T00:00:00Z", "today"])
 def test_view_days_day_that_is_not_a_real_date_is_refused(db, seed_id, day):
-    refused(db, f"INSERT INTO view_days VALUES ({seed_id}, {sq(day)}, 1);", BAD_DAY)
+    refused(db, as_fold(f"INSERT INTO view_days VALUES ({seed_id}, {sq(day)}, 1);"), BAD_DAY)
 
 
 def test_owner_update_of_views_total_is_refused(db, seed_id):
@@ -562,21 +579,21 @@ def test_owner_update_of_imported_and_total_together_is_refused(db, seed_id):
 
 @pytest.mark.parametrize("imported, total", [(100, 107), (0, 7), (66, 73)])
 def test_updating_imported_moves_total_by_the_difference(db, seed_id, imported, total):
-    run_ok(db, f"INSERT INTO view_days VALUES ({seed_id}, '2024-05-01', 7);"
-               f"UPDATE views SET total = total + 7, folded = folded + 7 WHERE article_id = {seed_id};"
+    run_ok(db, as_fold(f"INSERT INTO view_days VALUES ({seed_id}, '2024-05-01', 7);"
+                       f"UPDATE views SET total = total + 7, folded = folded + 7 WHERE article_id = {seed_id};") +
                f"UPDATE views SET imported = {imported} WHERE article_id = {seed_id};")
     assert rows(db, "SELECT imported, total, folded FROM views") == [
         {"imported": imported, "total": total, "folded": 7}]
 
 
 def test_fold_moving_total_and_folded_together_is_accepted(db, seed_id):
-    run_ok(db, f"UPDATE views SET total = total + 5, folded = folded + 5 WHERE article_id = {seed_id};")
+    run_ok(db, as_fold(f"UPDATE views SET total = total + 5, folded = folded + 5 WHERE article_id = {seed_id};"))
     assert rows(db, "SELECT total, folded FROM views") == [{"total": 71, "folded": 5}]
 
 
 def test_rebase_of_folded_alone_is_accepted(db, seed_id):
-    run_ok(db, f"UPDATE views SET total = total + 5, folded = folded + 5 WHERE article_id = {seed_id};"
-               f"UPDATE views SET folded = 0 WHERE article_id = {seed_id};")
+    run_ok(db, as_fold(f"UPDATE views SET total = total + 5, folded = folded + 5 WHERE article_id = {seed_id};"
+                       f"UPDATE views SET folded = 0 WHERE article_id = {seed_id};"))
     assert rows(db, "SELECT total, folded FROM views") == [{"total": 71, "folded": 0}]
 
 
@@ -599,14 +616,13 @@ def test_views_key_cannot_be_duplicated(db, seed_id):
     other = add(db, "Other")
     refused(db, f"UPDATE views SET key = (SELECT key FROM views WHERE article_id = {seed_id}) "
                 f"WHERE article_id = {other};", KEY_FIXED)
-    refused(db, "INSERT INTO views(article_id, key) SELECT 999, key FROM views LIMIT 1;",
-            "UNIQUE constraint failed: views.key")
+    refused(db, as_fold("INSERT INTO views(article_id, key) SELECT 999, key FROM views LIMIT 1;"),
+            NO_ARTICLE)
 
 
 @pytest.mark.parametrize("key", ["0", "-5", "'abc'", "1.5"])
-def test_views_key_must_be_a_whole_number_above_0(db, key):
-    refused(db, f"INSERT INTO views(article_id, key) VALUES (999, {key});",
-            "CHECK constraint failed: views.key must be a whole number above 0")
+def test_views_row_for_a_missing_article_is_refused_whatever_its_key(db, key):
+    refused(db, f"INSERT INTO views(article_id, key) VALUES (999, {key});", NO_ARTICLE)
 
 
 def test_views_row_of_an_existing_article_cannot_be_deleted(db, seed_id):
@@ -624,7 +640,7 @@ def test_each_new_article_gets_one_views_row_at_zero(db):
 
 def test_deleting_an_article_deletes_its_views_and_view_days(db, seed_id):
     other = add(db, "Other")
-    run_ok(db, f"INSERT INTO view_days VALUES ({seed_id}, '2024-05-01', 3), ({other}, '2024-05-01', 2);"
+    run_ok(db, as_fold(f"INSERT INTO view_days VALUES ({seed_id}, '2024-05-01', 3), ({other}, '2024-05-01', 2);") +
                f"DELETE FROM articles WHERE id = {seed_id};")
     assert value(db, f"SELECT count(*) FROM views WHERE article_id = {seed_id}") == 0
     assert value(db, f"SELECT count(*) FROM view_days WHERE article_id = {seed_id}") == 0
@@ -633,8 +649,8 @@ def test_deleting_an_article_deletes_its_views_and_view_days(db, seed_id):
 
 
 def test_article_added_after_a_delete_gets_a_new_id_and_no_old_views(db, seed_id):
-    run_ok(db, f"INSERT INTO view_days VALUES ({seed_id}, '2024-05-01', 99);"
-               f"UPDATE views SET total = total + 99, folded = folded + 99 WHERE article_id = {seed_id};"
+    run_ok(db, as_fold(f"INSERT INTO view_days VALUES ({seed_id}, '2024-05-01', 99);"
+                       f"UPDATE views SET total = total + 99, folded = folded + 99 WHERE article_id = {seed_id};") +
                f"DELETE FROM articles WHERE id = {seed_id};")
     article = add(db, "A new article")
     assert article == seed_id + 1
@@ -655,16 +671,16 @@ def test_article_added_after_a_delete_gets_a_new_id_and_no_old_views(db, seed_id
     "DELETE FROM settings WHERE key = 'tagline'",
     "UPDATE views SET imported = 70",
 ])
-def test_site_version_rev_increases_on_a_change_a_page_shows(db, change):
+def test_site_version_rev_changes_on_a_change_a_page_shows(db, change):
     before = site_rev(db)
     run_ok(db, change + ";")
-    assert site_rev(db) > before
+    assert site_rev(db) != before
 
 
 def test_site_version_rev_stays_on_a_fold_of_total_and_folded_together(db, seed_id):
     before = site_rev(db)
-    run_ok(db, f"INSERT INTO view_days VALUES ({seed_id}, '2024-05-01', 5);"
-               f"UPDATE views SET total = total + 5, folded = folded + 5 WHERE article_id = {seed_id};")
+    run_ok(db, as_fold(f"INSERT INTO view_days VALUES ({seed_id}, '2024-05-01', 5);"
+                       f"UPDATE views SET total = total + 5, folded = folded + 5 WHERE article_id = {seed_id};"))
     assert site_rev(db) == before
 
 
@@ -688,7 +704,7 @@ def test_bad_base_url_is_refused(db, url):
     assert value(db, "SELECT value FROM settings WHERE key = 'base_url'") == "http://127.0.0.1:8080"
 
 
-@pytest.mark.parametrize("url", ["https://example.org", "http://127.0.0.1:8080", "https://a.b/blog"])
+@pytest.mark.parametrize("url", ["https://example.org", "http://127.0.0.1:8080", "https://[::1]:8443"])
 def test_good_base_url_is_accepted(db, url):
     run_ok(db, f"UPDATE settings SET value = {sq(url)} WHERE key = 'base_url';")
     assert value(db, "SELECT value FROM settings WHERE key = 'base_url'") == url

@@ -1,0 +1,456 @@
+PRAGMA journal_mode=WAL;  -- persistent, and it cannot change inside a transaction
+-- articled schema, version 1: the single source of the database layout.
+--
+-- Apply to a NEW database:   sqlite3 db/site.db < schema.sql
+-- articled refuses a database whose PRAGMA user_version it does not know.
+--
+-- The owner edits the site with SQL in the sqlite3 shell, so the rules live here, where
+-- the shell enforces them: named CHECKs ("CHECK constraint failed: <name>") and triggers
+-- that RAISE a sentence.  docs/schema.md is the owner's reference.
+--
+-- Facts of SQLite 3.40 this file relies on: CHECK passes NULL (hence NOT NULL beside it)
+-- and holds no subqueries; a BEFORE trigger cannot assign NEW, so values are filled in or
+-- normalised by an AFTER trigger's UPDATE; recursive_triggers is off (the default), so a
+-- trigger does not fire again for the UPDATE it makes itself, and the WHEN guards stop
+-- the recursion even when it is on (except views_update, see there); the shell runs with
+-- foreign_keys off, so triggers, not ON DELETE CASCADE, remove an article's counts.
+
+BEGIN;
+
+-- A failed statement does not end a transaction, and the shell without -bail carries on
+-- to COMMIT.  So remember whether the database was empty, check at the end that every
+-- object was created, and roll the whole transaction back if not.
+CREATE TEMP TABLE schema_apply(was_empty INTEGER NOT NULL, complete INTEGER);
+CREATE TEMP TRIGGER schema_apply_not_empty BEFORE UPDATE ON schema_apply
+WHEN NOT NEW.was_empty
+BEGIN
+  SELECT RAISE(ROLLBACK, 'schema.sql must be applied to a new, empty database: nothing was changed');
+END;
+CREATE TEMP TRIGGER schema_apply_incomplete BEFORE UPDATE ON schema_apply
+WHEN NEW.was_empty AND NOT NEW.complete
+BEGIN
+  SELECT RAISE(ROLLBACK, 'schema.sql failed part-way (see the first error): nothing was created');
+END;
+INSERT INTO schema_apply(was_empty) SELECT count(*) = 0 FROM main.sqlite_schema;
+
+
+-- ---------------------------------------------------------------------------------------
+-- articles: one row per post.  Not STRICT: readfile() gives a BLOB, which a STRICT TEXT
+-- column refuses; articles_fill turns it into TEXT.
+-- ---------------------------------------------------------------------------------------
+CREATE TABLE articles(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,   -- AUTOINCREMENT: a deleted id is never reused
+  slug TEXT UNIQUE
+    CONSTRAINT "slug must be lower-case letters, digits and single hyphens (a-z, 0-9, -)"
+    CHECK (slug IS NULL             -- only until articles_fill makes one from the title
+           OR (typeof(slug) = 'text'
+               AND slug GLOB '[a-z0-9]*'
+               AND slug GLOB '*[a-z0-9]'
+               AND slug NOT GLOB '*[^a-z0-9-]*'
+               AND slug NOT GLOB '*--*'))
+    CONSTRAINT "slug must be at most 80 characters"
+    CHECK (length(slug) <= 80),
+  title TEXT NOT NULL
+    CONSTRAINT "title must not be empty"
+    -- nor only spaces of any kind, nor only invisible characters (no-break and
+    -- ideographic spaces, zero-width and bidi controls, fillers): a link nobody can see
+    CHECK (trim(title, ' ' || char(9, 10, 11, 12, 13, 133, 160, 173, 847, 1564, 4447, 4448, 5760, 6158,
+                          8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202,
+                          8203, 8204, 8205, 8206, 8207, 8232, 8233, 8234, 8235, 8236, 8237,
+                          8238, 8239, 8287, 8288, 8289, 8290, 8291, 8292, 8294, 8295, 8296,
+                          8297, 10240, 12288, 12644, 65279, 65440)) <> ''),
+  body TEXT NOT NULL
+    CONSTRAINT "body must not be empty or only white space"
+    CHECK (trim(CAST(body AS TEXT), ' ' || char(9, 10, 11, 12, 13, 133, 160, 173, 847, 1564, 4447, 4448, 5760, 6158,
+                          8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202,
+                          8203, 8204, 8205, 8206, 8207, 8232, 8233, 8234, 8235, 8236, 8237,
+                          8238, 8239, 8287, 8288, 8289, 8290, 8291, 8292, 8294, 8295, 8296,
+                          8297, 10240, 12288, 12644, 65279, 65440)) <> ''),
+  published_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    CONSTRAINT "published_at must be a real date like 2024-05-01T09:00:00Z"
+    CHECK (typeof(published_at) = 'text'
+           AND published_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
+           AND date(julianday(substr(published_at, 1, 10))) = substr(published_at, 1, 10)
+           AND julianday(published_at) IS NOT NULL),
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    CONSTRAINT "updated_at must be a real date like 2024-05-01T09:00:00Z"
+    CHECK (typeof(updated_at) = 'text'
+           AND updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
+           AND date(julianday(substr(updated_at, 1, 10))) = substr(updated_at, 1, 10)
+           AND julianday(updated_at) IS NOT NULL),
+  draft INTEGER NOT NULL DEFAULT 0
+    CONSTRAINT "draft must be 0 (shown) or 1 (hidden)"
+    CHECK (typeof(draft) = 'integer' AND draft IN (0, 1)),
+  rev INTEGER NOT NULL DEFAULT 1          -- bumped by articles_touch; articled's caches compare it
+);
+
+-- The blog list: published, newest first.
+CREATE INDEX articles_listing ON articles(published_at DESC, id DESC) WHERE draft = 0;
+
+
+-- ---------------------------------------------------------------------------------------
+-- views: an article's counts, kept apart so that counting never rewrites the row that
+-- holds the body.  total = imported + sum(view_days.views).  articled folds its live
+-- shared counter (named by key) into total and folded together, in one transaction, so
+-- the count it shows, (total - folded) + counter, does not move during a fold.
+-- ---------------------------------------------------------------------------------------
+CREATE TABLE views(
+  article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+  key INTEGER NOT NULL UNIQUE
+    CONSTRAINT "views.key must be a whole number above 0"
+    CHECK (typeof(key) = 'integer' AND key > 0),
+  imported INTEGER NOT NULL DEFAULT 0
+    CONSTRAINT "view counts must be whole numbers, 0 or more"
+    CHECK (typeof(imported) = 'integer' AND imported >= 0)
+    -- far below 2^63, so that total can always grow by the views still to come (a
+    -- total that overflowed would make every fold, for every article, fail)
+    CONSTRAINT "views.imported must be at most 1000000000000"
+    CHECK (imported <= 1000000000000),
+  total INTEGER NOT NULL DEFAULT 0
+    CONSTRAINT "view counts must be whole numbers, 0 or more"
+    CHECK (typeof(total) = 'integer' AND total >= 0),
+  folded INTEGER NOT NULL DEFAULT 0
+    CONSTRAINT "view counts must be whole numbers, 0 or more"
+    CHECK (typeof(folded) = 'integer' AND folded >= 0)
+);
+
+-- Views per article per UTC day, written by articled's fold.
+CREATE TABLE view_days(
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  day TEXT NOT NULL
+    CONSTRAINT "view_days.day must be a real date like 2024-05-01"
+    CHECK (typeof(day) = 'text'
+           AND day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+           AND date(julianday(day)) = day),
+  views INTEGER NOT NULL
+    CONSTRAINT "view counts must be whole numbers, 0 or more"
+    CHECK (typeof(views) = 'integer' AND views >= 0),
+  PRIMARY KEY (article_id, day)
+) WITHOUT ROWID;
+
+CREATE INDEX view_days_by_day ON view_days(day);   -- "today" and "last 7 days" for all articles
+
+-- articled's shared-counter bookkeeping (one row).
+CREATE TABLE counter_state(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  generation INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO counter_state(id) VALUES (1);
+
+
+-- ---------------------------------------------------------------------------------------
+-- settings: site-wide values the owner edits.  A rowid table on purpose: contacts are
+-- listed in insertion (rowid) order, so edit them with UPDATE to keep their place.
+-- ---------------------------------------------------------------------------------------
+CREATE TABLE settings(
+  key TEXT PRIMARY KEY
+    CONSTRAINT "unknown settings key: use site_name, tagline, base_url, description, lang or contact:<Name>"
+    CHECK (typeof(key) = 'text'
+           AND (key IN ('site_name', 'tagline', 'base_url', 'description', 'lang')
+                OR key GLOB 'contact:?*')),
+  value TEXT NOT NULL,
+  CONSTRAINT "site_name must not be empty"
+    CHECK (key IS NOT 'site_name' OR trim(value, ' ' || char(9, 10, 13)) <> ''),
+  CONSTRAINT "base_url must be like https://example.org: http:// or https://, no trailing slash, no spaces"
+    CHECK (key IS NOT 'base_url'
+           OR ((value GLOB 'http://?*' OR value GLOB 'https://?*')
+               AND value NOT GLOB '*/'
+               AND value NOT GLOB '*[^!-~]*'
+               -- nothing that ends the origin early (? #) or is not allowed in a URL
+               AND value NOT GLOB '*["<>\^`{|}?#]*')),
+  CONSTRAINT "lang must be a language tag like en-GB"
+    CHECK (key IS NOT 'lang'
+           OR (value GLOB '[A-Za-z][A-Za-z]*'
+               AND value NOT GLOB '*[^A-Za-z0-9-]*'
+               AND value NOT GLOB '*-'
+               AND value NOT GLOB '*--*')),
+  CONSTRAINT "a contact must be a phone number: digits, spaces, + - ( ) . and at least 3 digits"
+    CHECK (key NOT GLOB 'contact:*'
+           OR (value NOT GLOB '*[^0-9 +().-]*'
+               AND length(replace(replace(replace(replace(replace(replace(
+                     value, ' ', ''), '+', ''), '(', ''), ')', ''), '.', ''), '-', '')) >= 3))
+);
+
+
+-- One row whose rev changes whenever anything a page shows changes, apart from the live
+-- counter: articled drops cached pages when it moves.
+CREATE TABLE site_version(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  rev INTEGER NOT NULL
+);
+INSERT INTO site_version(id, rev) VALUES (1, 1);
+
+
+-- ---------------------------------------------------------------------------------------
+-- Triggers on articles.  BEFORE triggers refuse with a sentence before any constraint
+-- runs; AFTER triggers fill in and normalise.
+-- ---------------------------------------------------------------------------------------
+
+-- readfile() of a missing file gives NULL; say so rather than "NOT NULL constraint failed".
+CREATE TRIGGER articles_body_missing_insert BEFORE INSERT ON articles
+WHEN NEW.body IS NULL
+BEGIN
+  SELECT RAISE(ABORT, 'body is empty: did readfile() find the file? (the path is relative to where sqlite3 was started)');
+END;
+CREATE TRIGGER articles_body_missing_update BEFORE UPDATE OF body ON articles
+WHEN NEW.body IS NULL
+BEGIN
+  SELECT RAISE(ABORT, 'body is empty: did readfile() find the file? (the path is relative to where sqlite3 was started)');
+END;
+
+-- UNIQUE's own message cannot be renamed, so look first.
+CREATE TRIGGER articles_slug_taken_insert BEFORE INSERT ON articles
+WHEN NEW.slug IS NOT NULL
+ AND EXISTS (SELECT 1 FROM articles WHERE slug = NEW.slug AND id IS NOT NEW.id)
+BEGIN
+  SELECT RAISE(ABORT, 'slug is already used by another article: choose another slug');
+END;
+CREATE TRIGGER articles_slug_taken_update BEFORE UPDATE OF slug ON articles
+WHEN NEW.slug IS NOT NULL
+ AND EXISTS (SELECT 1 FROM articles WHERE slug = NEW.slug AND id IS NOT OLD.id)
+BEGIN
+  SELECT RAISE(ABORT, 'slug is already used by another article: choose another slug');
+END;
+
+-- The counts are keyed by id.
+CREATE TRIGGER articles_id_fixed BEFORE UPDATE OF id ON articles
+WHEN NEW.id IS NOT OLD.id
+BEGIN
+  SELECT RAISE(ABORT, 'articles.id cannot be changed: the article''s views are kept under it');
+END;
+
+-- rev may only step up by one (articles_touch does that); setting it back could make a
+-- cache take old content for new.
+CREATE TRIGGER articles_rev_kept BEFORE UPDATE OF rev ON articles
+WHEN NEW.rev IS NOT OLD.rev AND NEW.rev IS NOT OLD.rev + 1
+BEGIN
+  SELECT RAISE(ABORT, 'articles.rev is kept by the triggers: leave it out of the UPDATE');
+END;
+
+-- A new article gets its counts row (with a fresh counter key) and is then "touched" so
+-- that articles_fill completes it: one copy of the slug-making code serves INSERT and
+-- UPDATE.  A deleted article's counts are gone (articles_delete), so counts already
+-- under NEW.id mean INSERT OR REPLACE has just removed the article that had this id
+-- (REPLACE fires no delete trigger): refuse, since the new row would start again at
+-- rev 1, which a cache may hold for the old content.
+CREATE TRIGGER articles_insert AFTER INSERT ON articles
+BEGIN
+  SELECT RAISE(ABORT, 'an article with this id exists: change it with UPDATE articles SET ... WHERE id = ..., not INSERT OR REPLACE')
+  WHERE EXISTS (SELECT 1 FROM views WHERE article_id = NEW.id);
+  INSERT INTO views(article_id, key) VALUES (NEW.id, max(random() & 0x7fffffffffffffff, 1));
+  UPDATE articles SET slug = slug WHERE id = NEW.id;
+END;
+
+-- Completes a row after INSERT or UPDATE: makes a slug from the title when slug is NULL,
+-- stores a readfile() BLOB body as TEXT, writes both dates as UTC 'YYYY-MM-DDTHH:MM:SSZ'.
+--
+-- The slug: lower(title) (ASCII only), common Latin letters transliterated by the table
+-- tr, combining accents dropped, every other run of characters one '-', no '-' at the
+-- ends; over 80 characters it is cut after the last whole word that fits.  If another
+-- article has it, -2, -3, ... is added (the first free).  Nothing left: RAISE.
+CREATE TRIGGER articles_fill AFTER UPDATE ON articles
+WHEN NEW.slug IS NULL
+  OR typeof(NEW.body) = 'blob'
+  OR NEW.published_at IS NOT strftime('%Y-%m-%dT%H:%M:%SZ', NEW.published_at)
+  OR NEW.updated_at IS NOT strftime('%Y-%m-%dT%H:%M:%SZ', NEW.updated_at)
+BEGIN
+  UPDATE articles SET
+    body = CAST(body AS TEXT),
+    published_at = strftime('%Y-%m-%dT%H:%M:%SZ', published_at),
+    updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', updated_at),
+    slug = CASE WHEN slug IS NOT NULL THEN slug ELSE coalesce(nullif((
+      WITH RECURSIVE
+        tr(f, a) AS (VALUES
+          ('à','a'),('á','a'),('â','a'),('ã','a'),('ä','a'),('å','a'),('ā','a'),('ă','a'),('ą','a'),
+          ('À','a'),('Á','a'),('Â','a'),('Ã','a'),('Ä','a'),('Å','a'),('Ā','a'),('Ă','a'),('Ą','a'),
+          ('æ','ae'),('Æ','ae'),
+          ('ç','c'),('ć','c'),('ĉ','c'),('ċ','c'),('č','c'),('Ç','c'),('Ć','c'),('Č','c'),
+          ('ď','d'),('đ','d'),('ð','d'),('Ď','d'),('Đ','d'),('Ð','d'),
+          ('è','e'),('é','e'),('ê','e'),('ë','e'),('ē','e'),('ĕ','e'),('ė','e'),('ę','e'),('ě','e'),
+          ('È','e'),('É','e'),('Ê','e'),('Ë','e'),('Ē','e'),('Ė','e'),('Ę','e'),('Ě','e'),
+          ('ğ','g'),('ĝ','g'),('ġ','g'),('ģ','g'),('Ğ','g'),
+          ('ĥ','h'),('ħ','h'),
+          ('ì','i'),('í','i'),('î','i'),('ï','i'),('ĩ','i'),('ī','i'),('į','i'),('ı','i'),
+          ('Ì','i'),('Í','i'),('Î','i'),('Ï','i'),('Ī','i'),('İ','i'),
+          ('ĵ','j'),('ķ','k'),
+          ('ĺ','l'),('ļ','l'),('ľ','l'),('ł','l'),('Ľ','l'),('Ł','l'),
+          ('ñ','n'),('ń','n'),('ņ','n'),('ň','n'),('Ñ','n'),('Ń','n'),('Ň','n'),
+          ('ò','o'),('ó','o'),('ô','o'),('õ','o'),('ö','o'),('ø','o'),('ō','o'),('ő','o'),
+          ('Ò','o'),('Ó','o'),('Ô','o'),('Õ','o'),('Ö','o'),('Ø','o'),('Ō','o'),('Ő','o'),
+          ('œ','oe'),('Œ','oe'),
+          ('ŕ','r'),('ř','r'),('Ř','r'),
+          ('ś','s'),('ŝ','s'),('ş','s'),('š','s'),('ș','s'),('Ś','s'),('Ş','s'),('Š','s'),('Ș','s'),
+          ('ß','ss'),('ẞ','ss'),
+          ('ţ','t'),('ť','t'),('ț','t'),('Ť','t'),('Ț','t'),
+          ('þ','th'),('Þ','th'),
+          ('ù','u'),('ú','u'),('û','u'),('ü','u'),('ũ','u'),('ū','u'),('ŭ','u'),('ů','u'),('ű','u'),('ų','u'),
+          ('Ù','u'),('Ú','u'),('Û','u'),('Ü','u'),('Ū','u'),('Ů','u'),('Ű','u'),
+          ('ŵ','w'),
+          ('ý','y'),('ÿ','y'),('ŷ','y'),('Ý','y'),('Ÿ','y'),
+          ('ź','z'),('ż','z'),('ž','z'),('Ź','z'),('Ż','z'),('Ž','z')),
+        src(t) AS (SELECT lower(NEW.title)),
+        -- walk(i, s, c): s is the slug made from the first i characters, c the next one.
+        -- It stops once s is past 80 characters: the rest cannot be kept anyway.
+        walk(i, s, c) AS (
+          SELECT 0, '', substr(t, 1, 1) FROM src
+          UNION ALL
+          SELECT i + 1,
+                 CASE
+                   WHEN c GLOB '[a-z0-9]' THEN s || c
+                   WHEN unicode(c) BETWEEN 768 AND 879 THEN s   -- combining accent (U+0300-036F)
+                   WHEN unicode(c) >= 128 AND (SELECT a FROM tr WHERE f = c) IS NOT NULL
+                     THEN s || (SELECT a FROM tr WHERE f = c)
+                   WHEN s = '' OR s GLOB '*-' THEN s
+                   ELSE s || '-'
+                 END,
+                 substr(t, i + 2, 1)
+          FROM walk, src
+          WHERE i < length(t) AND length(s) <= 80
+        ),
+        base(b) AS (
+          SELECT CASE
+                   WHEN length(s) <= 80 THEN rtrim(s, '-')
+                   -- too long: drop the last, partial word; one 81-letter word is cut hard
+                   ELSE coalesce(nullif(rtrim(rtrim(substr(s, 1, 81),
+                                                    'abcdefghijklmnopqrstuvwxyz0123456789'), '-'), ''),
+                                 substr(s, 1, 80))
+                 END
+          FROM walk ORDER BY i DESC LIMIT 1
+        ),
+        -- cand(k, slug): the k-th choice; the walk goes on while the choice is taken.
+        -- With "-k" added, b is cut like above to leave room for it (80 in all).
+        cand(k, slug) AS (
+          SELECT 1, b FROM base
+          UNION ALL
+          SELECT k + 1,
+                 CASE
+                   WHEN length(b) <= 79 - length(k + 1) THEN b
+                   ELSE coalesce(nullif(rtrim(rtrim(substr(b, 1, 80 - length(k + 1)),
+                                                    'abcdefghijklmnopqrstuvwxyz0123456789'), '-'), ''),
+                                 substr(b, 1, 79 - length(k + 1)))
+                 END || '-' || (k + 1)
+          FROM cand, base
+          WHERE b <> ''
+            AND EXISTS (SELECT 1 FROM articles WHERE articles.slug = cand.slug
+                                                 AND articles.id IS NOT NEW.id)
+        )
+      SELECT slug FROM cand ORDER BY k DESC LIMIT 1
+    ), ''), RAISE(ABORT, 'title gives no slug: set slug explicitly, e.g. INSERT INTO articles(title, slug, body) VALUES (''日本語'', ''nihongo'', readfile(''post.md''))'))
+    END
+  WHERE id = NEW.id;
+END;
+
+-- An edit that changes what a reader sees steps rev and sets updated_at to now (or to the
+-- updated_at given in the same UPDATE).  The WHEN leaves out articles_fill's own
+-- changes (a slug filled in, a BLOB made TEXT, a date rewritten to its UTC form).
+CREATE TRIGGER articles_touch AFTER UPDATE OF title, body, slug, published_at, draft ON articles
+WHEN NEW.title IS NOT OLD.title
+  OR CAST(NEW.body AS TEXT) IS NOT CAST(OLD.body AS TEXT)
+  OR (NEW.slug IS NOT OLD.slug AND OLD.slug IS NOT NULL)
+  OR strftime('%Y-%m-%dT%H:%M:%SZ', NEW.published_at)
+     IS NOT strftime('%Y-%m-%dT%H:%M:%SZ', OLD.published_at)
+  OR NEW.draft IS NOT OLD.draft
+BEGIN
+  UPDATE articles SET
+    rev = rev + 1,
+    updated_at = CASE WHEN NEW.updated_at IS NOT OLD.updated_at
+                      THEN strftime('%Y-%m-%dT%H:%M:%SZ', NEW.updated_at)
+                      ELSE strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END
+  WHERE id = NEW.id;
+END;
+
+-- The shell runs with foreign_keys off, so ON DELETE CASCADE does not fire from it.
+CREATE TRIGGER articles_delete AFTER DELETE ON articles
+BEGIN
+  DELETE FROM view_days WHERE article_id = OLD.id;
+  DELETE FROM views WHERE article_id = OLD.id;
+  UPDATE site_version SET rev = rev + 1;
+END;
+
+CREATE TRIGGER articles_site_version_insert AFTER INSERT ON articles
+BEGIN
+  UPDATE site_version SET rev = rev + 1;
+END;
+CREATE TRIGGER articles_site_version_update AFTER UPDATE ON articles
+BEGIN
+  UPDATE site_version SET rev = rev + 1;
+END;
+
+
+-- ---------------------------------------------------------------------------------------
+-- Triggers on views.
+-- ---------------------------------------------------------------------------------------
+CREATE TRIGGER views_key_fixed BEFORE UPDATE OF key ON views
+WHEN NEW.key IS NOT OLD.key
+BEGIN
+  SELECT RAISE(ABORT, 'views.key names the article''s live counter: it cannot be changed');
+END;
+CREATE TRIGGER views_article_fixed BEFORE UPDATE OF article_id ON views
+WHEN NEW.article_id IS NOT OLD.article_id
+BEGIN
+  SELECT RAISE(ABORT, 'views.article_id cannot be changed');
+END;
+CREATE TRIGGER views_delete_kept BEFORE DELETE ON views
+WHEN EXISTS (SELECT 1 FROM articles WHERE id = OLD.article_id)
+BEGIN
+  SELECT RAISE(ABORT, 'views rows go with their article: delete the article, or change views.imported');
+END;
+
+-- total may change only with folded (articled's fold moves both by the same amount).
+-- The owner changes imported; total follows by the difference.  The follow-up UPDATE
+-- moves total alone and would be refused by this very trigger, which is why both live in
+-- one trigger: with recursive_triggers off (the default) it does not fire for its own
+-- UPDATE.  Do not turn recursive_triggers on in a session that edits views.imported.
+CREATE TRIGGER views_update AFTER UPDATE ON views
+BEGIN
+  SELECT RAISE(ABORT, 'views.total is kept by articled: change views.imported instead')
+  WHERE NEW.total IS NOT OLD.total
+    AND (NEW.folded IS OLD.folded OR NEW.imported IS NOT OLD.imported);
+  UPDATE views SET total = total + (NEW.imported - OLD.imported)
+  WHERE article_id = NEW.article_id AND NEW.imported IS NOT OLD.imported;
+END;
+
+-- The count a page shows is (total - folded) + live counter: a fold leaves it alone.
+CREATE TRIGGER views_site_version AFTER UPDATE ON views
+WHEN (NEW.total - NEW.folded) IS NOT (OLD.total - OLD.folded)
+BEGIN
+  UPDATE site_version SET rev = rev + 1;
+END;
+
+
+-- ---------------------------------------------------------------------------------------
+-- Triggers on settings.
+-- ---------------------------------------------------------------------------------------
+CREATE TRIGGER settings_site_version_insert AFTER INSERT ON settings
+BEGIN
+  UPDATE site_version SET rev = rev + 1;
+END;
+CREATE TRIGGER settings_site_version_update AFTER UPDATE ON settings
+BEGIN
+  UPDATE site_version SET rev = rev + 1;
+END;
+CREATE TRIGGER settings_site_version_delete AFTER DELETE ON settings
+BEGIN
+  UPDATE site_version SET rev = rev + 1;
+END;
+
+
+PRAGMA user_version = 1;
+
+-- Commit only a complete schema (see schema_apply at the top).
+UPDATE schema_apply SET complete = (
+  (SELECT count(*) FROM main.sqlite_schema WHERE name IN (
+     'articles', 'articles_listing', 'views', 'view_days', 'view_days_by_day',
+     'counter_state', 'settings', 'site_version',
+     'articles_body_missing_insert', 'articles_body_missing_update',
+     'articles_slug_taken_insert', 'articles_slug_taken_update',
+     'articles_id_fixed', 'articles_rev_kept', 'articles_insert', 'articles_fill',
+     'articles_touch', 'articles_delete',
+     'articles_site_version_insert', 'articles_site_version_update',
+     'views_key_fixed', 'views_article_fixed', 'views_delete_kept', 'views_update',
+     'views_site_version', 'settings_site_version_insert',
+     'settings_site_version_update', 'settings_site_version_delete')) = 28
+  AND (SELECT count(*) FROM counter_state) = 1
+  AND (SELECT count(*) FROM site_version) = 1);
+COMMIT;
+DROP TABLE IF EXISTS temp.schema_apply;

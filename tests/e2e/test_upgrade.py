@@ -1,0 +1,245 @@
+"""Upgrading a real version 1 site: a database made by the first release's schema
+(tests/data/schema-v1.sql) with the real sqlite3 shell, holding what a clinic's site
+holds after a while (published, draft and scheduled articles, settings, contacts, counts
+with imported, total and folded, per-day history) and rows the version 2 rules now refuse.
+articled upgrades it on start, behind nginx, with a copy first; nothing is lost."""
+
+import os
+import pwd
+import subprocess
+
+import pytest
+
+from site_harness import ROOT, Site, default_binary
+
+V1 = os.path.join(ROOT, "tests", "data", "schema-v1.sql")
+CURRENT = 2
+
+# What a version 1 site may hold, typed as its owner would have (version 1 accepted it).
+V1_CONTENT = """
+INSERT INTO settings(key, value) VALUES
+  ('site_name', 'Riverside Clinic'), ('tagline', 'Care close to home'),
+  ('base_url', 'http://127.0.0.1:8080'), ('description', 'Articles on back pain'),
+  ('lang', 'en-GB'), ('contact:Reception', '01234 567890'), ('contact:Out of hours', '+44 7700 900123');
+INSERT INTO articles(title, body, published_at, updated_at) VALUES
+  ('Back pain basics', 'Rest **a little**, then move.', '2024-01-10T09:00:00Z', '2024-01-11T10:00:00Z'),
+  ('Sciatica FAQ', 'What is it? Nerve pain.', '2024-02-01T08:30:00Z', '2024-02-01T08:30:00Z'),
+  ('Winter opening hours', 'We open at 9.', '2024-03-05T12:00:00Z', '2024-03-05T12:00:00Z');
+INSERT INTO articles(title, body, draft) VALUES ('Unfinished draft', 'Not yet.', 1);
+INSERT INTO articles(title, body, published_at) VALUES ('Next year', 'Coming soon.', '2099-01-01T09:00:00Z');
+-- counts: imported from the old site, then folds moving total and folded together
+UPDATE views SET imported = 120 WHERE article_id = 1;
+UPDATE views SET imported = 7 WHERE article_id = 2;
+UPDATE views SET total = total + 15, folded = folded + 15 WHERE article_id = 1;
+UPDATE views SET total = total + 4, folded = folded + 4 WHERE article_id = 2;
+INSERT INTO view_days VALUES (1, '2024-05-01', 10), (1, '2024-05-02', 5), (2, '2024-05-02', 4);
+UPDATE counter_state SET generation = 4242;
+-- rows version 2 refuses, which must survive the upgrade as they are
+INSERT INTO articles(title, body) VALUES ('Old Latin-1 page', CAST(x'436166e920616e64206d6f7265' AS TEXT));
+INSERT INTO articles(title, body, published_at) VALUES ('Year zero', 'Odd date.', '0000-06-01T10:00:00Z');
+UPDATE settings SET value = 'English' WHERE key = 'lang';
+INSERT INTO settings VALUES ('contact:   ', '01234 000000');
+INSERT INTO views(article_id, key) VALUES (999, 123456789);
+"""
+
+TABLES = {
+    "articles": "SELECT * FROM articles ORDER BY id",
+    "settings": "SELECT rowid, key, value FROM settings ORDER BY rowid",
+    "views": "SELECT * FROM views ORDER BY article_id",
+    "view_days": "SELECT * FROM view_days ORDER BY article_id, day",
+    "counter_state": "SELECT * FROM counter_state",
+    "sqlite_sequence": "SELECT * FROM sqlite_sequence",
+}
+
+
+def shell(db, sql, check=True):
+    r = subprocess.run(["sqlite3", "-bail", db], input=sql, capture_output=True, text=True,
+                       encoding="utf-8", errors="surrogateescape", timeout=60)
+    if check:
+        assert r.returncode == 0, r.stderr
+    return r
+
+
+def make_v1(path):
+    with open(V1, encoding="utf-8") as f:
+        shell(path, f.read())
+    shell(path, V1_CONTENT)
+    shell(path, "PRAGMA wal_checkpoint(TRUNCATE);")
+    assert shell(path, "PRAGMA user_version;").stdout == "1\n"
+    return path
+
+
+def snapshot(db):
+    """Every row that matters, as the sqlite3 shell prints it (.mode quote: exact)."""
+    return {t: shell(db, ".mode quote\n" + q + ";").stdout for t, q in TABLES.items()}
+
+
+def dump(db):
+    return shell(db, ".dump").stdout
+
+
+def version(db):
+    return int(shell(db, "PRAGMA user_version;").stdout)
+
+
+def run_articled(*args, **kw):
+    return subprocess.run([default_binary(), *args], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, ASAN_OPTIONS="detect_leaks=0"), **kw)
+
+
+def test_a_v1_site_is_upgraded_on_start_behind_nginx_and_loses_nothing(tmp_path):
+    db = make_v1(str(tmp_path / "site.db"))
+    before, before_dump = snapshot(db), dump(db)
+    site = Site(tmp_path, db=db)
+    site.start()
+    try:
+        assert version(db) == CURRENT
+        log = site.log()
+        assert "copied %s (schema version 1) to %s.v1-backup before upgrading it" % (db, db) in log
+        assert "upgraded %s to schema version 2 (0002-owner-guards)" % db in log
+        # the copy is the version 1 database exactly as it was
+        backup = db + ".v1-backup"
+        assert version(backup) == 1
+        assert dump(backup) == before_dump
+        assert os.stat(backup).st_uid == os.stat(db).st_uid
+        # every article, setting, count and day, unchanged
+        assert snapshot(db) == before
+        # patients see the site as before: published articles with their counts
+        page = site.get("/post/back-pain-basics")
+        assert page.status == 200 and "Back pain basics" in page.text
+        assert site.get("/post/sciatica-faq").status == 200
+        assert site.get("/post/unfinished-draft").status == 404
+        assert site.get("/post/next-year").status == 404
+        assert "Riverside Clinic" in site.get("/").text
+        # the new rules hold from now on, the old odd rows stay
+        r = shell(db, "UPDATE settings SET value = 'French' WHERE key = 'lang';", check=False)
+        assert "lang must be a language tag like en or en-GB" in r.stderr
+        assert shell(db, "SELECT value FROM settings WHERE key = 'lang';").stdout == "English\n"
+        # counting goes on: the fold writes articled's own tables through their guards
+        assert site.get("/post/back-pain-basics").status == 200
+        assert site.wait_folded("back-pain-basics", 135 + 2) == 135 + 2   # 120 imported + 15
+    finally:
+        site.stop()
+    assert site.log().count("upgraded ") == 1
+
+
+def test_a_second_start_does_nothing(tmp_path):
+    db = make_v1(str(tmp_path / "site.db"))
+    site = Site(tmp_path, db=db)
+    site.start()
+    site.stop()
+    upgraded = dump(db)
+    site.start()
+    try:
+        assert site.get("/post/sciatica-faq").status == 200
+    finally:
+        site.stop()
+    assert site.log().count("upgraded ") == 1
+    assert site.log().count("copied ") == 1
+    assert sorted(f for f in os.listdir(tmp_path) if "backup" in f) == ["site.db.v1-backup"]
+    after = dump(db)
+    # only the fold's counts may have moved
+    strip = lambda d: [l for l in d.splitlines() if not l.startswith(("INSERT INTO views", "INSERT INTO view_days"))]
+    assert strip(after) == strip(upgraded)
+
+
+def test_upgrade_command_upgrades_by_hand_and_says_when_there_is_nothing_to_do(tmp_path):
+    db = make_v1(str(tmp_path / "site.db"))
+    before = snapshot(db)
+    first = run_articled("--upgrade", "--db", db)
+    assert first.returncode == 0, first.stderr
+    assert "upgraded %s to schema version 2 (0002-owner-guards)" % db in first.stderr
+    assert version(db) == CURRENT and snapshot(db) == before
+    second = run_articled("--upgrade", "--db", db)
+    assert second.returncode == 0
+    assert second.stdout == "%s is at schema version 2: nothing to do\n" % db
+    assert not os.path.exists(db + ".v1-backup-2")
+
+
+def test_an_existing_backup_is_never_overwritten(tmp_path):
+    db = make_v1(str(tmp_path / "site.db"))
+    with open(db + ".v1-backup", "w") as f:
+        f.write("an older copy the owner keeps\n")
+    assert run_articled("--upgrade", "--db", db).returncode == 0
+    with open(db + ".v1-backup") as f:
+        assert f.read() == "an older copy the owner keeps\n"
+    assert version(db + ".v1-backup-2") == 1
+
+
+def test_backup_belongs_to_the_service_user(tmp_path):
+    user = pwd.getpwnam("nobody")
+    db = make_v1(str(tmp_path / "site.db"))
+    r = run_articled("--upgrade", "--db", db, "--user", "nobody")
+    assert r.returncode == 0, r.stderr
+    st = os.stat(db + ".v1-backup")
+    assert (st.st_uid, st.st_gid) == (user.pw_uid, user.pw_gid)
+
+
+def test_a_newer_database_is_refused_with_the_versions_this_build_knows(tmp_path):
+    site = Site(tmp_path)
+    shell(site.db, "PRAGMA user_version = 3;")
+    before = dump(site.db)
+    site.start_articled(wait=False)
+    assert site.articled.wait(30) == 1
+    assert ("%s has schema version 3, made by a newer articled; this articled knows versions "
+            "1 to 2: install the newer articled again" % site.db) in site.log()
+    assert not os.path.exists(site.sock)
+    assert dump(site.db) == before
+    assert not [f for f in os.listdir(tmp_path) if "backup" in f]
+
+
+def test_a_failed_migration_leaves_the_file_untouched_and_says_why(tmp_path):
+    db = make_v1(str(tmp_path / "site.db"))
+    # The owner once made a table whose name version 2 needs.
+    shell(db, "CREATE TABLE articled_writing(note TEXT); PRAGMA wal_checkpoint(TRUNCATE);")
+    with open(db, "rb") as f:
+        raw = f.read()
+    before = dump(db)
+    site = Site(tmp_path, db=db)
+    site.start_articled(wait=False)
+    assert site.articled.wait(30) == 1
+    assert ("upgrading %s from schema version 1 to 2 (0002-owner-guards) failed: table "
+            "articled_writing already exists; nothing of that step was changed, the database "
+            "is still at version 1 (a copy is at %s.v1-backup)" % (db, db)) in site.log()
+    with open(db, "rb") as f:
+        assert f.read() == raw
+    assert dump(db) == before and version(db) == 1
+    assert not os.path.exists(site.sock)
+
+
+def cgi_run(db, uri):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ARTICLED_")}
+    env.update(ARTICLED_DB=db, ARTICLED_TEMPLATES=os.path.join(ROOT, "templates"),
+               REQUEST_METHOD="GET", REQUEST_URI=uri, SCRIPT_NAME="",
+               GATEWAY_INTERFACE="CGI/1.1", SERVER_PROTOCOL="HTTP/1.1",
+               ASAN_OPTIONS="detect_leaks=0:abort_on_error=1")
+    with open(os.devnull, "rb") as devnull:
+        return subprocess.run([default_binary()], env=env, stdin=devnull,
+                              capture_output=True, timeout=60)
+
+
+def test_a_plain_cgi_run_upgrades_a_v1_site_then_answers(tmp_path):
+    db = make_v1(str(tmp_path / "site.db"))
+    before = snapshot(db)
+    r = cgi_run(db, "/post/back-pain-basics")
+    assert r.stdout.startswith(b"Status: 200 OK\r\n"), (r.stdout[:200], r.stderr)
+    assert b"Back pain basics" in r.stdout
+    assert b"upgraded %s to schema version 2" % db.encode() in r.stderr
+    assert version(db) == CURRENT and version(db + ".v1-backup") == 1
+    after = snapshot(db)
+    # the run counted its own view (in a new counter file): only the counts moved
+    counts = ("views", "view_days", "counter_state")
+    assert {k: v for k, v in after.items() if k not in counts} == \
+        {k: v for k, v in before.items() if k not in counts}
+    assert after["view_days"].count("\n") == before["view_days"].count("\n") + 1
+    second = cgi_run(db, "/post/back-pain-basics")
+    assert second.stdout.startswith(b"Status: 200 OK\r\n")
+    assert b"upgraded" not in second.stderr and b"copied" not in second.stderr
+
+
+def test_a_cgi_run_on_a_database_from_a_newer_articled_answers_503_and_says_why(tmp_path):
+    db = make_v1(str(tmp_path / "site.db"))
+    shell(db, "PRAGMA user_version = 5;")
+    r = cgi_run(db, "/")
+    assert r.stdout.startswith(b"Status: 503 Service Unavailable\r\n"), r.stdout[:200]
+    assert b"has schema version 5, made by a newer articled; this articled knows versions 1 to 2" in r.stderr
