@@ -14,6 +14,8 @@ import socket
 import subprocess
 import time
 
+from wait import WaitTimeout, wait_until
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SEED_SLUG = "sciatica-and-back-pain-what-s-the-difference-and-can-acupuncture-help"
 
@@ -32,16 +34,32 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_for_port(port, timeout=10):
-    """True once something accepts on 127.0.0.1:port, False at timeout."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), 0.2):
-                return True
-        except OSError:
-            time.sleep(0.02)
-    return False
+def accepts(port):
+    """True if something accepts a connection on 127.0.0.1:port now."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), 0.2):
+            return True
+    except OSError:
+        return False
+
+
+def wait_for_port(port, timeout=10, who="a server"):
+    """Returns once something accepts on 127.0.0.1:port; raises
+    WaitTimeout at the deadline."""
+    wait_until(lambda: accepts(port), "%s to accept on 127.0.0.1:%d" % (who, port),
+               timeout)
+
+
+def written(pid):
+    """(bytes written, write calls) by a process so far, from
+    /proc/PID/io; None once it is gone.  A worker writes only to answer
+    a request (and to log), so these move exactly when it answered."""
+    try:
+        with open("/proc/%d/io" % pid) as f:
+            io = dict(line.split(":") for line in f)
+    except (OSError, ValueError):
+        return None
+    return int(io["wchar"]), int(io["syscw"])
 
 
 class OwnerLock:
@@ -135,20 +153,22 @@ class Site:
             self.wait_for_socket()
 
     def wait_for_socket(self, timeout=10):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if os.path.exists(self.sock):
-                try:
-                    with socket.socket(socket.AF_UNIX) as s:
-                        s.connect(self.sock)
-                    return
-                except OSError:
-                    pass
+        """Until articled accepts on its socket; raises if it exits first
+        or does not listen by the deadline."""
+        def listening():
             if self.articled.poll() is not None:
                 raise RuntimeError("articled exited %s: %s" % (
                     self.articled.returncode, self.log()))
-            time.sleep(0.02)
-        raise RuntimeError("articled did not listen: " + self.log())
+            try:
+                with socket.socket(socket.AF_UNIX) as s:
+                    s.connect(self.sock)
+                return True
+            except OSError:
+                return False
+        try:
+            wait_until(listening, "articled to accept on " + self.sock, timeout)
+        except WaitTimeout as e:
+            raise RuntimeError("%s\n%s" % (e, self.log()))
 
     def start_nginx(self):
         subprocess.run(["nginx", "-t", "-q", "-c", self.nginx_conf, "-p", self.var,
@@ -159,8 +179,7 @@ class Site:
              os.path.join(self.var, "log", "error.log"), "-g", "daemon off;"],
             start_new_session=True, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
-        if not wait_for_port(self.port):
-            raise RuntimeError("nginx did not start")
+        wait_for_port(self.port, who="nginx")
 
     def start(self):
         self.start_articled()
@@ -203,6 +222,41 @@ class Site:
         out = subprocess.run(["pgrep", "-P", str(self.articled.pid)],
                              capture_output=True, text=True).stdout
         return [int(x) for x in out.split()]
+
+    def get_answered(self, path, **kw):
+        """(response, pid of the worker that answered it): the one worker
+        whose /proc/PID/io shows a write of at least the body's length
+        while the request was in flight; None if nginx answered itself
+        or it is ambiguous (a worker logged at the same moment).  Only
+        meaningful with one request in flight at a time."""
+        pids = self.worker_pids()
+        before = {p: written(p) for p in pids}
+        r = self.request(path, **kw)
+        writers = []
+        for p in pids:
+            now, then = written(p), before[p]
+            if now and then and now[1] > then[1] and now[0] - then[0] >= len(r.body):
+                writers.append(p)
+        return r, writers[0] if len(writers) == 1 else None
+
+    def get_everywhere(self, path, timeout=10, **kw):
+        """GETs path until every worker has answered it at least once
+        (seen in /proc/PID/io, see get_answered); returns every response,
+        so a check of all of them is a check of every worker's answer
+        (and its cache).  Raises WaitTimeout naming the workers that
+        never answered."""
+        answered, responses = set(), []
+
+        def everyone():
+            r, pid = self.get_answered(path, **kw)
+            responses.append(r)
+            if pid is not None:
+                answered.add(pid)
+            return set(self.worker_pids()) <= answered
+        wait_until(everyone, "every worker to answer GET %s" % path, timeout,
+                   step=0, describe=lambda _: "workers %s, answered by %s" % (
+                       sorted(self.worker_pids()), sorted(answered)))
+        return responses
 
     def log(self):
         try:
@@ -263,14 +317,28 @@ class Site:
         raise KeyError(slug)
 
     def wait_folded(self, slug, expected, timeout=10):
-        """Waits until the stored total reaches expected (the master folds
-        every second); returns the last value seen."""
-        deadline = time.time() + timeout
-        v = self.stored_total(slug)
-        while v != expected and time.time() < deadline:
-            time.sleep(0.1)
-            v = self.stored_total(slug)
-        return v
+        """Waits until the stored views.total of slug is expected (the
+        master folds every second); returns it, or raises WaitTimeout
+        with the last value seen."""
+        def reached():
+            return self.stored_total(slug) == expected
+        wait_until(reached, "views.total of %s to reach %d" % (slug, expected),
+                   timeout, step=0.05,
+                   describe=lambda _: "views.total %d" % self.stored_total(slug))
+        return expected
+
+    def fold_settled(self, slug, timeout=10):
+        """Waits until every view counted in the counter file for slug is
+        folded into SQLite: views.total equals the live count that
+        bin/viewtail reads (total - folded + the shared counter).  Call
+        it once no more views of slug are being made; returns the total."""
+        def caught_up():
+            stored = self.stored_total(slug)
+            return stored == self.live_views(slug) and (stored, )
+        return wait_until(caught_up, "the fold of %s to catch up with its live "
+                          "counter (views.total = viewtail's total)" % slug, timeout,
+                          step=0.05, describe=lambda _: "views.total %d, live %d" % (
+                              self.stored_total(slug), self.live_views(slug)))[0]
 
     # ---- load (added for tests/e2e/test_views.py and test_robustness.py) ---
     def load(self, path, n, concurrency=32, **kw):
