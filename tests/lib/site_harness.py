@@ -258,6 +258,25 @@ class Site:
                        sorted(self.worker_pids()), sorted(answered)))
         return responses
 
+    def wait_every_worker(self, path, pred, what, timeout=10, since=None):
+        """GETs path until the latest answer of every current worker
+        satisfies pred (a worker replaced meanwhile must answer too);
+        answers before the time `since` (time.time()) do not count.
+        Returns every response; raises WaitTimeout naming `what`."""
+        latest, responses = {}, []
+
+        def all_done():
+            r, pid = self.get_answered(path)
+            responses.append(r)
+            if pid is not None and (since is None or time.time() >= since):
+                latest[pid] = bool(pred(r))
+            workers = self.worker_pids()
+            return bool(workers) and all(latest.get(p) for p in workers)
+        wait_until(all_done, "every worker to answer GET %s with %s" % (path, what),
+                   timeout, step=0.02, describe=lambda _: "workers %s, latest %s" % (
+                       sorted(self.worker_pids()), latest))
+        return responses
+
     def log(self):
         try:
             with open(self.log_path, errors="replace") as f:
