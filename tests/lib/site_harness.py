@@ -450,6 +450,7 @@ class LoadRun:
         self.max_seconds = max_seconds
         self.taken = 0
         self.done = 0
+        self.failures = 0         # requests so far without a complete 200
         self.result = LoadResult()
         self._thread = None
         self._finished = threading.Event()
@@ -521,6 +522,7 @@ class LoadRun:
                 failed, keep = True, False
             res.latencies.append(time.time() - t0)
             self.done += 1
+            self.failures += failed
             if failed or not keep:
                 if writer is not None:
                     writer.close()
@@ -563,11 +565,15 @@ class LoadRun:
         self.taken = max(self.taken, self.n)
 
     def wait_done(self, count, timeout=30):
-        """Waits until at least count requests have finished."""
-        deadline = time.time() + timeout
-        while self.done < count and not self._finished.is_set() and \
-                time.time() < deadline:
-            time.sleep(0.01)
+        """Waits until at least count requests have finished; raises
+        WaitTimeout if the load ends or the deadline passes first."""
+        def done():
+            if self.done < count and self._finished.is_set():
+                raise WaitTimeout("the load ended after %d requests, before %d: %s"
+                                  % (self.done, count, self.result.summary()))
+            return self.done >= count
+        wait_until(done, "%d requests of the load to finish" % count, timeout,
+                   step=0.01, describe=lambda _: "%d done" % self.done)
         return self.done
 
     def wait(self, timeout=180):
