@@ -14,6 +14,8 @@ import socket
 import subprocess
 import time
 
+import procs
+from procs import free_port, wait_for_port  # noqa: F401 (for the tests)
 from wait import WaitTimeout, wait_until
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -26,28 +28,6 @@ def default_binary():
         return env
     asan = os.path.join(ROOT, "build", "asan", "articled")
     return asan if os.path.exists(asan) else os.path.join(ROOT, "bin", "articled")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def accepts(port):
-    """True if something accepts a connection on 127.0.0.1:port now."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), 0.2):
-            return True
-    except OSError:
-        return False
-
-
-def wait_for_port(port, timeout=10, who="a server"):
-    """Returns once something accepts on 127.0.0.1:port; raises
-    WaitTimeout at the deadline."""
-    wait_until(lambda: accepts(port), "%s to accept on 127.0.0.1:%d" % (who, port),
-               timeout)
 
 
 def written(pid):
@@ -109,6 +89,26 @@ class Response:
         return self.headers.get(name.lower())
 
 
+def http_request(port, path, method="GET", headers=None, body=None, timeout=10):
+    """One request to 127.0.0.1:port, path sent exactly as given (no
+    normalisation); returns a Response."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        for k, v in (headers or {}).items():
+            conn.putheader(k, v)
+        if body is not None:
+            conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body)
+        r = conn.getresponse()
+        data = r.read()
+        resp = Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+        resp.header_list = r.getheaders()
+        return resp
+    finally:
+        conn.close()
+
+
 class Site:
     def __init__(self, tmpdir, seed=True, workers=2, binary=None,
                  extra_args=(), env=None, db=None):
@@ -144,11 +144,7 @@ class Site:
     def start_articled(self, wait=True):
         if os.path.exists(self.sock):
             os.unlink(self.sock)
-        log = open(self.log_path, "ab")
-        self.articled = subprocess.Popen(self.articled_args(), stdout=log,
-                                         stderr=log, env=self.env,
-                                         start_new_session=True)
-        log.close()
+        self.articled = procs.start(self.articled_args(), self.log_path, self.env)
         if wait:
             self.wait_for_socket()
 
@@ -174,54 +170,32 @@ class Site:
         subprocess.run(["nginx", "-t", "-q", "-c", self.nginx_conf, "-p", self.var,
                         "-e", os.path.join(self.var, "log", "error.log")],
                        check=True, capture_output=True)
-        self.nginx = subprocess.Popen(
+        self.nginx = procs.start(
             ["nginx", "-c", self.nginx_conf, "-p", self.var, "-e",
-             os.path.join(self.var, "log", "error.log"), "-g", "daemon off;"],
-            start_new_session=True, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
-        wait_for_port(self.port, who="nginx")
+             os.path.join(self.var, "log", "error.log"), "-g", "daemon off;"])
+        wait_for_port(self.port, "nginx", proc=self.nginx)
 
     def start(self):
         self.start_articled()
         self.start_nginx()
 
     def stop_articled(self, sig=signal.SIGTERM, timeout=20):
-        if self.articled is None:
-            return None
-        try:
-            os.killpg(self.articled.pid, sig)
-        except ProcessLookupError:
-            pass
-        try:
-            rc = self.articled.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.articled.pid, signal.SIGKILL)
-            rc = self.articled.wait()
-        # Workers are in the same process group: make sure none is left.
-        try:
-            os.killpg(self.articled.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        """Stops articled and every worker (its process group); returns
+        the master's exit status."""
+        rc = procs.stop(self.articled, sig, timeout)
         self.articled = None
         return rc
 
     def stop(self):
         self.stop_articled()
-        if self.nginx is not None:
-            try:
-                os.killpg(self.nginx.pid, signal.SIGQUIT)
-                self.nginx.wait(10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(self.nginx.pid, signal.SIGKILL)
-            self.nginx = None
+        procs.stop(self.nginx, signal.SIGQUIT, 10)
+        self.nginx = None
 
     def master_pid(self):
         return self.articled.pid
 
     def worker_pids(self):
-        out = subprocess.run(["pgrep", "-P", str(self.articled.pid)],
-                             capture_output=True, text=True).stdout
-        return [int(x) for x in out.split()]
+        return procs.children(self.articled.pid)
 
     def get_answered(self, path, **kw):
         """(response, pid of the worker that answered it): the one worker
@@ -287,21 +261,7 @@ class Site:
     # ---- HTTP -----------------------------------------------------------
     def request(self, path, method="GET", headers=None, body=None, timeout=10):
         """Sends path exactly as given (no normalisation)."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            conn.putrequest(method, path, skip_accept_encoding=True)
-            for k, v in (headers or {}).items():
-                conn.putheader(k, v)
-            if body is not None:
-                conn.putheader("Content-Length", str(len(body)))
-            conn.endheaders(body)
-            r = conn.getresponse()
-            data = r.read()
-            resp = Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
-            resp.header_list = r.getheaders()
-            return resp
-        finally:
-            conn.close()
+        return http_request(self.port, path, method, headers, body, timeout)
 
     def get(self, path, **kw):
         return self.request(path, **kw)
@@ -370,21 +330,6 @@ class Site:
         """The same, in a thread: returns the LoadRun at once; call
         .wait(timeout) for the LoadResult, .done for progress."""
         return LoadRun(self.port, path, n, concurrency, **kw).start()
-
-    def fold_settled(self, slug, timeout=5):
-        """Waits until two folds in a row leave the stored total as it is
-        (the master folds every second); returns the total."""
-        deadline = time.time() + timeout
-        last = self.stored_total(slug)
-        stable_since = time.time()
-        while time.time() < deadline:
-            time.sleep(0.25)
-            v = self.stored_total(slug)
-            if v != last:
-                last, stable_since = v, time.time()
-            elif time.time() - stable_since >= 2.2:
-                break
-        return last
 
 
 class LoadResult:
