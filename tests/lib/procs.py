@@ -59,7 +59,7 @@ def kill_group(pgid, sig=signal.SIGKILL):
     try:
         os.killpg(pgid, sig)
         return True
-    except ProcessLookupError:
+    except (ProcessLookupError, PermissionError):
         return False
 
 
