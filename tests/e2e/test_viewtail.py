@@ -21,7 +21,7 @@ import time
 import pytest
 
 from proc import tick_deadline
-from wait import wait_until
+from wait import WaitTimeout, wait_until
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 VIEWTAIL = os.environ.get("VIEWTAIL", str(ROOT / "bin" / "viewtail"))
@@ -195,10 +195,18 @@ class Follower:
                 self.lines.put(line.decode())
 
     def line(self, timeout=5):
-        return self.lines.get(timeout=timeout)
+        """The next line it prints; fails naming it if none comes in time."""
+        return self._next(self.lines, "a line on viewtail -f's stdout", timeout)
 
     def error_line(self, timeout=5):
-        return self.errors.get(timeout=timeout)
+        return self._next(self.errors, "a line on viewtail -f's stderr", timeout)
+
+    def _next(self, lines, what, timeout):
+        try:
+            return lines.get(timeout=timeout)
+        except queue.Empty:
+            raise WaitTimeout("waited %.1f s for %s; stderr so far: %r" % (
+                timeout, what, "".join(self.stderr))) from None
 
     def quiet_for(self, seconds):
         """True if nothing was printed for that long."""
