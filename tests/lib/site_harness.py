@@ -5,6 +5,12 @@ nginx configuration from nginx.conf.example with tools/nginx-conf, and
 starts both on a free loopback port, each in its own process group so a
 test can stop every process it started.  The articled binary is
 $ARTICLED_BIN (default: the sanitizer build if present, else bin/articled).
+
+Which worker answered a request is read from /proc/PID/io (get_answered),
+so get_everywhere and wait_every_worker reach every worker for certain;
+folds are waited for in views.total (wait_folded) or until it equals the
+live count bin/viewtail reads (fold_settled).  Processes: procs.py; every
+wait: wait.py (wait_until); the CGI site: cgi_site.py; Chromium: browser.py.
 """
 import http.client
 import json
