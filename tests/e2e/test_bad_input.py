@@ -592,6 +592,8 @@ def test_pages_are_served_and_counted_while_the_owner_holds_the_lock(site):
         # the lock is really held: another writer cannot begin
         other = site.sql("PRAGMA busy_timeout = 0; BEGIN IMMEDIATE;", check=False)
         assert "database is locked" in other.stderr
+        # The scenario is time: visitors for 3 s while the lock is held,
+        # across the master's folds (once a second), which must wait.
         start = time.time()
         shown = []
         slow = []
@@ -605,7 +607,7 @@ def test_pages_are_served_and_counted_while_the_owner_holds_the_lock(site):
                     slow.append((path, took))
                 if path == SEED_PATH:
                     shown.append(shown_views(r.text))
-            time.sleep(0.2)
+            time.sleep(0.2)     # a visitor's pace, not a precondition
         assert slow == []
         assert "Pending" not in site.get("/blog").text
         n = len(shown)

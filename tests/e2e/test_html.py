@@ -9,7 +9,7 @@
   alt on every image, headings in order, WCAG contrast of the stylesheet's
   colours.
 - Layout in headless Chromium, driven over the DevTools protocol (a small
-  RFC 6455 client below, stdlib only): no horizontal overflow and body text
+  RFC 6455 client in tests/lib/browser.py, stdlib only): no horizontal overflow and body text
   of at least 16 px on a 375 px phone and a 1280 px desktop; screenshots
   are saved under the test's temporary folder.
 - No JavaScript, no cookies, one stylesheet under 8 KB.
@@ -17,29 +17,23 @@
 Nothing is skipped: a missing checker or browser fails with the reason.
 Run: /usr/bin/python3 -m pytest -q tests/e2e/test_html.py
 """
-import base64
-import hashlib
 import html
 import html.parser
 import json
 import os
 import re
 import shutil
-import signal
-import socket
-import struct
 import subprocess
-import tempfile
-import time
 import urllib.parse
 import urllib.request
 
 import pytest
 
+from browser import Browser
 from site_harness import ROOT, SEED_SLUG, Site
+from wait import wait_until
 
 VNU = os.path.join(ROOT, "tools", "vnu")
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CSS_PATH = os.path.join(ROOT, "templates", "static", "style.css")
 
 # ---------------------------------------------------------------------------
@@ -303,11 +297,10 @@ def pages(main_site, tmp_path_factory):
         got["empty-home"] = Page("empty-home", "/", e.get("/"))
         got["empty-blog"] = Page("empty-blog", "/blog", e.get("/blog"))
         os.rename(e.db, e.db + ".away")
-        deadline = time.time() + 10
-        r = e.get("/")
-        while r.status != 503 and time.time() < deadline:
-            time.sleep(0.2)         # articled probes the file once a second
-            r = e.get("/")
+        # Each worker probes the file once a second: wait for its 503.
+        r = wait_until(lambda: (lambda r: r.status == 503 and r)(e.get("/")),
+                       "articled to answer 503 with its database moved away", 10,
+                       step=0.1)
         got["503-database-gone"] = Page("503-database-gone", "/", r)
         e.stop_articled()
         got["502-articled-down"] = Page("502-articled-down", "/", e.get("/"))
@@ -778,214 +771,8 @@ def test_stylesheet_small_static_no_cookie(main_site):
 
 
 # ---------------------------------------------------------------------------
-# 4. Layout in headless Chromium over the DevTools protocol.
+# 4. Layout in headless Chromium over the DevTools protocol (tests/lib/browser.py).
 # ---------------------------------------------------------------------------
-
-class WebSocket:
-    """A minimal RFC 6455 client: text frames out (masked), frames in."""
-    GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-
-    def __init__(self, url, timeout=30):
-        u = urllib.parse.urlsplit(url)
-        self.sock = socket.create_connection((u.hostname, u.port), timeout)
-        key = base64.b64encode(os.urandom(16))
-        self.sock.sendall(
-            b"GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\n"
-            b"Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
-            b"Sec-WebSocket-Version: 13\r\n\r\n" % (
-                u.path.encode(), u.hostname.encode(), u.port, key))
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = self.sock.recv(4096)
-            if not chunk:
-                raise OSError("websocket: closed during the handshake")
-            data += chunk
-        head, self.buf = data.split(b"\r\n\r\n", 1)
-        lines = head.split(b"\r\n")
-        if b" 101 " not in lines[0]:
-            raise OSError("websocket: handshake refused: %r" % head)
-        accept = base64.b64encode(hashlib.sha1(key + self.GUID).digest())
-        if not any(l.lower().startswith(b"sec-websocket-accept:") and
-                   l.split(b":", 1)[1].strip() == accept for l in lines):
-            raise OSError("websocket: bad Sec-WebSocket-Accept: %r" % head)
-
-    def _read(self, n):
-        while len(self.buf) < n:
-            chunk = self.sock.recv(max(65536, n - len(self.buf)))
-            if not chunk:
-                raise OSError("websocket: connection closed")
-            self.buf += chunk
-        out, self.buf = self.buf[:n], self.buf[n:]
-        return out
-
-    def _send(self, opcode, payload):
-        head = bytes([0x80 | opcode])
-        n = len(payload)
-        if n < 126:
-            head += bytes([0x80 | n])
-        elif n < 65536:
-            head += bytes([0x80 | 126]) + struct.pack("!H", n)
-        else:
-            head += bytes([0x80 | 127]) + struct.pack("!Q", n)
-        mask = os.urandom(4)
-        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-        self.sock.sendall(head + mask + masked)
-
-    def send(self, text):
-        self._send(0x1, text.encode())
-
-    def recv(self):
-        """The next whole text message."""
-        parts = []
-        while True:
-            b0, b1 = self._read(2)
-            opcode, n = b0 & 0x0F, b1 & 0x7F
-            if n == 126:
-                n = struct.unpack("!H", self._read(2))[0]
-            elif n == 127:
-                n = struct.unpack("!Q", self._read(8))[0]
-            mask = self._read(4) if b1 & 0x80 else None
-            payload = self._read(n)
-            if mask:
-                payload = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-            if opcode == 0x8:
-                raise OSError("websocket: closed by the browser")
-            if opcode == 0x9:
-                self._send(0xA, payload)
-                continue
-            if opcode == 0xA:
-                continue
-            parts.append(payload)
-            if b0 & 0x80:
-                return b"".join(parts).decode()
-
-    def close(self):
-        try:
-            self._send(0x8, b"")
-        except OSError:
-            pass
-        self.sock.close()
-
-
-class Browser:
-    """Headless Chromium with one page, driven over DevTools."""
-
-    def __init__(self, width, height, tmpdir):
-        self.profile = tempfile.mkdtemp(prefix="chromium-", dir=tmpdir)
-        self.log = os.path.join(tmpdir, "chromium-%d.log" % width)
-        if not os.access(CHROMIUM, os.X_OK):
-            pytest.fail("%s is missing: tools/deps test installs chromium" % CHROMIUM)
-        with open(self.log, "wb") as log:
-            self.proc = subprocess.Popen(
-                [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--hide-scrollbars",
-                 "--user-data-dir=" + self.profile,
-                 "--window-size=%d,%d" % (width, height),
-                 "--remote-debugging-port=0", "about:blank"],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                start_new_session=True)
-        self.ws = None
-        self.next_id = 0
-        self.events = []
-        try:
-            self._connect()
-        except Exception as e:
-            self.quit()
-            pytest.fail("Chromium did not start: %s\n%s" % (e, self._log_tail()))
-
-    def _log_tail(self):
-        try:
-            with open(self.log, errors="replace") as f:
-                return f.read()[-3000:]
-        except OSError:
-            return ""
-
-    def _connect(self):
-        port_file = os.path.join(self.profile, "DevToolsActivePort")
-        deadline = time.time() + 30
-        port = None
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("chromium exited with %d" % self.proc.returncode)
-            try:
-                with open(port_file) as f:
-                    port = int(f.readline().strip())
-                break
-            except (OSError, ValueError):
-                time.sleep(0.05)
-        if port is None:
-            raise RuntimeError("no DevToolsActivePort after 30 s")
-        targets = []
-        while time.time() < deadline and not targets:
-            with urllib.request.urlopen("http://127.0.0.1:%d/json/list" % port,
-                                        timeout=10) as r:
-                targets = [t for t in json.load(r) if t.get("type") == "page"]
-            if not targets:
-                time.sleep(0.05)
-        if not targets:
-            raise RuntimeError("Chromium has no page target")
-        self.ws = WebSocket(targets[0]["webSocketDebuggerUrl"])
-        self.call("Page.enable")
-        self.call("Runtime.enable")
-
-    def call(self, method, **params):
-        self.next_id += 1
-        mid = self.next_id
-        self.ws.send(json.dumps({"id": mid, "method": method, "params": params}))
-        while True:
-            msg = json.loads(self.ws.recv())
-            if msg.get("id") == mid:
-                if "error" in msg:
-                    raise RuntimeError("%s: %s" % (method, msg["error"]))
-                return msg.get("result", {})
-            self.events.append(msg)
-
-    def goto(self, url, timeout=20):
-        self.events = []
-        self.call("Page.navigate", url=url)
-        deadline = time.time() + timeout
-        while not any(e.get("method") == "Page.loadEventFired" for e in self.events):
-            if time.time() > deadline:
-                raise RuntimeError("no load event for " + url)
-            self.events.append(json.loads(self.ws.recv()))
-
-    def eval(self, expr):
-        r = self.call("Runtime.evaluate", expression=expr, returnByValue=True)
-        if "exceptionDetails" in r:
-            raise RuntimeError("%s: %s" % (expr[:60], r["exceptionDetails"]))
-        return r["result"].get("value")
-
-    def screenshot(self, path):
-        m = self.call("Page.getLayoutMetrics")
-        size = m.get("cssContentSize") or m["contentSize"]
-        r = self.call("Page.captureScreenshot", format="png",
-                      captureBeyondViewport=True,
-                      clip={"x": 0, "y": 0, "width": size["width"],
-                            "height": min(size["height"], 6000), "scale": 1})
-        with open(path, "wb") as f:
-            f.write(base64.b64decode(r["data"]))
-
-    def quit(self):
-        if self.ws is not None:
-            try:
-                self.call("Browser.close")
-            except Exception:
-                pass
-            self.ws.close()
-            self.ws = None
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.proc.wait()
-        shutil.rmtree(self.profile, ignore_errors=True)
-
 
 # What a page reports: layout width, the viewport, font sizes of the text.
 MEASURE = r"""(() => {

@@ -2,7 +2,9 @@
 db/seed.sql, a real counter file written through cgi/counter.c, and the exact output.
 
 The binary is $VIEWTAIL (default bin/viewtail).  Run: /usr/bin/python3 -m pytest tests/e2e
-A slow wrapper (valgrind) needs more time to start following: VIEWTAIL_STARTUP=3 (seconds).
+A follower's polls are seen in /proc (tests/lib/proc.py): it sleeps to an absolute deadline
+between two, so a test waits for "asleep after the poll that ..." instead of guessing a delay.
+A slow wrapper (valgrind) may need longer waits: VIEWTAIL_STARTUP=10 (seconds, default 5).
 """
 import datetime
 import json
@@ -18,9 +20,12 @@ import time
 
 import pytest
 
+from proc import tick_deadline
+from wait import WaitTimeout, wait_until
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 VIEWTAIL = os.environ.get("VIEWTAIL", str(ROOT / "bin" / "viewtail"))
-STARTUP = float(os.environ.get("VIEWTAIL_STARTUP", "0.7"))
+STARTUP = float(os.environ.get("VIEWTAIL_STARTUP", "5"))
 SEED = "sciatica-and-back-pain-what-s-the-difference-and-can-acupuncture-help"
 SEED_TITLE = "Sciatica and back pain. What's the difference, and can acupuncture help?"
 CFLAGS = ["-std=c11", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra",
@@ -156,7 +161,34 @@ class Follower:
         for reader in self.readers:
             reader.daemon = True
             reader.start()
-        time.sleep(STARTUP)    # its first snapshot, which prints nothing
+        # Its first snapshot, which prints nothing, is taken once it
+        # first sleeps between polls.
+        self.deadline = self.asleep("its first snapshot")
+
+    def _tick(self):
+        """The deadline of the sleep between two polls it is in, or None."""
+        if self.proc.poll() is not None:
+            raise AssertionError("viewtail -f exited %d: %s" % (
+                self.proc.returncode, "".join(self.stderr)))
+        return tick_deadline(self.proc.pid)
+
+    def asleep(self, after):
+        """Waits until it sleeps between two polls (so the poll or the
+        snapshot before is done); returns that sleep's deadline."""
+        return wait_until(self._tick, "viewtail -f asleep between polls, after "
+                          + after, STARTUP, step=0.005)
+
+    def polled(self, n=1, after="a poll"):
+        """Waits until n more polls have finished since the last wait
+        (it sleeps to a deadline n seconds later than then)."""
+        target = self.deadline + n - 0.5
+
+        def later():
+            d = self._tick()
+            return d is not None and d > target and d
+        self.deadline = wait_until(later, "viewtail -f asleep after " + after,
+                                   STARTUP + n, step=0.005)
+        return self.deadline
 
     def _read(self, stream, is_stderr):
         for line in stream:
@@ -167,10 +199,18 @@ class Follower:
                 self.lines.put(line.decode())
 
     def line(self, timeout=5):
-        return self.lines.get(timeout=timeout)
+        """The next line it prints; fails naming it if none comes in time."""
+        return self._next(self.lines, "a line on viewtail -f's stdout", timeout)
 
     def error_line(self, timeout=5):
-        return self.errors.get(timeout=timeout)
+        return self._next(self.errors, "a line on viewtail -f's stderr", timeout)
+
+    def _next(self, lines, what, timeout):
+        try:
+            return lines.get(timeout=timeout)
+        except queue.Empty:
+            raise WaitTimeout("waited %.1f s for %s; stderr so far: %r" % (
+                timeout, what, "".join(self.stderr))) from None
 
     def quiet_for(self, seconds):
         """True if nothing was printed for that long."""
@@ -335,11 +375,10 @@ def test_table_reads_while_the_owner_holds_a_write_transaction(db):
     try:
         owner.stdin.write(b"BEGIN IMMEDIATE;\nUPDATE views SET imported = 1000;\n")
         owner.stdin.flush()
-        deadline = time.monotonic() + 5
-        while subprocess.run(["sqlite3", str(db), "BEGIN IMMEDIATE;"],
-                             capture_output=True, check=False).returncode == 0:
-            assert time.monotonic() < deadline, "the owner never took the write lock"
-            time.sleep(0.05)
+        wait_until(lambda: subprocess.run(["sqlite3", str(db), "BEGIN IMMEDIATE;"],
+                                          capture_output=True,
+                                          check=False).returncode != 0,
+                   "the owner's sqlite3 to hold the write lock", 5, step=0.05)
 
         started = time.monotonic()
         rc, out, err = viewtail("--db", db)
@@ -433,7 +472,8 @@ def test_follow_prints_nothing_for_a_fold(db, tool, follow):
     tail = follow("--db", db)
 
     fold(db, tool, SEED)
-    quiet = tail.quiet_for(2.5)
+    tail.polled(2, "two polls since the fold")
+    quiet = tail.lines.empty()
     tool(db, "add", key_of(db, SEED), 1)
 
     assert quiet
@@ -456,7 +496,7 @@ COMMIT;""")
 
 def test_follow_opens_the_counter_file_when_it_appears(db, tool, follow):
     tail = follow("--db", db)
-    time.sleep(1.2)    # it has polled at least once without the file
+    tail.polled(1, "a poll without the file")
 
     tool(db, "add", key_of(db, SEED), 2)
 
@@ -496,7 +536,7 @@ def test_follow_reopens_a_replaced_database(db, tool, follow, tmp_path):
 
     os.rename(fresh, db)
     notice = tail.error_line()    # the switch itself prints no counts
-    time.sleep(0.3)               # the poll that noticed it reads the new file
+    tail.asleep("the poll that noticed it and read the new file")
     sql(db, "UPDATE views SET imported = 1;")
 
     assert notice == f"viewtail: {db} was replaced or removed; following the file at that path\n"

@@ -5,6 +5,12 @@ nginx configuration from nginx.conf.example with tools/nginx-conf, and
 starts both on a free loopback port, each in its own process group so a
 test can stop every process it started.  The articled binary is
 $ARTICLED_BIN (default: the sanitizer build if present, else bin/articled).
+
+Which worker answered a request is read from /proc/PID/io (get_answered),
+so get_everywhere and wait_every_worker reach every worker for certain;
+folds are waited for in views.total (wait_folded) or until it equals the
+live count bin/viewtail reads (fold_settled).  Processes: procs.py; every
+wait: wait.py (wait_until); the CGI site: cgi_site.py; Chromium: browser.py.
 """
 import http.client
 import json
@@ -13,6 +19,10 @@ import signal
 import socket
 import subprocess
 import time
+
+import procs
+from procs import free_port, wait_for_port  # noqa: F401 (for the tests)
+from wait import WaitTimeout, wait_until
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SEED_SLUG = "sciatica-and-back-pain-what-s-the-difference-and-can-acupuncture-help"
@@ -26,22 +36,16 @@ def default_binary():
     return asan if os.path.exists(asan) else os.path.join(ROOT, "bin", "articled")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, timeout=10):
-    """True once something accepts on 127.0.0.1:port, False at timeout."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), 0.2):
-                return True
-        except OSError:
-            time.sleep(0.02)
-    return False
+def written(pid):
+    """(bytes written, write calls) by a process so far, from
+    /proc/PID/io; None once it is gone.  A worker writes only to answer
+    a request (and to log), so these move exactly when it answered."""
+    try:
+        with open("/proc/%d/io" % pid) as f:
+            io = dict(line.split(":") for line in f)
+    except (OSError, ValueError):
+        return None
+    return int(io["wchar"]), int(io["syscw"])
 
 
 class OwnerLock:
@@ -91,6 +95,26 @@ class Response:
         return self.headers.get(name.lower())
 
 
+def http_request(port, path, method="GET", headers=None, body=None, timeout=10):
+    """One request to 127.0.0.1:port, path sent exactly as given (no
+    normalisation); returns a Response."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        for k, v in (headers or {}).items():
+            conn.putheader(k, v)
+        if body is not None:
+            conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body)
+        r = conn.getresponse()
+        data = r.read()
+        resp = Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+        resp.header_list = r.getheaders()
+        return resp
+    finally:
+        conn.close()
+
+
 class Site:
     def __init__(self, tmpdir, seed=True, workers=2, binary=None,
                  extra_args=(), env=None, db=None):
@@ -126,83 +150,112 @@ class Site:
     def start_articled(self, wait=True):
         if os.path.exists(self.sock):
             os.unlink(self.sock)
-        log = open(self.log_path, "ab")
-        self.articled = subprocess.Popen(self.articled_args(), stdout=log,
-                                         stderr=log, env=self.env,
-                                         start_new_session=True)
-        log.close()
+        self.articled = procs.start(self.articled_args(), self.log_path, self.env)
         if wait:
             self.wait_for_socket()
 
     def wait_for_socket(self, timeout=10):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if os.path.exists(self.sock):
-                try:
-                    with socket.socket(socket.AF_UNIX) as s:
-                        s.connect(self.sock)
-                    return
-                except OSError:
-                    pass
+        """Until articled accepts on its socket; raises if it exits first
+        or does not listen by the deadline."""
+        def listening():
             if self.articled.poll() is not None:
                 raise RuntimeError("articled exited %s: %s" % (
                     self.articled.returncode, self.log()))
-            time.sleep(0.02)
-        raise RuntimeError("articled did not listen: " + self.log())
+            try:
+                with socket.socket(socket.AF_UNIX) as s:
+                    s.connect(self.sock)
+                return True
+            except OSError:
+                return False
+        try:
+            wait_until(listening, "articled to accept on " + self.sock, timeout)
+        except WaitTimeout as e:
+            raise RuntimeError("%s\n%s" % (e, self.log()))
 
     def start_nginx(self):
         subprocess.run(["nginx", "-t", "-q", "-c", self.nginx_conf, "-p", self.var,
                         "-e", os.path.join(self.var, "log", "error.log")],
                        check=True, capture_output=True)
-        self.nginx = subprocess.Popen(
+        self.nginx = procs.start(
             ["nginx", "-c", self.nginx_conf, "-p", self.var, "-e",
-             os.path.join(self.var, "log", "error.log"), "-g", "daemon off;"],
-            start_new_session=True, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
-        if not wait_for_port(self.port):
-            raise RuntimeError("nginx did not start")
+             os.path.join(self.var, "log", "error.log"), "-g", "daemon off;"])
+        wait_for_port(self.port, "nginx", proc=self.nginx)
 
     def start(self):
         self.start_articled()
         self.start_nginx()
 
     def stop_articled(self, sig=signal.SIGTERM, timeout=20):
-        if self.articled is None:
-            return None
-        try:
-            os.killpg(self.articled.pid, sig)
-        except ProcessLookupError:
-            pass
-        try:
-            rc = self.articled.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.articled.pid, signal.SIGKILL)
-            rc = self.articled.wait()
-        # Workers are in the same process group: make sure none is left.
-        try:
-            os.killpg(self.articled.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        """Stops articled and every worker (its process group); returns
+        the master's exit status."""
+        rc = procs.stop(self.articled, sig, timeout)
         self.articled = None
         return rc
 
     def stop(self):
         self.stop_articled()
-        if self.nginx is not None:
-            try:
-                os.killpg(self.nginx.pid, signal.SIGQUIT)
-                self.nginx.wait(10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(self.nginx.pid, signal.SIGKILL)
-            self.nginx = None
+        procs.stop(self.nginx, signal.SIGQUIT, 10)
+        self.nginx = None
 
     def master_pid(self):
         return self.articled.pid
 
     def worker_pids(self):
-        out = subprocess.run(["pgrep", "-P", str(self.articled.pid)],
-                             capture_output=True, text=True).stdout
-        return [int(x) for x in out.split()]
+        return procs.children(self.articled.pid)
+
+    def get_answered(self, path, **kw):
+        """(response, pid of the worker that answered it): the one worker
+        whose /proc/PID/io shows a write of at least the body's length
+        while the request was in flight; None if nginx answered itself
+        or it is ambiguous (a worker logged at the same moment).  Only
+        meaningful with one request in flight at a time."""
+        pids = self.worker_pids()
+        before = {p: written(p) for p in pids}
+        r = self.request(path, **kw)
+        writers = []
+        for p in pids:
+            now, then = written(p), before[p]
+            if now and then and now[1] > then[1] and now[0] - then[0] >= len(r.body):
+                writers.append(p)
+        return r, writers[0] if len(writers) == 1 else None
+
+    def get_everywhere(self, path, timeout=10, **kw):
+        """GETs path until every worker has answered it at least once
+        (seen in /proc/PID/io, see get_answered); returns every response,
+        so a check of all of them is a check of every worker's answer
+        (and its cache).  Raises WaitTimeout naming the workers that
+        never answered."""
+        answered, responses = set(), []
+
+        def everyone():
+            r, pid = self.get_answered(path, **kw)
+            responses.append(r)
+            if pid is not None:
+                answered.add(pid)
+            return set(self.worker_pids()) <= answered
+        wait_until(everyone, "every worker to answer GET %s" % path, timeout,
+                   step=0, describe=lambda _: "workers %s, answered by %s" % (
+                       sorted(self.worker_pids()), sorted(answered)))
+        return responses
+
+    def wait_every_worker(self, path, pred, what, timeout=10, since=None):
+        """GETs path until the latest answer of every current worker
+        satisfies pred (a worker replaced meanwhile must answer too);
+        answers before the time `since` (time.time()) do not count.
+        Returns every response; raises WaitTimeout naming `what`."""
+        latest, responses = {}, []
+
+        def all_done():
+            r, pid = self.get_answered(path)
+            responses.append(r)
+            if pid is not None and (since is None or time.time() >= since):
+                latest[pid] = bool(pred(r))
+            workers = self.worker_pids()
+            return bool(workers) and all(latest.get(p) for p in workers)
+        wait_until(all_done, "every worker to answer GET %s with %s" % (path, what),
+                   timeout, step=0.02, describe=lambda _: "workers %s, latest %s" % (
+                       sorted(self.worker_pids()), latest))
+        return responses
 
     def log(self):
         try:
@@ -214,21 +267,7 @@ class Site:
     # ---- HTTP -----------------------------------------------------------
     def request(self, path, method="GET", headers=None, body=None, timeout=10):
         """Sends path exactly as given (no normalisation)."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            conn.putrequest(method, path, skip_accept_encoding=True)
-            for k, v in (headers or {}).items():
-                conn.putheader(k, v)
-            if body is not None:
-                conn.putheader("Content-Length", str(len(body)))
-            conn.endheaders(body)
-            r = conn.getresponse()
-            data = r.read()
-            resp = Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
-            resp.header_list = r.getheaders()
-            return resp
-        finally:
-            conn.close()
+        return http_request(self.port, path, method, headers, body, timeout)
 
     def get(self, path, **kw):
         return self.request(path, **kw)
@@ -263,14 +302,28 @@ class Site:
         raise KeyError(slug)
 
     def wait_folded(self, slug, expected, timeout=10):
-        """Waits until the stored total reaches expected (the master folds
-        every second); returns the last value seen."""
-        deadline = time.time() + timeout
-        v = self.stored_total(slug)
-        while v != expected and time.time() < deadline:
-            time.sleep(0.1)
-            v = self.stored_total(slug)
-        return v
+        """Waits until the stored views.total of slug is expected (the
+        master folds every second); returns it, or raises WaitTimeout
+        with the last value seen."""
+        def reached():
+            return self.stored_total(slug) == expected
+        wait_until(reached, "views.total of %s to reach %d" % (slug, expected),
+                   timeout, step=0.05,
+                   describe=lambda _: "views.total %d" % self.stored_total(slug))
+        return expected
+
+    def fold_settled(self, slug, timeout=10):
+        """Waits until every view counted in the counter file for slug is
+        folded into SQLite: views.total equals the live count that
+        bin/viewtail reads (total - folded + the shared counter).  Call
+        it once no more views of slug are being made; returns the total."""
+        def caught_up():
+            stored = self.stored_total(slug)
+            return stored == self.live_views(slug) and (stored, )
+        return wait_until(caught_up, "the fold of %s to catch up with its live "
+                          "counter (views.total = viewtail's total)" % slug, timeout,
+                          step=0.05, describe=lambda _: "views.total %d, live %d" % (
+                              self.stored_total(slug), self.live_views(slug)))[0]
 
     # ---- load (added for tests/e2e/test_views.py and test_robustness.py) ---
     def load(self, path, n, concurrency=32, **kw):
@@ -283,21 +336,6 @@ class Site:
         """The same, in a thread: returns the LoadRun at once; call
         .wait(timeout) for the LoadResult, .done for progress."""
         return LoadRun(self.port, path, n, concurrency, **kw).start()
-
-    def fold_settled(self, slug, timeout=5):
-        """Waits until two folds in a row leave the stored total as it is
-        (the master folds every second); returns the total."""
-        deadline = time.time() + timeout
-        last = self.stored_total(slug)
-        stable_since = time.time()
-        while time.time() < deadline:
-            time.sleep(0.25)
-            v = self.stored_total(slug)
-            if v != last:
-                last, stable_since = v, time.time()
-            elif time.time() - stable_since >= 2.2:
-                break
-        return last
 
 
 class LoadResult:
@@ -363,6 +401,7 @@ class LoadRun:
         self.max_seconds = max_seconds
         self.taken = 0
         self.done = 0
+        self.failures = 0         # requests so far without a complete 200
         self.result = LoadResult()
         self._thread = None
         self._finished = threading.Event()
@@ -434,6 +473,7 @@ class LoadRun:
                 failed, keep = True, False
             res.latencies.append(time.time() - t0)
             self.done += 1
+            self.failures += failed
             if failed or not keep:
                 if writer is not None:
                     writer.close()
@@ -476,11 +516,15 @@ class LoadRun:
         self.taken = max(self.taken, self.n)
 
     def wait_done(self, count, timeout=30):
-        """Waits until at least count requests have finished."""
-        deadline = time.time() + timeout
-        while self.done < count and not self._finished.is_set() and \
-                time.time() < deadline:
-            time.sleep(0.01)
+        """Waits until at least count requests have finished; raises
+        WaitTimeout if the load ends or the deadline passes first."""
+        def done():
+            if self.done < count and self._finished.is_set():
+                raise WaitTimeout("the load ended after %d requests, before %d: %s"
+                                  % (self.done, count, self.result.summary()))
+            return self.done >= count
+        wait_until(done, "%d requests of the load to finish" % count, timeout,
+                   step=0.01, describe=lambda _: "%d done" % self.done)
         return self.done
 
     def wait(self, timeout=180):

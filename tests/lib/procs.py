@@ -1,0 +1,93 @@
+"""Processes started by the tests and by bench/run: each in its own
+process group (its session leader's pid), so that stopping it stops every
+process it started; a free loopback port; waiting until a port accepts.
+
+    p = start(["nginx", ...], log_path)     # stdout and stderr appended there
+    wait_for_port(port, who="nginx", proc=p)
+    stop(p, signal.SIGQUIT)                 # then SIGKILL to whatever is left
+"""
+import os
+import signal
+import socket
+import subprocess
+
+from wait import WaitTimeout, wait_until
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def accepts(port):
+    """True if something accepts a connection on 127.0.0.1:port now."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), 0.2):
+            return True
+    except OSError:
+        return False
+
+
+def wait_for_port(port, who="a server", timeout=10, proc=None):
+    """Returns once something accepts on 127.0.0.1:port; raises
+    WaitTimeout at the deadline, or at once if proc (the server's Popen)
+    exits first."""
+    def up():
+        if proc is not None and proc.poll() is not None:
+            raise WaitTimeout("%s exited with %s before accepting on 127.0.0.1:%d"
+                              % (who, proc.returncode, port))
+        return accepts(port)
+    wait_until(up, "%s to accept on 127.0.0.1:%d" % (who, port), timeout)
+
+
+def start(args, log_path=None, env=None, stdin=subprocess.DEVNULL):
+    """Popen of args as the leader of a new process group; its stdout and
+    stderr are appended to log_path (discarded if None)."""
+    if log_path is None:
+        return subprocess.Popen(args, stdin=stdin, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, env=env,
+                                start_new_session=True)
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(args, stdin=stdin, stdout=log, stderr=log, env=env,
+                                start_new_session=True)
+
+
+def kill_group(pgid, sig=signal.SIGKILL):
+    """Sends sig to the process group; False if nothing is left in it."""
+    try:
+        os.killpg(pgid, sig)
+        return True
+    except (ProcessLookupError, PermissionError):
+        return False
+
+
+def stop(proc, sig=signal.SIGTERM, timeout=15):
+    """Sends sig to proc's group, waits up to timeout for proc to exit
+    (SIGKILL after that), then SIGKILLs whatever of its group is left
+    (workers of a master that died first).  Returns proc's exit status."""
+    if proc is None:
+        return None
+    kill_group(proc.pid, sig)
+    try:
+        rc = proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        kill_group(proc.pid)
+        rc = proc.wait()
+    kill_group(proc.pid)
+    return rc
+
+
+def group_members(pgid):
+    """The pids in a process group now (pgrep -g)."""
+    out = subprocess.run(["pgrep", "-g", str(pgid)], capture_output=True,
+                         text=True).stdout
+    return [int(x) for x in out.split()]
+
+
+def children(pid):
+    """The pids whose parent is pid now (pgrep -P)."""
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                         text=True).stdout
+    return [int(x) for x in out.split()]
