@@ -3,6 +3,7 @@
  * and the same counting as under FastCGI.  With no master to fold the
  * counters, each run folds after it has answered, without waiting for a
  * held lock: the next run folds what this one could not. */
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@ int cgi_serve(struct pages *p)
 	struct response resp;
 	struct buf head = BUF_INIT;
 	unsigned long long moved;
+	sigset_t term;
 	int rc = 0;
 
 	request_parse(&r, environ, 1);
@@ -30,6 +32,12 @@ int cgi_serve(struct pages *p)
 	    fwrite(resp.body.data, 1, resp.body.len, stdout) !=
 	    resp.body.len) || fflush(stdout) != 0)
 		rc = -1;
+	/* lighttpd and mod_cgid send SIGTERM as soon as the output closes;
+	 * held off until exit, so the fold (bounded: it never waits for a
+	 * lock) is not cut short and the stored counts keep up. */
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, NULL);
 	fclose(stdout);	/* the server may finish the answer now */
 	pages_fold(p, 0, &moved);
 	response_free(&resp);
