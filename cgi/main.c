@@ -639,11 +639,30 @@ static void S_unlink_socket(const struct master *m)
 		unlink(m->opt.socket);
 }
 
+/* The listening socket: --socket's, else the one on fd 0. */
+static int S_listen(struct master *m)
+{
+	char err[1024];
+
+	if (m->opt.socket == NULL) {
+		m->fd = 0;
+		return 0;
+	}
+	m->fd = fastcgi_listen(m->opt.socket, m->opt.socket_mode, 1024, err,
+	    sizeof(err));
+	if (m->fd < 0) {
+		fprintf(stderr, "articled: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct master m;
 	struct pages *p;
 	char err[1024];
+	int early;
 
 	memset(&m, 0, sizeof(m));
 	m.fd = -1;
@@ -657,34 +676,34 @@ int main(int argc, char **argv)
 	}
 	if (m.opt.socket == NULL && !fastcgi_is_socket(0))
 		return S_cgi(&m);
-	/* Refuse to start, saying why, rather than fork workers that die.
-	 * The error pages are written before the socket appears, since
-	 * whoever waits for the socket (make run, the tests) starts sending
-	 * nginx requests whose errors use them. */
-	if ((p = S_open_site(&m, NULL)) == NULL)
-		return 1;
-	pages_close(p);
-	if (S_write_error_pages(&m) != 0)
-		return 1;
-	if (m.opt.socket != NULL) {
-		m.fd = fastcgi_listen(m.opt.socket, m.opt.socket_mode, 1024,
-		    err, sizeof(err));
-		if (m.fd < 0) {
-			fprintf(stderr, "articled: %s\n", err);
-			return 1;
-		}
-	} else {
-		m.fd = 0;
-	}
-	/* As the user the workers will be: the database must open for them
-	 * too.  On refusal the socket just made goes, or nginx would keep
-	 * finding a socket file nobody listens on. */
-	if (S_drop_privileges(m.opt.user, m.opt.socket) != 0 ||
-	    (m.opt.user != NULL && (p = S_open_site(&m, NULL)) == NULL)) {
+	/* Root with --user binds first (a socket in a root-owned folder or
+	 * a low port may need root), then becomes the user before anything
+	 * else, so that every file articled creates (error pages,
+	 * site.db-views, -wal/-shm) is the user's and the database is known
+	 * to open for the workers.  On refusal the socket just made goes, or
+	 * nginx would keep finding a socket file nobody listens on. */
+	early = m.opt.user != NULL && geteuid() == 0;
+	if (early && (S_listen(&m) != 0 ||
+	    S_drop_privileges(m.opt.user, m.opt.socket) != 0)) {
 		S_unlink_socket(&m);
 		return 1;
 	}
-	if (m.opt.user != NULL)
-		pages_close(p);
+	/* Refuse to start, saying why, rather than fork workers that die.
+	 * Otherwise the error pages are written before the socket appears,
+	 * since whoever waits for the socket (make run, the tests) starts
+	 * sending nginx requests whose errors use them. */
+	if ((p = S_open_site(&m, NULL)) == NULL) {
+		if (early)
+			S_unlink_socket(&m);
+		return 1;
+	}
+	pages_close(p);
+	if (S_write_error_pages(&m) != 0) {
+		if (early)
+			S_unlink_socket(&m);
+		return 1;
+	}
+	if (!early && S_listen(&m) != 0)
+		return 1;
 	return S_master(&m);
 }
