@@ -390,8 +390,9 @@ static int S_render_layout(struct pages *p, const struct tmpl *inner,
 
 	S_contacts(&p->site, &cc);
 	if (path != NULL && p->site.base_url[0] != '\0')
-		snprintf(canonical, sizeof(canonical), "%s%s",
-		    p->site.base_url, path);
+		snprintf(canonical, sizeof(canonical), "%s%s%s",
+		    p->site.base_url, p->root,	/* CGI: SCRIPT_NAME first */
+		    p->root[0] != '\0' && strcmp(path, "/") == 0 ? "" : path);
 	lv[n++] = S_text("lang", p->site.lang);
 	lv[n++] = S_text("root", p->root);
 	/* "/cgi-bin/articled", not ".../articled/": CGI servers such as
