@@ -23,6 +23,13 @@ int cgi_serve(struct pages *p)
 	sigset_t term;
 	int rc = 0;
 
+	/* lighttpd and mod_cgid send SIGTERM as soon as they have the whole
+	 * answer (by its Content-Length, or when the output closes): held
+	 * off from before it is written until exit, so the fold (bounded: it
+	 * never waits for a lock) is not cut short and the counts keep up. */
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, NULL);
 	request_parse(&r, environ, 1);
 	response_init(&resp);
 	pages_handle(p, &r, &resp);
@@ -32,12 +39,6 @@ int cgi_serve(struct pages *p)
 	    fwrite(resp.body.data, 1, resp.body.len, stdout) !=
 	    resp.body.len) || fflush(stdout) != 0)
 		rc = -1;
-	/* lighttpd and mod_cgid send SIGTERM as soon as the output closes;
-	 * held off until exit, so the fold (bounded: it never waits for a
-	 * lock) is not cut short and the stored counts keep up. */
-	sigemptyset(&term);
-	sigaddset(&term, SIGTERM);
-	sigprocmask(SIG_BLOCK, &term, NULL);
 	fclose(stdout);	/* the server may finish the answer now */
 	pages_fold(p, 0, &moved);
 	response_free(&resp);
