@@ -235,8 +235,10 @@ static int S_drop_privileges(const char *user, const char *socket_path)
 		fprintf(stderr, "articled: no user '%s'\n", user);
 		return -1;
 	}
+	/* The group stays the one it was made with: a set-group-ID folder's
+	 * (www-data in the README), so that nginx can still connect. */
 	if (socket_path != NULL && strchr(socket_path, '/') != NULL &&
-	    chown(socket_path, pw->pw_uid, pw->pw_gid) != 0) {
+	    chown(socket_path, pw->pw_uid, (gid_t)-1) != 0) {
 		fprintf(stderr, "articled: chown %s: %s\n", socket_path,
 		    strerror(errno));
 		return -1;
