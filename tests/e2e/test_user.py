@@ -1,6 +1,7 @@
 """`articled --user NAME` started by root: every file articled creates
 belongs to NAME — on a fresh database (no counter file, no WAL, no error
 pages yet) and on one it served before — and the site serves and counts."""
+import grp
 import os
 import pwd
 import shutil
@@ -11,6 +12,7 @@ import pytest
 from site_harness import SEED_SLUG, Site, make_db
 
 USER = "nobody"
+WWW_GID = grp.getgrnam("www-data").gr_gid
 
 
 @pytest.fixture
@@ -34,6 +36,9 @@ def start(top, db, pw):
     s = Site(top, db=db, extra_args=["--user", USER])
     errors = os.path.join(s.var, "errors")
     os.chown(errors, pw.pw_uid, pw.pw_gid)
+    # The socket's folder as in the README: set-group-ID, group www-data.
+    os.chown(s.var, 0, WWW_GID)
+    os.chmod(s.var, 0o2755)
     s.start()
     return s, errors
 
@@ -64,6 +69,8 @@ def test_fresh_database_every_created_file_is_the_users(state):
         assert os.path.join(errors, "404.html") in files
         assert set(files.values()) == {pw.pw_uid}, files
         assert os.lstat(s.sock).st_uid == pw.pw_uid
+        # …and keeps the folder's group, so that nginx can connect.
+        assert os.lstat(s.sock).st_gid == WWW_GID
     finally:
         s.stop()
 
