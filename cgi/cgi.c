@@ -45,6 +45,7 @@ int cgi_serve(struct pages *p)
 	sigset_t term;
 	int rc = 0;
 
+	S_drain_body();		/* a SIGTERM while it waits still stops it */
 	/* lighttpd and mod_cgid send SIGTERM as soon as they have the whole
 	 * answer (by its Content-Length, or when the output closes): held
 	 * off from before it is written until exit, so the fold (bounded: it
@@ -52,7 +53,6 @@ int cgi_serve(struct pages *p)
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);
 	sigprocmask(SIG_BLOCK, &term, NULL);
-	S_drain_body();
 	request_parse(&r, environ, 1);
 	response_init(&resp);
 	pages_handle(p, &r, &resp);
