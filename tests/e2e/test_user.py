@@ -47,7 +47,11 @@ def owners(*folders):
     out = {}
     for d in folders:
         for name in os.listdir(d):
-            out[os.path.join(d, name)] = os.lstat(os.path.join(d, name)).st_uid
+            try:
+                out[os.path.join(d, name)] = \
+                    os.lstat(os.path.join(d, name)).st_uid
+            except FileNotFoundError:
+                pass    # an error page's .tmp, just renamed into place
     return out
 
 
