@@ -11,6 +11,8 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 DATADIR   ?= $(PREFIX)/share/articled
 STATEDIR  ?= /var/lib/articled
+MANDIR    ?= $(PREFIX)/share/man
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
 DESTDIR   ?=
 
 CC        ?= cc
@@ -25,7 +27,8 @@ LIBS       = -lfcgi -lsqlite3 -lcmark
 # with the installed paths.
 DEFAULT_DB        ?= $(CURDIR)/db/site.db
 DEFAULT_TEMPLATES ?= $(CURDIR)/templates
-PATHS = -DDEFAULT_DB='"$(DEFAULT_DB)"' -DDEFAULT_TEMPLATES='"$(DEFAULT_TEMPLATES)"'
+PATHS = -DDEFAULT_DB='"$(DEFAULT_DB)"' -DDEFAULT_TEMPLATES='"$(DEFAULT_TEMPLATES)"' \
+        $(if $(VIEWTAIL_DB),-DVIEWTAIL_DB='"$(VIEWTAIL_DB)"')
 
 SERVER_SRCS = cgi/main.c cgi/master.c cgi/fold.c cgi/fastcgi.c cgi/cgi.c \
               cgi/request.c cgi/response.c cgi/router.c cgi/pages.c \
@@ -124,20 +127,35 @@ bench:
 	@$(MAKE) --no-print-directory all
 	@bench/run
 
-install: all
+# Built again from scratch (a PREFIX may differ from the last install's)
+# with the installed paths as defaults, so that 'articled' and 'viewtail'
+# with no options find the installed database and templates.
+install:
+	rm -rf $(BUILD)/install
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/install \
 	    DEFAULT_DB=$(STATEDIR)/site.db DEFAULT_TEMPLATES=$(DATADIR)/templates \
-	    $(BUILD)/install/articled-bin
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates/static
+	    VIEWTAIL_DB=$(STATEDIR)/site.db \
+	    $(BUILD)/install/articled-bin $(BUILD)/install/viewtail-bin
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates/static \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(UNITDIR)
 	install -m 755 $(BUILD)/install/articled-bin $(DESTDIR)$(BINDIR)/articled
-	install -m 755 bin/viewtail $(DESTDIR)$(BINDIR)/viewtail
+	install -m 755 $(BUILD)/install/viewtail-bin $(DESTDIR)$(BINDIR)/viewtail
 	install -m 644 templates/*.html $(DESTDIR)$(DATADIR)/templates/
 	install -m 644 templates/static/* $(DESTDIR)$(DATADIR)/templates/static/
 	install -m 644 schema.sql db/seed.sql nginx.conf.example $(DESTDIR)$(DATADIR)/
+	install -m 644 docs/man/articled.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 docs/man/viewtail.1 $(DESTDIR)$(MANDIR)/man1/
+	sed -e 's|/usr/local/bin/|$(BINDIR)/|g' -e 's|/var/lib/articled|$(STATEDIR)|g' \
+	    docs/articled.service > $(DESTDIR)$(UNITDIR)/articled.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/articled.service
 
-$(BUILD)/install/articled-bin: $(SERVER_SRCS:cgi/%.c=$(BUILD)/%.o) \
+# (Inside the sub-make above, BUILD is already build/install.)
+$(BUILD)/articled-bin: $(SERVER_SRCS:cgi/%.c=$(BUILD)/%.o) \
     $(BUILD)/migrations.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+$(BUILD)/viewtail-bin: $(VIEWTAIL_SRCS:cgi/%.c=$(BUILD)/%.o)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lsqlite3
 
 clean:
 	rm -rf bin $(BUILD)

@@ -117,13 +117,17 @@ int fastcgi_listen(const char *where, unsigned mode, int backlog,
 int fastcgi_is_socket(int fd)
 {
 	struct stat st;
-	int type;
-	socklen_t len = sizeof(type);
+	int type, listening;
+	socklen_t len = sizeof(type), llen = sizeof(listening);
 
 	if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))
 		return 0;
+	/* Only a listening socket: Apache's mod_cgid hands a CGI program a
+	 * connected Unix stream socket as stdin, which is a CGI run. */
 	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
-	    type == SOCK_STREAM;
+	    type == SOCK_STREAM &&
+	    getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &llen) == 0 &&
+	    listening;
 }
 
 /* The worker's own end of a self-pipe: its SIGTERM handler writes a

@@ -146,8 +146,10 @@ int layout_render(const struct layout *l, const struct tmpl *inner,
 
 	S_contacts(l->site, &cc);
 	if (h->path != NULL && l->site->base_url[0] != '\0')
-		snprintf(canonical, sizeof(canonical), "%s%s",
-		    l->site->base_url, h->path);
+		snprintf(canonical, sizeof(canonical), "%s%s%s",
+		    l->site->base_url, l->root,	/* CGI: SCRIPT_NAME first */
+		    l->root[0] != '\0' && strcmp(h->path, "/") == 0 ?
+		    "" : h->path);
 	lv[n++] = tv_text("lang", l->site->lang);
 	lv[n++] = tv_text("root", l->root);
 	/* "/cgi-bin/articled", not ".../articled/": CGI servers such as

@@ -157,8 +157,10 @@ static int S_drop_privileges(const char *user, const char *socket_path)
 		fprintf(stderr, "articled: no user '%s'\n", user);
 		return -1;
 	}
+	/* The group stays the one it was made with: a set-group-ID folder's
+	 * (www-data in the README), so that nginx can still connect. */
 	if (socket_path != NULL && strchr(socket_path, '/') != NULL &&
-	    chown(socket_path, pw->pw_uid, pw->pw_gid) != 0) {
+	    chown(socket_path, pw->pw_uid, (gid_t)-1) != 0) {
 		fprintf(stderr, "articled: chown %s: %s\n", socket_path,
 		    strerror(errno));
 		return -1;
@@ -288,6 +290,35 @@ static int S_listen(struct master *m)
 	return 0;
 }
 
+/* Root with --user binds first (a socket in a root-owned folder or a low
+ * port may need root), then becomes the user before anything else, so
+ * that every file articled creates (error pages, site.db-views,
+ * -wal/-shm) is the user's and the database is known to open for the
+ * workers.  Otherwise the error pages are written before the socket
+ * appears, since whoever waits for the socket (make run, the tests)
+ * starts sending nginx requests whose errors use them.  Either way a
+ * start that cannot serve is refused, saying why, rather than forking
+ * workers that die; a socket just made goes with it, or nginx would
+ * keep finding a socket file nobody listens on. */
+static int S_start(struct master *m)
+{
+	int early = m->opt.user != NULL && geteuid() == 0;
+
+	if (early && (S_listen(m) != 0 ||
+	    S_drop_privileges(m->opt.user, m->opt.socket) != 0)) {
+		S_unlink_socket(&m->opt);
+		return 1;
+	}
+	if (S_check_site(m->opt.db) != 0 ||
+	    master_write_error_pages(&m->opt) != 0 ||
+	    (!early && S_listen(m) != 0)) {
+		if (early)
+			S_unlink_socket(&m->opt);
+		return 1;
+	}
+	return master_run(m);
+}
+
 int main(int argc, char **argv)
 {
 	struct master m;
@@ -311,20 +342,5 @@ int main(int argc, char **argv)
 		return 1;
 	if (m.opt.socket == NULL && !fastcgi_is_socket(0))
 		return S_cgi(&m.opt, m.tmpl);
-	/* Refuse to start, saying why, rather than fork workers that die.
-	 * The error pages are written before the socket appears, since
-	 * whoever waits for the socket (make run, the tests) starts sending
-	 * nginx requests whose errors use them. */
-	if (S_check_site(m.opt.db) != 0 ||
-	    master_write_error_pages(&m.opt) != 0 || S_listen(&m) != 0)
-		return 1;
-	/* As the user the workers will be: the database must open for them
-	 * too.  On refusal the socket just made goes, or nginx would keep
-	 * finding a socket file nobody listens on. */
-	if (S_drop_privileges(m.opt.user, m.opt.socket) != 0 ||
-	    (m.opt.user != NULL && S_check_site(m.opt.db) != 0)) {
-		S_unlink_socket(&m.opt);
-		return 1;
-	}
-	return master_run(&m);
+	return S_start(&m);
 }

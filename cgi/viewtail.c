@@ -20,7 +20,13 @@
 #include "viewtail_data.h"
 #include "viewtail_out.h"
 
+/* 'make install' gives the installed database; in the checkout it is
+ * db/site.db from the current folder. */
+#ifdef VIEWTAIL_DB
+#define VT_DEFAULT_DB	VIEWTAIL_DB
+#else
 #define VT_DEFAULT_DB	"db/site.db"
+#endif
 
 static volatile sig_atomic_t S_stop_requested;
 

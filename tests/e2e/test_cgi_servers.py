@@ -1,0 +1,195 @@
+"""articled as a plain CGI program under the CGI servers a clinic's host
+may already run: Apache httpd with mod_cgi (prefork MPM), Apache with
+mod_cgid (event MPM, what Debian's `a2enmod cgi` gives), and lighttpd.
+Each runs on a private configuration and a loopback port, as its own user
+www-data (tests/lib/cgi_servers.py).
+
+Also, without a server: a connected socket on stdin (mod_cgid's way) is a
+CGI request, and a SIGTERM as soon as the answer is read does not stop the
+fold."""
+import os
+import re
+import signal
+import socket
+import subprocess
+
+import pytest
+
+from cgi_servers import KINDS, SCRIPT, CgiServer, available
+from site_harness import ROOT, SEED_SLUG, Site, default_binary, make_db
+
+POST = SCRIPT + "/post/" + SEED_SLUG
+STORED = ("SELECT v.total FROM views v JOIN articles a ON a.id = v.article_id "
+          "WHERE a.slug = '%s';" % SEED_SLUG)
+DAYS = ("SELECT coalesce(sum(d.views), 0) FROM view_days d JOIN articles a "
+        "ON a.id = d.article_id WHERE a.slug = '%s';" % SEED_SLUG)
+
+
+@pytest.fixture(params=KINDS)
+def server(request):
+    why = available(request.param)
+    if why:
+        pytest.skip(why)
+    s = CgiServer(request.param).start()
+    yield s
+    s.cleanup()
+
+
+def views_shown(text):
+    m = re.search(r">(\d+) views?<", text)
+    assert m, text[:400]
+    return int(m.group(1))
+
+
+def in_layout(text):
+    return ('<link rel="stylesheet" href="/static/style.css">' in text and
+            "</html>" in text)
+
+
+def test_pages_and_links_stay_under_the_script(server):
+    for path in (POST, SCRIPT + "/blog", SCRIPT):
+        status, headers, text = server.request(path)
+        assert status == 200, (path, status, text[:300], server.log())
+        assert headers["content-type"].startswith("text/html")
+        links = re.findall(r'<a [^>]*href="(/[^"]*)"', text)
+        assert links, path
+        outside = [u for u in links
+                   if u != SCRIPT and not u.startswith(SCRIPT + "/")]
+        assert not outside, (server.kind, path, outside)
+    _, _, text = server.request(SCRIPT + "/blog")
+    assert 'href="%s"' % POST in text
+    _, _, text = server.request(POST)
+    assert '<link rel="canonical" href="http://127.0.0.1:8080%s">' % POST \
+        in text
+    status, headers, _ = server.request(SCRIPT + "/post/" + SEED_SLUG.upper())
+    assert status == 301
+    assert headers["location"] == POST
+
+
+def test_exact_counts_on_the_page_and_in_sqlite(server):
+    n = 6
+    for i in range(1, n + 1):
+        status, _, text = server.request(POST)
+        assert status == 200, (status, server.log())
+        assert views_shown(text) == 66 + i
+    # Every run folds its own view after answering, even though the
+    # server sends SIGTERM (lighttpd, mod_cgid) as soon as it has the
+    # answer: nothing is left in the counter file alone.
+    assert server.wait_scalar(STORED, str(66 + n)) == str(66 + n), \
+        server.log()
+    assert server.scalar(DAYS) == str(n)
+
+
+def test_head_is_not_counted_and_errors_wear_the_layout(server):
+    status, headers, body = server.request(POST, method="HEAD")
+    assert status == 200 and body == ""
+    status, _, text = server.request(SCRIPT + "/post/no-such-article")
+    assert status == 404 and in_layout(text) and "Page not found" in text
+    status, headers, text = server.request(
+        POST, method="POST", body="a=1",
+        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 405, (status, text[:300], server.log())
+    assert headers.get("allow") == "GET, HEAD"
+    assert in_layout(text)
+    status, _, text = server.request(POST)
+    assert views_shown(text) == 67
+    assert server.wait_scalar(STORED, "67") == "67"
+
+
+def test_every_file_is_the_cgi_users(server):
+    server.request(POST)
+    assert server.wait_scalar(STORED, "67") == "67"
+    owners = {name: os.stat(os.path.join(server.site, name)).st_uid
+              for name in os.listdir(server.site)}
+    assert "site.db-views" in owners
+    assert set(owners.values()) == {server.uid}, owners
+
+
+def test_a_site_served_by_root_is_given_to_the_cgi_user_with_chown(tmp_path):
+    why = available("lighttpd")
+    if why:
+        pytest.skip(why)
+    server = CgiServer("lighttpd")
+    try:
+        # Served first by articled as root (as `make run` as root does):
+        # the counter file and the WAL are root's.
+        os.chown(server.site, 0, 0)
+        os.chown(server.db, 0, 0)
+        site = Site(tmp_path, db=server.db)
+        site.start()
+        try:
+            assert site.get("/post/" + SEED_SLUG).status == 200
+            assert site.wait_folded(SEED_SLUG, 67) == 67
+        finally:
+            site.stop()
+        assert os.stat(server.db + "-views").st_uid == 0
+        # The README's command, as written there, for this folder.
+        subprocess.run("chown www-data:www-data %s %s/site.db*" % (
+            server.site, server.site), shell=True, check=True)
+        server.start()
+        for i in (68, 69):
+            status, _, text = server.request(POST)
+            assert status == 200, (status, server.log())
+            assert views_shown(text) == i
+        assert server.wait_scalar(STORED, "69") == "69", server.log()
+    finally:
+        server.cleanup()
+
+
+# ---- without a server ---------------------------------------------------
+
+def cgi_env(db, uri):
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("ARTICLED_")}
+    env.update(ARTICLED_DB=db, ARTICLED_TEMPLATES=os.path.join(ROOT, "templates"),
+               REQUEST_METHOD="GET", REQUEST_URI=SCRIPT + uri,
+               SCRIPT_NAME=SCRIPT, GATEWAY_INTERFACE="CGI/1.1",
+               SERVER_PROTOCOL="HTTP/1.1",
+               ASAN_OPTIONS="detect_leaks=0:abort_on_error=1")
+    return env
+
+
+def stored(db):
+    return subprocess.run(["sqlite3", db], input=".timeout 5000\n" + STORED,
+                          capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_a_connected_socket_on_stdin_is_a_cgi_request(tmp_path):
+    db = make_db(str(tmp_path / "site.db"))
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    p = subprocess.Popen([default_binary()], stdin=theirs, stdout=theirs,
+                         stderr=subprocess.PIPE, start_new_session=True,
+                         env=cgi_env(db, "/post/" + SEED_SLUG))
+    theirs.close()
+    data = b""
+    try:
+        # Taken for a FastCGI listener, it would never answer.
+        ours.settimeout(10)
+        while True:
+            chunk = ours.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        assert p.wait(10) == 0, p.stderr.read()
+    finally:
+        ours.close()
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    assert b"\r\n\r\n" in data
+    assert b">67 views<" in data
+    assert stored(db) == "67"
+
+
+def test_sigterm_once_the_answer_is_read_does_not_stop_the_fold(tmp_path):
+    db = make_db(str(tmp_path / "site.db"))
+    for i in range(1, 6):
+        p = subprocess.Popen([default_binary()], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=cgi_env(db, "/post/" + SEED_SLUG))
+        out = p.stdout.read()  # to EOF: the output is closed
+        p.send_signal(signal.SIGTERM)  # as lighttpd and mod_cgid do
+        p.wait(20)
+        assert b">%d views<" % (66 + i) in out
+        assert stored(db) == str(66 + i), p.stderr.read()
