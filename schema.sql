@@ -207,11 +207,14 @@ CREATE TABLE settings(
                AND value NOT GLOB '*[^A-Za-z0-9-]*'
                AND value NOT GLOB '*-'
                AND value NOT GLOB '*--*')),
-  CONSTRAINT "a contact must be a phone number: digits, spaces, + - ( ) . and at least 3 digits"
+  CONSTRAINT "a contact must be a phone number: digits, spaces, + - ( ) . and at least 3 digits, and an extension as ext 12, x12 or #12"
     CHECK (key NOT GLOB 'contact:*'
-           OR (value NOT GLOB '*[^0-9 +().-]*'
-               AND length(replace(replace(replace(replace(replace(replace(
-                     value, ' ', ''), '+', ''), '(', ''), ')', ''), '.', ''), '-', '')) >= 3))
+           OR (replace(replace(replace(lower(value), 'extension', ''), 'ext', ''), 'x', '')
+                 NOT GLOB '*[^0-9 +().:#,-]*'
+               AND lower(rtrim(value, ' .:,')) NOT GLOB '*[a-z#]'
+               AND length(value) - length(replace(replace(replace(replace(replace(replace(
+                     replace(replace(replace(replace(value, '0', ''), '1', ''), '2', ''),
+                     '3', ''), '4', ''), '5', ''), '6', ''), '7', ''), '8', ''), '9', '')) >= 3))
 );
 
 

@@ -388,3 +388,27 @@ END;
 -- worker has cached for other content: start afresh.
 INSERT INTO site_version(id, rev) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM site_version);
 UPDATE site_version SET rev = random() & 9223372036854775807;
+
+-- A contact may end with an extension ("01234 567890 ext 12"), which becomes
+-- ;ext=12 in its tel: link.  Only a CHECK changes, and it accepts more than
+-- before, so every stored row still passes: the documented way to change a
+-- constraint in place (sqlite.org/lang_altertable.html, "other kinds of
+-- table schema changes") rather than rebuilding the table.  The triggers
+-- created above change the schema cookie in this same transaction, so every
+-- other connection reloads the schema.
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema
+   SET sql = replace(sql, '  CONSTRAINT "a contact must be a phone number: digits, spaces, + - ( ) . and at least 3 digits"
+    CHECK (key NOT GLOB ''contact:*''
+           OR (value NOT GLOB ''*[^0-9 +().-]*''
+               AND length(replace(replace(replace(replace(replace(replace(
+                     value, '' '', ''''), ''+'', ''''), ''('', ''''), '')'', ''''), ''.'', ''''), ''-'', '''')) >= 3))', '  CONSTRAINT "a contact must be a phone number: digits, spaces, + - ( ) . and at least 3 digits, and an extension as ext 12, x12 or #12"
+    CHECK (key NOT GLOB ''contact:*''
+           OR (replace(replace(replace(lower(value), ''extension'', ''''), ''ext'', ''''), ''x'', '''')
+                 NOT GLOB ''*[^0-9 +().:#,-]*''
+               AND lower(rtrim(value, '' .:,'')) NOT GLOB ''*[a-z#]''
+               AND length(value) - length(replace(replace(replace(replace(replace(replace(
+                     replace(replace(replace(replace(value, ''0'', ''''), ''1'', ''''), ''2'', ''''),
+                     ''3'', ''''), ''4'', ''''), ''5'', ''''), ''6'', ''''), ''7'', ''''), ''8'', ''''), ''9'', '''')) >= 3))')
+ WHERE type = 'table' AND name = 'settings';
+PRAGMA writable_schema = OFF;

@@ -483,6 +483,8 @@ def test_phone_numbers_as_clinics_write_them_dial_correctly(site):
         "E": ("(01234) 567 890", "tel:01234567890"),
         "F": ("0044 (0)20 7946 0000", "tel:+442079460000"),
         "G": ("+33 (0)1 23 45 67 89", "tel:+33123456789"),
+        "H": ("01234 567890 ext. 12", "tel:01234567890;ext=12"),
+        "I": ("+44 (0)1234 567890 x7", "tel:+441234567890;ext=7"),
     }
     site.sql("DELETE FROM settings WHERE key LIKE 'contact:%';" + "".join(
         "INSERT INTO settings(key, value) VALUES ('contact:%s', '%s');" % (k, v[0])

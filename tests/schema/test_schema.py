@@ -46,7 +46,8 @@ UNKNOWN_KEY = ("CHECK constraint failed: unknown settings key: use site_name, ta
 BAD_BASE_URL = ("CHECK constraint failed: base_url must be like https://example.org: "
                 "http:// or https://, no trailing slash, no spaces")
 BAD_PHONE = ("CHECK constraint failed: a contact must be a phone number: "
-             "digits, spaces, + - ( ) . and at least 3 digits")
+             "digits, spaces, + - ( ) . and at least 3 digits, and an extension as "
+             "ext 12, x12 or #12")
 EMPTY_SITE_NAME = "CHECK constraint failed: site_name must not be empty"
 BAD_LANG = "CHECK constraint failed: lang must be a language tag like en-GB"
 
@@ -710,12 +711,16 @@ def test_good_base_url_is_accepted(db, url):
     assert value(db, "SELECT value FROM settings WHERE key = 'base_url'") == url
 
 
-@pytest.mark.parametrize("phone", ["call me", "12", "", "07872 645683 ext. 5", "0787264568x"])
+@pytest.mark.parametrize("phone", ["call me", "12", "", "07872 645683 ext.", "0787264568x",
+                                   "07872 645683 ask for Ann", "ext 12", "07872 645683 #"])
 def test_contact_that_is_not_a_phone_number_is_refused(db, phone):
     refused(db, f"INSERT INTO settings VALUES ('contact:Ann', {sq(phone)});", BAD_PHONE)
 
 
-@pytest.mark.parametrize("phone", ["+44 (0)7872 645.683", "999", "07735-332420"])
+@pytest.mark.parametrize("phone", ["+44 (0)7872 645.683", "999", "07735-332420",
+                                   "01234 567890 ext. 12", "01234 567890 Ext 3",
+                                   "+44 (0)1234 567890 x7", "01234 567890 extension 45",
+                                   "01234 567890 #22", "01234 567890, ext: 9"])
 def test_contact_phone_number_is_accepted(db, phone):
     run_ok(db, f"INSERT INTO settings VALUES ('contact:Ann', {sq(phone)});")
 
