@@ -208,6 +208,13 @@ int counter_moved(const struct counter *c)
 	    st.st_ino != c->ino;
 }
 
+int counter_deleted(const struct counter *c)
+{
+	struct stat st;
+
+	return stat(c->path, &st) != 0 && errno == ENOENT;
+}
+
 uint64_t counter_generation(const struct counter *c)
 {
 	return c->hdr->generation;

@@ -35,8 +35,11 @@ struct counter	*counter_open(const char *db_path, enum counter_mode mode,
 void		 counter_close(struct counter *c);
 /* Whether DBPATH-views no longer names the file c maps (deleted,
  * replaced).  The master opens the file once and its workers inherit the
- * mapping, so counting stays in that file until the next start. */
+ * mapping; a deleted file is replaced at once by a new one (master.c), a
+ * replaced one stays in use until the next start. */
 int		 counter_moved(const struct counter *c);
+/* Whether nothing is at DBPATH-views any more (deleted, not replaced). */
+int		 counter_deleted(const struct counter *c);
 uint64_t	 counter_generation(const struct counter *c);
 /* An article's live count is counter_base + its counter.  base is
  * views.total - views.folded while the counter file is the one last

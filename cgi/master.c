@@ -217,6 +217,8 @@ static void S_reap(struct master *m)
 	}
 }
 
+static void S_stop_workers(struct master *m);
+
 static void S_fill(struct master *m)
 {
 	time_t now = time(NULL);
@@ -264,6 +266,38 @@ static void S_open_counter(struct master *m)
 	folder_init(&m->folder, m->opt.db, m->counter);
 }
 
+/* DB-views was deleted while running: views counted into a file no
+ * one can open again would be lost if the master crashed, so counting
+ * moves to a new file at once.  The workers stop (requests wait in the
+ * socket's queue), the old file's last views are folded, and only then
+ * is it let go; the new file's generation resets views.folded in its
+ * first fold.  While the fold cannot finish (the owner holds the lock)
+ * the old file stays in use and this is tried again at the next fold. */
+static void S_take_over_deleted_counter(struct master *m)
+{
+	uint64_t moved;
+
+	if (!m->views_file_moved)
+		log_line("%s-views was deleted: moving counting to a new file",
+		    m->opt.db);
+	m->views_file_moved = 1;
+	S_stop_workers(m);
+	if (folder_fold(&m->folder, FOLD_BUSY_MS, &moved) == 0) {
+		folder_release(&m->folder);
+		counter_close(m->counter);
+		m->counter = NULL;
+		S_open_counter(m);
+		if (m->counter != NULL &&
+		    folder_fold(&m->folder, FOLD_BUSY_MS, &moved) >= 0) {
+			log_line("%s-views made anew; counting goes on in it",
+			    m->opt.db);
+			m->views_file_moved = 0;
+		}
+	}
+	folder_release(&m->folder);	/* no connection across fork */
+	S_fill(m);
+}
+
 static void S_fold(struct master *m)
 {
 	uint64_t moved;
@@ -273,11 +307,16 @@ static void S_fold(struct master *m)
 		return;
 	folder_fold(&m->folder, FOLD_BUSY_MS, &moved);
 	S_refresh_error_pages(m);
-	if (!m->views_file_moved && counter_moved(m->counter)) {
+	if (counter_deleted(m->counter)) {
+		S_take_over_deleted_counter(m);
+	} else if (!m->views_file_moved && counter_moved(m->counter)) {
+		/* Replaced by another file (a copy from a backup, say): its
+		 * counters are not ours to fold, so the file articled opened
+		 * stays in use until the next start. */
 		m->views_file_moved = 1;
-		log_line("%s-views was deleted or replaced: counting goes on "
-		    "in the file articled opened at start; a new one is used "
-		    "from the next start", m->opt.db);
+		log_line("%s-views was replaced: counting goes on in the "
+		    "file articled opened at start; the new one is used from "
+		    "the next start", m->opt.db);
 	}
 }
 

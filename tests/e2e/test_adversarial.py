@@ -392,9 +392,31 @@ def test_counter_file_deleted_while_serving_loses_no_views(fresh):
     ok += len(seq)
     assert seq == list(range(seq[0], seq[0] + len(seq))), seq
     assert seq[-1] == before + ok
-    assert "-views was deleted or replaced" in site.log()
+    assert "-views was deleted: moving counting to a new file" in site.log()
     assert site.stop_articled() == 0
     assert site.stored_total(SEED_SLUG) == before + ok
+
+
+def test_counter_file_deleted_then_a_crash_loses_no_views(fresh):
+    """Before: a deleted DB-views stayed in use until the next start, so a
+    crash of the master meanwhile lost the views of its last second (453
+    of 29,283 in one run).  Now the master moves counting to a new file at
+    its next fold, after folding the old one; a SIGKILL of everything once
+    that is done loses nothing."""
+    site = fresh(workers=2, binary=FAST_BIN)
+    before = site.stored_total(SEED_SLUG)
+    ok = site.load(POST, 400, 8).ok
+    os.unlink(site.db + "-views")
+    wait_until(lambda: "-views made anew" in site.log(),
+               "the log line saying counting moved to a new -views file", 10,
+               describe=lambda _: site.log()[-400:])
+    assert os.path.exists(site.db + "-views")
+    ok += site.load(POST, 400, 8).ok
+    site.stop_articled(signal.SIGKILL)  # master and workers at once
+    site.start_articled()
+    assert shown(site.get(POST)) == before + ok + 1
+    assert site.stop_articled() == 0
+    assert site.stored_total(SEED_SLUG) == before + ok + 1
 
 
 def test_owner_switching_to_rollback_journal_is_undone_at_start(fresh):
