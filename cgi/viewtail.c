@@ -72,9 +72,11 @@ static int S_change_by_slug(const void *pa, const void *pb)
 	    a->art->slug_len > b->art->slug_len;
 }
 
-/* One line per article whose live total moved since prev, by slug.  An
- * article new since prev starts from its imported views, so the views it
- * got in its first second are shown too. */
+/* One line per article that was viewed since prev, by slug.  Views are
+ * the live total less the imported count: an owner's change of
+ * views.imported moves the total but is not a burst of views.  An
+ * article new since prev starts from 0, so the views it got in its first
+ * second are shown too. */
 static int S_print_changes(const struct snapshot *prev,
     const struct snapshot *cur, time_t now, int json)
 {
@@ -82,17 +84,18 @@ static int S_print_changes(const struct snapshot *prev,
 	struct change *ch;
 	const struct vt_article *old;
 	size_t i, n = 0;
-	int64_t before;
+	int64_t before, viewed;
 	int rc = 0;
 
 	ch = xcalloc(cur->n, sizeof(*ch));
 	for (i = 0; i < cur->n; i++) {
 		old = vtdata_find(prev, cur->art[i].id);
-		before = old != NULL ? old->live : cur->art[i].imported;
-		if (cur->art[i].live == before)
+		before = old != NULL ? vtdata_sub(old->live, old->imported) : 0;
+		viewed = vtdata_sub(cur->art[i].live, cur->art[i].imported);
+		if (viewed == before)
 			continue;
 		ch[n].art = &cur->art[i];
-		ch[n++].delta = vtdata_sub(cur->art[i].live, before);
+		ch[n++].delta = vtdata_sub(viewed, before);
 	}
 	if (n > 0)
 		qsort(ch, n, sizeof(*ch), S_change_by_slug);

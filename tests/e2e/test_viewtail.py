@@ -480,6 +480,21 @@ def test_follow_prints_nothing_for_a_fold(db, tool, follow):
     assert LINE.match(tail.line()).groups()[1:] == ("+1", "70", SEED)
 
 
+def test_follow_shows_no_burst_when_the_owner_changes_imported(db, tool, follow):
+    """The owner types in the old site's count (views.imported + 1000):
+    the total moves, but nobody viewed anything; the next view is +1."""
+    tail = follow("--db", db)
+
+    sql(db, f"UPDATE views SET imported = imported + 1000 WHERE article_id = "
+            f"(SELECT id FROM articles WHERE slug = {q(SEED)});")
+    tail.polled(2, "two polls since the owner's change")
+    quiet = tail.lines.empty()
+    tool(db, "add", key_of(db, SEED), 1)
+
+    assert quiet
+    assert LINE.match(tail.line()).groups()[1:] == ("+1", "1067", SEED)
+
+
 def test_follow_sees_views_folded_by_sqlite_without_a_counter_file(db, follow):
     tail = follow("--db", db)
 
@@ -537,7 +552,13 @@ def test_follow_reopens_a_replaced_database(db, tool, follow, tmp_path):
     os.rename(fresh, db)
     notice = tail.error_line()    # the switch itself prints no counts
     tail.asleep("the poll that noticed it and read the new file")
-    sql(db, "UPDATE views SET imported = 1;")
+    sql(db, """
+BEGIN;
+INSERT INTO articled_writing(who) VALUES ('fold');
+UPDATE view_days SET views = views + 1 WHERE day = date('now');
+UPDATE views SET total = total + 1, folded = folded + 1;
+DELETE FROM articled_writing;
+COMMIT;""")
 
     assert notice == f"viewtail: {db} was replaced or removed; following the file at that path\n"
     assert LINE.match(tail.line()).groups()[1:] == ("+1", "10", "elsewhere")
