@@ -392,6 +392,9 @@ def test_counter_file_deleted_while_serving_loses_no_views(fresh):
     ok += len(seq)
     assert seq == list(range(seq[0], seq[0] + len(seq))), seq
     assert seq[-1] == before + ok
+    wait_until(lambda: "-views made anew" in site.log(),
+               "the log line saying counting moved to a new -views file", 10,
+               describe=lambda _: site.log()[-400:])
     assert "-views was deleted: moving counting to a new file" in site.log()
     assert site.stop_articled() == 0
     assert site.stored_total(SEED_SLUG) == before + ok
