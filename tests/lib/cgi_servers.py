@@ -23,6 +23,7 @@ import tempfile
 import time
 
 from site_harness import ROOT, default_binary, free_port, make_db, wait_for_port
+from wait import WaitTimeout
 
 SCRIPT = "/cgi-bin/articled"
 KINDS = ("apache-cgi", "apache-cgid", "lighttpd")
@@ -141,15 +142,12 @@ class CgiServer:
                                      stdout=subprocess.DEVNULL,
                                      stderr=open(self.server_log + ".stderr",
                                                  "wb"))
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("%s exited %s: %s" % (
-                    self.kind, self.proc.returncode, self.log()))
-            if wait_for_port(self.port, 0.1):
-                return self
-        self.stop()
-        raise RuntimeError("%s did not listen: %s" % (self.kind, self.log()))
+        try:
+            wait_for_port(self.port, self.kind, timeout, proc=self.proc)
+        except WaitTimeout as e:
+            self.stop()
+            raise RuntimeError("%s: %s" % (e, self.log())) from None
+        return self
 
     def stop(self):
         if self.proc is None:

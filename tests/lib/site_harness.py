@@ -277,8 +277,12 @@ class Site:
 
     # ---- the owner's shell -------------------------------------------------
     def sql(self, sql, check=True):
-        """Runs SQL through the real sqlite3 shell; returns stdout."""
-        r = subprocess.run(["sqlite3", "-bail", self.db], input=sql,
+        """Runs SQL through the real sqlite3 shell, set up as the README
+        advises the owner (~/.sqliterc: .timeout 5000, so a statement
+        typed while articled's fold holds the lock for its millisecond
+        waits instead of failing); returns stdout."""
+        r = subprocess.run(["sqlite3", "-bail", "-cmd", ".timeout 5000", self.db],
+                           input=sql,
                            capture_output=True, text=True, cwd=self.dir)
         if check and r.returncode != 0:
             raise AssertionError("sqlite3 failed: %s" % r.stderr)
