@@ -93,14 +93,17 @@ int phone_tel_uri(const char *phone, char *out, size_t outlen)
 	out[0] = '\0';
 	for (const char *p = "tel:"; *p != '\0'; p++)
 		S_put(&t, *p);
-	while (*s == ' ' || *s == '\t')
+	/* "+44", "(+44)" and "0044" all start an international number. */
+	while (*s == ' ' || *s == '\t' || *s == '(')
 		s++;
 	if (*s == '+') {
 		global = 1;
 		s++;
-	} else if (s[0] == '0' && s[1] == '0') {	/* 00 44 …: "+" */
+	} else if (s[0] == '0' && s[1] == '0') {
 		global = 1;
 		s += 2;
+	} else {
+		s = phone;	/* "(01234) …": the parenthesis is a separator */
 	}
 	if (global)
 		S_put(&t, '+');

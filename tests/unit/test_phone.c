@@ -35,6 +35,8 @@ static int test_international_numbers_start_with_plus(void)
 	TEL("+44 1234 567890", "tel:+441234567890");
 	TEL("+33 1 23 45 67 89", "tel:+33123456789");
 	TEL("+39 06 1234 5678", "tel:+390612345678");	/* Italy keeps its 0 */
+	TEL("(+44) 1234 567890", "tel:+441234567890");
+	TEL("(+44) 123", "tel:+44123");
 	return 1;
 }
 
