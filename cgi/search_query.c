@@ -45,10 +45,10 @@ static const char *S_param(const char *query, const char *name, size_t *n)
 	while (p != NULL && *p != '\0') {
 		if (strncmp(p, name, len) == 0 && p[len] == '=') {
 			p += len + 1;
-			*n = strcspn(p, "&;#");
+			*n = strcspn(p, "&#");
 			return p;
 		}
-		p = strpbrk(p, "&;");
+		p = strchr(p, '&');
 		if (p != NULL)
 			p++;
 	}
@@ -99,7 +99,11 @@ void search_args_parse(struct search_args *a, const char *query)
 		if ((unsigned char)raw.data[i] < 0x20 || raw.data[i] == 0x7f)
 			raw.data[i] = ' ';
 	S_cut(&raw, SEARCH_TEXT_MAX);
-	text_sanitize(&a->text, raw.data ? raw.data : "", raw.len);
+	for (i = 0; i < raw.len && raw.data[i] == ' '; i++)
+		;
+	while (raw.len > i && raw.data[raw.len - 1] == ' ')
+		raw.len--;
+	text_sanitize(&a->text, raw.data ? raw.data + i : "", raw.len - i);
 	S_cut(&a->text, SEARCH_TEXT_MAX + 2);	/* U+FFFD is 3 bytes */
 	buf_cstr(&a->text);
 	buf_free(&raw);

@@ -22,7 +22,8 @@ struct search_args {
 /* Reads q and p from a raw query string ("q=back+pain&p=2", no '?').
  * Lenient, since any text gets a page: '+' is a space, a broken %-escape
  * is kept as typed, NUL and control characters become spaces, invalid
- * UTF-8 becomes U+FFFD, and the text is cut at SEARCH_TEXT_MAX bytes. */
+ * UTF-8 becomes U+FFFD, and the text is cut at SEARCH_TEXT_MAX bytes
+ * and trimmed of spaces.  Parameters are split at '&' only. */
 void	search_args_parse(struct search_args *a, const char *query);
 void	search_args_free(struct search_args *a);
 
