@@ -149,10 +149,32 @@ static void S_quoted(struct buf *out, const char *w, size_t n)
 	buf_putc(out, '"');
 }
 
+/* Words too common in English titles to make two articles related. */
+static int S_stopword(const char *w, size_t n)
+{
+	static const char *const stop[] = { "and", "the", "for", "with",
+	    "what", "how", "why", "who", "can", "are", "was", "you", "your",
+	    "our", "from", "that", "this", "its", "not", "but", "all", "any",
+	    "has", "have", "does", "into", "about", "when", "than", "then",
+	    "they", "them", "her", "his", "she", "will", "should", "help",
+	    NULL };
+	size_t i, j;
+
+	for (i = 0; stop[i] != NULL; i++) {
+		if (strlen(stop[i]) != n)
+			continue;
+		for (j = 0; j < n && (w[j] | 0x20) == stop[i][j]; j++)
+			;
+		if (j == n)
+			return 1;
+	}
+	return 0;
+}
+
 /* Calls each word of text (runs without white space) with min_len
  * bytes or more and a letter or digit, up to SEARCH_TERMS_MAX. */
 static size_t S_words(struct buf *out, const char *text, size_t min_len,
-    const char *sep)
+    const char *sep, int skip_stop)
 {
 	const char *p = text, *w;
 	size_t n, count = 0;
@@ -164,7 +186,8 @@ static size_t S_words(struct buf *out, const char *text, size_t min_len,
 		while (*p != '\0' && !S_space(*p))
 			p++;
 		n = (size_t)(p - w);
-		if (n < min_len || n == 0 || !S_wordy(w, n))
+		if (n < min_len || n == 0 || !S_wordy(w, n) ||
+		    (skip_stop && S_stopword(w, n)))
 			continue;
 		if (count++ > 0)
 			buf_puts(out, sep);
@@ -175,14 +198,14 @@ static size_t S_words(struct buf *out, const char *text, size_t min_len,
 
 size_t search_fts_query(struct buf *out, const char *text)
 {
-	return S_words(out, text, 1, " ");
+	return S_words(out, text, 1, " ", 0);
 }
 
 void search_title_query(struct buf *out, const char *title)
 {
 	struct buf words = BUF_INIT;
 
-	if (S_words(&words, title, 3, " OR ") > 0)
+	if (S_words(&words, title, 3, " OR ", 1) > 0)
 		buf_printf(out, "title : (%s)", buf_cstr(&words));
 	buf_free(&words);
 }

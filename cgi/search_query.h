@@ -33,7 +33,8 @@ void	search_args_free(struct search_args *a);
 size_t	search_fts_query(struct buf *out, const char *text);
 
 /* The related-titles query for a post's title: 'title : ("w" OR ...)'
- * of its words of three letters or more; "" when none. */
+ * of its words of three letters or more, common English words (and,
+ * the, what, ...) left out; "" when none. */
 void	search_title_query(struct buf *out, const char *title);
 
 /* Appends s escaped for HTML, with each \1 ... \2 pair (from SQLite's
