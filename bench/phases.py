@@ -380,7 +380,7 @@ def S_search_script(bench, what, words):
     with open(path, "w") as f:
         f.write("local q = {\n%s}\nlocal i = 0\n" % "".join('"%s",\n' % w for w in words))
         f.write("request = function()\n  i = i + 1\n"
-                "  return wrk.format('GET', '/search?q=' .. q[(i - 1) %% #q + 1])\nend\n")
+                "  return wrk.format('GET', '/search?q=' .. q[(i - 1) % #q + 1])\nend\n")
     return path
 
 
@@ -399,6 +399,11 @@ def search(bench, db10k):
             sys.exit("bench/run: /search answered %d" % status)
         script = S_search_script(bench, what, words[what])
         r = wrk(bench, "/", 1, bench.cfg.d1, script=script)
+        with open(bench.nginx.access) as f:      # the script really searched
+            searched = sum(1 for line in f if '"GET /search HTTP' in line)
+        if not r.get("requests") or searched < r["requests"]:
+            sys.exit("bench/run: the %s search script sent %d searches of %s requests"
+                     % (what, searched, r.get("requests")))
         row = {"label": "search, %s, 10,000 articles" % label, "path": "/search?q=…",
                "group": "search", "db": 10000, "what": "search-" + what,
                "p50": r.get("p50"), "p99": r.get("p99"), "target_p99_ms": target,
