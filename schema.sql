@@ -1,5 +1,5 @@
 PRAGMA journal_mode=WAL;  -- persistent, and it cannot change inside a transaction
--- articled schema, version 2: the single source of the database layout.
+-- articled schema, version 3: the single source of the database layout.
 --
 -- Apply to a NEW database:   sqlite3 db/site.db < schema.sql
 -- An older database is upgraded by articled (on start, or articled --upgrade) with the
@@ -751,7 +751,111 @@ BEGIN
 END;
 
 
-PRAGMA user_version = 2;
+-- ---------------------------------------------------------------------------------------
+-- Search and tags (db/migrations/0003-search-tags.sql says why, and why the FTS
+-- triggers must stay the last triggers created on articles).
+-- ---------------------------------------------------------------------------------------
+CREATE TABLE tags(
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  tag TEXT NOT NULL
+    CONSTRAINT "a tag must be 1 to 40 lower-case letters a-z, digits and single hyphens, like back-pain"
+    CHECK (typeof(tag) = 'text'
+           AND length(tag) BETWEEN 1 AND 40
+           AND tag GLOB '[a-z0-9]*'
+           AND tag GLOB '*[a-z0-9]'
+           AND tag NOT GLOB '*[^a-z0-9-]*'
+           AND tag NOT GLOB '*--*'),
+  PRIMARY KEY (article_id, tag)
+) WITHOUT ROWID;
+
+-- /blog/tag/<tag>: the tag's articles.
+CREATE INDEX tags_by_tag ON tags(tag, article_id);
+
+-- The sentences, before the CHECK's one-size message; the same for INSERT and UPDATE.
+CREATE TRIGGER tags_check_insert BEFORE INSERT ON tags
+BEGIN
+  SELECT RAISE(ABORT, 'a tag must not be empty: write a word like back-pain')
+  WHERE NEW.tag IS NULL OR trim(CAST(NEW.tag AS TEXT)) = '';
+  SELECT RAISE(ABORT, 'a tag must be at most 40 characters: choose a shorter word')
+  WHERE length(NEW.tag) > 40;
+  SELECT RAISE(ABORT, 'tags are written in lower case: back-pain, not Back-Pain')
+  WHERE CAST(NEW.tag AS TEXT) GLOB '*[A-Z]*';
+  SELECT RAISE(ABORT, 'a tag is one word: join words with single hyphens, like back-pain')
+  WHERE trim(CAST(NEW.tag AS TEXT)) GLOB '* *' OR CAST(NEW.tag AS TEXT) GLOB '*--*';
+  SELECT RAISE(ABORT, 'a tag may only hold lower-case letters a-z, digits and hyphens between them, like back-pain or covid-19')
+  WHERE typeof(NEW.tag) IS NOT 'text' OR NEW.tag NOT GLOB '[a-z0-9]*' OR NEW.tag NOT GLOB '*[a-z0-9]'
+     OR NEW.tag GLOB '*[^a-z0-9-]*';
+  SELECT RAISE(ABORT, 'no article has this id: find it with SELECT id, slug, title FROM articles')
+  WHERE NOT EXISTS (SELECT 1 FROM articles WHERE id = NEW.article_id);
+  SELECT RAISE(ABORT, 'this article already has this tag')
+  WHERE EXISTS (SELECT 1 FROM tags WHERE article_id = NEW.article_id AND tag = NEW.tag);
+END;
+CREATE TRIGGER tags_check_update BEFORE UPDATE ON tags
+BEGIN
+  SELECT RAISE(ABORT, 'a tag must not be empty: write a word like back-pain')
+  WHERE NEW.tag IS NULL OR trim(CAST(NEW.tag AS TEXT)) = '';
+  SELECT RAISE(ABORT, 'a tag must be at most 40 characters: choose a shorter word')
+  WHERE length(NEW.tag) > 40;
+  SELECT RAISE(ABORT, 'tags are written in lower case: back-pain, not Back-Pain')
+  WHERE CAST(NEW.tag AS TEXT) GLOB '*[A-Z]*';
+  SELECT RAISE(ABORT, 'a tag is one word: join words with single hyphens, like back-pain')
+  WHERE trim(CAST(NEW.tag AS TEXT)) GLOB '* *' OR CAST(NEW.tag AS TEXT) GLOB '*--*';
+  SELECT RAISE(ABORT, 'a tag may only hold lower-case letters a-z, digits and hyphens between them, like back-pain or covid-19')
+  WHERE typeof(NEW.tag) IS NOT 'text' OR NEW.tag NOT GLOB '[a-z0-9]*' OR NEW.tag NOT GLOB '*[a-z0-9]'
+     OR NEW.tag GLOB '*[^a-z0-9-]*';
+  SELECT RAISE(ABORT, 'no article has this id: find it with SELECT id, slug, title FROM articles')
+  WHERE NOT EXISTS (SELECT 1 FROM articles WHERE id = NEW.article_id);
+  SELECT RAISE(ABORT, 'this article already has this tag')
+  WHERE EXISTS (SELECT 1 FROM tags WHERE article_id = NEW.article_id AND tag = NEW.tag)
+    AND (NEW.article_id IS NOT OLD.article_id OR NEW.tag IS NOT OLD.tag);
+END;
+
+-- A tag change shows at once, like any other edit.
+CREATE TRIGGER tags_site_version_insert AFTER INSERT ON tags
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+CREATE TRIGGER tags_site_version_update AFTER UPDATE ON tags
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+CREATE TRIGGER tags_site_version_delete AFTER DELETE ON tags
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+
+-- The shell runs with foreign_keys off: a deleted article's tags go with it here.
+CREATE TRIGGER articles_tags_delete AFTER DELETE ON articles
+BEGIN
+  DELETE FROM tags WHERE article_id = OLD.id;
+END;
+
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+  title, body,
+  content = 'articles', content_rowid = 'id',
+  tokenize = 'porter unicode61 remove_diacritics 2'
+);
+
+-- Last of the triggers on articles (see ORDER MATTERS above).  CAST: a readfile() BLOB
+-- is indexed as the TEXT articles_fill turns it into.
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles
+BEGIN
+  INSERT INTO articles_fts(rowid, title, body) VALUES (NEW.id, NEW.title, CAST(NEW.body AS TEXT));
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body ON articles
+BEGIN
+  INSERT INTO articles_fts(articles_fts, rowid, title, body)
+  VALUES ('delete', OLD.id, OLD.title, CAST(OLD.body AS TEXT));
+  INSERT INTO articles_fts(rowid, title, body) VALUES (NEW.id, NEW.title, CAST(NEW.body AS TEXT));
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles
+BEGIN
+  INSERT INTO articles_fts(articles_fts, rowid, title, body)
+  VALUES ('delete', OLD.id, OLD.title, CAST(OLD.body AS TEXT));
+END;
+
+
+PRAGMA user_version = 3;
 
 -- Commit only a complete schema (see schema_apply at the top).
 UPDATE schema_apply SET complete = (
@@ -772,7 +876,10 @@ UPDATE schema_apply SET complete = (
      'views_total_kept', 'views_folded_kept', 'views_imported',
      'views_article_exists', 'views_site_version', 'settings_required_delete',
      'settings_required_key', 'settings_check_insert', 'settings_check_update',
-     'settings_site_version_insert', 'settings_site_version_update', 'settings_site_version_delete')) = 51
+     'settings_site_version_insert', 'settings_site_version_update', 'settings_site_version_delete',
+     'tags', 'tags_by_tag', 'tags_check_insert', 'tags_check_update', 'tags_site_version_insert',
+     'tags_site_version_update', 'tags_site_version_delete', 'articles_tags_delete', 'articles_fts',
+     'articles_fts_insert', 'articles_fts_update', 'articles_fts_delete')) = 63
   AND (SELECT count(*) FROM counter_state) = 1
   AND (SELECT count(*) FROM site_version) = 1);
 COMMIT;

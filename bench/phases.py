@@ -1,7 +1,7 @@
 """The phases of bench/run, in the order it runs them (see its docstring):
 prepare, nginx, (a) the static limit, (b) the FastCGI ceiling, (c)
 articled's pages, the interleaved rounds, the worker sweep, the
-10,000-article site, the write lock, start-up again.  Each takes the run
+10,000-article site, the write lock, start-up again, search.  Each takes the run
 (a context.Bench) and adds to bench.rows, bench.res or bench.info."""
 import os
 import shutil
@@ -347,3 +347,72 @@ def startup_again(bench, db10k):
     s = articled(bench, db10k, name="articled-start")
     bench.res["startup"]["10,000 articles (again)"] = s.start_ms
     s.stop()
+
+
+# ---- search ---------------------------------------------------------------------------
+
+SEARCH_TARGETS = (("rare", "a rare word", 5.0), ("none", "no match", 5.0),
+                  ("common", "a word in nearly every article", 50.0))
+
+
+def S_search_words(db):
+    """Queries of three kinds, each distinct: a word in one article (200
+    made-up words are added to 200 articles, through the owner's UPDATE), a
+    word in none, and pairs of the words nearly every article holds."""
+    sh(["sqlite3", "-bail", db,
+        "UPDATE articles SET body = body || ' Qzrare' || (id / 50) || '.' "
+        "WHERE id % 50 = 0;"])
+    common = sh(["sqlite3", db,
+                 "CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, articles_fts, 'row');"
+                 "SELECT term FROM temp.vocab WHERE term GLOB '[a-z]*' AND doc >= "
+                 "0.9 * (SELECT count(*) FROM articles) ORDER BY doc DESC LIMIT 24;"]).split()
+    if len(common) < 2:
+        sys.exit("bench/run: no word is in nearly every article of %s" % db)
+    return {
+        "rare": ["qzrare%d" % i for i in range(1, 201)],
+        "none": ["qznothing%d" % i for i in range(2000)],
+        "common": ["%s+%s" % (a, b) for a in common for b in common if a != b],
+    }
+
+
+def S_search_script(bench, what, words):
+    path = os.path.join(bench.work, "search-%s.lua" % what)
+    with open(path, "w") as f:
+        f.write("local q = {\n%s}\nlocal i = 0\n" % "".join('"%s",\n' % w for w in words))
+        f.write("request = function()\n  i = i + 1\n"
+                "  return wrk.format('GET', '/search?q=' .. q[(i - 1) % #q + 1])\nend\n")
+    return path
+
+
+def search(bench, db10k):
+    """Search over 10,000 articles at 1 connection, every query distinct
+    within its kind (search pages are never cached): p99 for a rare word,
+    no match and a word in nearly every article (targets 5, 5, 50 ms)."""
+    db = os.path.join(bench.work, "search-10k.db")
+    shutil.copyfile(db10k, db)
+    words = S_search_words(db)
+    s = articled(bench, db, name="articled-search")
+    bench.res["search"] = {}
+    for what, label, target in SEARCH_TARGETS:
+        status, _ = http_get(bench.port, "/search?q=" + words[what][0])
+        if status != 200:
+            sys.exit("bench/run: /search answered %d" % status)
+        script = S_search_script(bench, what, words[what])
+        r = wrk(bench, "/", 1, bench.cfg.d1, script=script)
+        with open(bench.nginx.access) as f:      # the script really searched
+            searched = sum(1 for line in f if '"GET /search HTTP' in line)
+        if not r.get("requests") or searched < r["requests"]:
+            sys.exit("bench/run: the %s search script sent %d searches of %s requests"
+                     % (what, searched, r.get("requests")))
+        row = {"label": "search, %s, 10,000 articles" % label, "path": "/search?q=…",
+               "group": "search", "db": 10000, "what": "search-" + what,
+               "p50": r.get("p50"), "p99": r.get("p99"), "target_p99_ms": target,
+               "cmd1": r["cmd"].replace("--latency /", "--latency -s search-%s.lua /" % what),
+               "bad1": r["non2xx"] + r["errors"]}
+        bench.rows.append(row)
+        bench.res["search"][what] = row
+        log("%-44s p50 %s  p99 %s  (target p99 <= %.0f ms)%s" % (
+            row["label"], fmt_ms(row["p50"]), fmt_ms(row["p99"]), target,
+            "  %d bad answers" % row["bad1"] if row["bad1"] else ""))
+    s.stop()
+    return bench.res["search"]

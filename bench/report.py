@@ -95,6 +95,19 @@ def S_scale_targets(targets, rows):
         S_target(targets, title, art10k["rps"] / r["rps"] <= 1.2, detail)
 
 
+def S_search_targets(targets, res):
+    """Search over 10,000 articles, distinct queries at 1 connection."""
+    from phases import SEARCH_TARGETS
+    for what, label, limit in SEARCH_TARGETS:
+        title = "search, %s, 10,000 articles: p99 <= %.0f ms" % (label, limit)
+        r = res.get("search", {}).get(what)
+        if not r or r.get("p99") is None:
+            S_target(targets, title, None, "--quick runs the 10-article database only")
+            continue
+        S_target(targets, title, r["p99"] <= limit,      # both in ms
+                 "p50 %s, p99 %s" % (fmt_ms(r["p50"]), fmt_ms(r["p99"])))
+
+
 def S_resource_targets(targets, res):
     """Worker memory, start-up time, latency under the owner's write lock."""
     if res["rss"]:
@@ -124,6 +137,7 @@ def report(bench, a, b):
     targets = []
     S_article_targets(targets, bench.rows, b)
     S_scale_targets(targets, bench.rows)
+    S_search_targets(targets, bench.res)
     S_resource_targets(targets, bench.res)
     print()
     print("\n".join(["| target | | figures |", "|---|---|---|"] + targets))

@@ -68,16 +68,21 @@ void errors_render(const struct layout *l, int status, const char *message,
     struct buf *out)
 {
 	char code[12];	/* any int: -O1 cannot see status is 3 digits */
-	struct tval v[4];
+	struct tval v[7];
 	const char *heading = S_error_heading(status);
-	struct page_head h = { heading, heading, NULL, 0 };
+	struct page_head h = { .title = heading, .description = heading };
+	size_t nmr = status == 404 ? l->nmost_read : 0;
 
 	snprintf(code, sizeof(code), "%d", status);
 	v[0] = tv_text("status", code);
 	v[1] = tv_text("heading", heading);
 	v[2] = tv_text("message", message ? message : S_error_message(status));
 	v[3] = tv_text("site_name", l->site->name);
-	if (layout_render(l, l->tmpl->error, v, 4, &h, out, NULL, 0) != 0)
+	/* A reader who found nothing here may want what others read. */
+	v[4] = tv_bool("is_404", status == 404);
+	v[5] = tv_list("most_read", l->most_read, nmr);
+	v[6] = tv_bool("has_most_read", nmr > 0);
+	if (layout_render(l, l->tmpl->error, v, 7, &h, out, NULL, 0) != 0)
 		S_bare_error(out, status);
 }
 

@@ -16,21 +16,30 @@
 static const char *const S_layout_names[] = {
 	"lang", "page_title", "description", "canonical", "site_name",
 	"tagline", "contacts", "has_contacts", "name", "phone", "tel",
-	"content", "is_home", "root", "home_url", NULL };
+	"content", "is_home", "root", "home_url", "query", "noindex", NULL };
 static const char *const S_layout_raw[] = { "content", NULL };
 static const char *const S_list_names[] = {
 	"articles", "title", "url", "published", "published_iso", "excerpt",
 	"views", "newer_url", "older_url", "page", "pages", "empty",
 	"has_pager", "site_name", "tagline", "contacts", "has_contacts",
-	"name", "phone", "tel", "root", "home_url", NULL };
+	"name", "phone", "tel", "root", "home_url", "heading", NULL };
 static const char *const S_post_names[] = {
 	"title", "published", "published_iso", "updated", "updated_iso",
 	"reading", "body", "views", "site_name", "contacts", "has_contacts",
-	"name", "phone", "tel", "root", "home_url", NULL };
+	"name", "phone", "tel", "root", "home_url", "tags", "tag", "url",
+	"has_tags", "older_url", "older_title", "newer_url", "newer_title",
+	"related", "has_related", NULL };
 static const char *const S_post_raw[] = { "body", NULL };
 static const char *const S_error_names[] = {
 	"status", "heading", "message", "site_name", "root",
-	"home_url", NULL };
+	"home_url", "is_404", "most_read", "has_most_read", "title", "url",
+	NULL };
+static const char *const S_search_names[] = {
+	"query", "has_query", "results", "title_html", "url", "published",
+	"published_iso", "snippet", "has_results", "no_results", "page",
+	"newer_url", "older_url", "has_pager", "most_read", "has_most_read",
+	"title", "site_name", "root", "home_url", NULL };
+static const char *const S_search_raw[] = { "title_html", "snippet", NULL };
 
 static struct tmpl *S_load_one(const char *dir, const char *file,
     const char *const *names, const char *const *raw, char *err,
@@ -60,7 +69,9 @@ struct templates *templates_load(const char *dir, char *err, size_t errlen)
 	    (t->post = S_load_one(dir, "post.html", S_post_names, S_post_raw,
 	    err, errlen)) == NULL ||
 	    (t->error = S_load_one(dir, "error.html", S_error_names, NULL, err,
-	    errlen)) == NULL) {
+	    errlen)) == NULL ||
+	    (t->search = S_load_one(dir, "search.html", S_search_names,
+	    S_search_raw, err, errlen)) == NULL) {
 		templates_free(t);
 		return NULL;
 	}
@@ -75,6 +86,7 @@ void templates_free(struct templates *t)
 	tmpl_free(t->list);
 	tmpl_free(t->post);
 	tmpl_free(t->error);
+	tmpl_free(t->search);
 	free(t);
 }
 
@@ -137,7 +149,7 @@ int layout_render(const struct layout *l, const struct tmpl *inner,
     struct buf *out, size_t *slots, size_t nslots)
 {
 	struct contacts_ctx cc;
-	struct tval lv[12];
+	struct tval lv[14];
 	struct tctx lctx = { lv, 0, NULL };
 	struct tctx ictx = { ivals, nivals, &lctx };
 	char canonical[1024] = "";
@@ -163,6 +175,8 @@ int layout_render(const struct layout *l, const struct tmpl *inner,
 	lv[n++] = tv_list("contacts", cc.items, cc.n);
 	lv[n++] = tv_bool("has_contacts", cc.n > 0);
 	lv[n++] = tv_bool("is_home", h->is_home);
+	lv[n++] = tv_text("query", h->query ? h->query : "");
+	lv[n++] = tv_bool("noindex", h->noindex);
 	lv[n++] = tv_sub("content", inner);
 	lctx.nvals = n;
 	rc = tmpl_render(l->tmpl->layout, &ictx, out, slots, nslots);

@@ -12,13 +12,14 @@
 struct buf;
 struct site;
 
-/* layout.html around list.html, post.html and error.html; each checked
+/* layout.html around list.html, post.html, error.html and search.html; each checked
  * against its vocabulary when loaded, so a typo fails at start-up. */
 struct templates {
 	struct tmpl	*layout;
 	struct tmpl	*list;
 	struct tmpl	*post;
 	struct tmpl	*error;
+	struct tmpl	*search;
 };
 
 /* Loads and checks every template in dir.  NULL with "FILE:LINE: why" in
@@ -32,6 +33,8 @@ struct layout {
 	const struct templates	*tmpl;
 	const struct site	*site;
 	const char		*root;
+	const struct tctx	*most_read;	/* the 404 page's links, or NULL */
+	size_t			 nmost_read;
 };
 
 /* The page's own part of the layout. */
@@ -40,6 +43,8 @@ struct page_head {
 	const char	*description;
 	const char	*path;		/* for the canonical link; NULL: none */
 	int		 is_home;
+	const char	*query;		/* the search box's text; NULL: none */
+	int		 noindex;	/* robots: do not index (search pages) */
 };
 
 /* Renders inner (with its values) inside layout.html into out; slots as

@@ -80,7 +80,7 @@ static int S_error_files(const struct options *o, const struct templates *t,
 {
 	struct store *st;
 	struct site settings;
-	struct layout look = { t, &settings, "" };
+	struct layout look = { .tmpl = t, .site = &settings, .root = "" };
 	int rc;
 
 	if ((st = store_open(o->db, err, errlen)) == NULL)

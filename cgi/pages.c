@@ -16,36 +16,15 @@
 #include "log.h"
 #include "markdown.h"
 #include "pages.h"
+#include "pages_int.h"
 #include "request.h"
 #include "response.h"
 #include "router.h"
 #include "site.h"
 #include "store.h"
+#include "store_search.h"
 #include "text.h"
 #include "views.h"
-
-#define PER_PAGE	10
-#define CACHE_ENTRIES	128
-#define CACHE_MAX_PAGE	(256 * 1024)
-
-_Static_assert(PER_PAGE <= CACHE_SLOTS, "a list page's counts fit an entry");
-
-struct pages {
-	struct site_view	 site;
-	struct counter		*counter;	/* borrowed: the caller's */
-	uint64_t		 generation;
-	struct templates	*tmpl;
-	struct layout		 look;		/* tmpl, site's settings, root */
-	unsigned long		 changes;	/* site.changes the cache is from */
-	struct list_key		*page_keys;	/* first key of each list page */
-	size_t			 npages;
-	int			 have_keys;
-	struct cache		*cache;
-	int			 counter_full_logged;
-	int			 counting;
-	int			 fresh;		/* this request: the site is readable */
-	char			 root[256];	/* CGI: SCRIPT_NAME, before every link */
-};
 
 struct pages *pages_open(const char *db_path, struct templates *t,
     struct counter *c, int lazy, char *err, size_t errlen)
@@ -92,6 +71,7 @@ void pages_close(struct pages *p)
 	site_close(&p->site);
 	templates_free(p->tmpl);
 	free(p->page_keys);
+	pages_most_read_drop(p);
 	cache_free(p->cache);
 	free(p);
 }
@@ -100,6 +80,7 @@ void pages_close(struct pages *p)
 static void S_drop(struct pages *p)
 {
 	cache_clear(p->cache);
+	pages_most_read_drop(p);
 	free(p->page_keys);
 	p->page_keys = NULL;
 	p->npages = 0;
@@ -107,15 +88,18 @@ static void S_drop(struct pages *p)
 	p->changes = p->site.changes;
 }
 
-static void S_unavailable(struct pages *p)
+void pages_unavailable(struct pages *p)
 {
 	site_unavailable(&p->site);
 	S_drop(p);
 }
 
-static void S_error(struct pages *p, struct response *resp, int status,
+void pages_error(struct pages *p, struct response *resp, int status,
     const char *message)
 {
+	/* A reader who found no page is offered the most read ones. */
+	if (status == 404 && p->fresh)
+		pages_most_read(p);
 	errors_answer(&p->look, resp, status, message);
 }
 
@@ -172,14 +156,19 @@ static int S_render_post(struct pages *p, const struct article *a,
 {
 	char published[48], updated[48], reading[32], path[128];
 	struct md_page md;
-	struct page_head head = { NULL, NULL, NULL, 0 };
-	struct tval v[11];
+	struct page_head head = { 0 };
+	struct post_values *pv;
+	struct tval v[8 + POST_MORE_VALS];
 	size_t n = 0, slot = SIZE_MAX;
 	int rc;
 
+	pv = xcalloc(1, sizeof(*pv));
 	md_page_init(&md);
-	if (md_render(a->body, a->body_len, &md) != 0) {
+	if (post_values_load(p, a, pv) != 0 ||
+	    md_render(a->body, a->body_len, &md) != 0) {
 		md_page_free(&md);
+		post_values_free(pv);
+		free(pv);
 		return -1;
 	}
 	layout_human_date(a->published_at, published, sizeof(published));
@@ -195,12 +184,15 @@ static int S_render_post(struct pages *p, const struct article *a,
 	v[n++] = tv_text("reading", reading);
 	v[n++] = tv_html("body", md.html.data ? md.html.data : "", md.html.len);
 	v[n++] = tv_slot("views", 0);
+	n += post_values_add(pv, v + n);
 	head.title = a->title;
 	head.description = buf_cstr(&md.excerpt);
 	head.path = path;
 	rc = layout_render(&p->look, p->tmpl->post, v, n, &head, &e->page,
 	    &slot, 1);
 	md_page_free(&md);
+	post_values_free(pv);
+	free(pv);
 	if (rc != 0)
 		return -1;
 	e->status = 200;
@@ -223,7 +215,7 @@ void pages_article(struct pages *p, const struct request *r,
 	enum store_rc rc;
 
 	if (!p->fresh) {
-		S_error(p, resp, 503, NULL);
+		pages_error(p, resp, 503, NULL);
 		return;
 	}
 	/* No printf on the hot path: "post:" and a slug of at most 80. */
@@ -234,12 +226,12 @@ void pages_article(struct pages *p, const struct request *r,
 		rc = store_article(p->site.store, rt->slug, p->site.now_iso,
 		    p->generation, &a);
 		if (rc == STORE_NOTFOUND) {
-			S_error(p, resp, 404, NULL);
+			pages_error(p, resp, 404, NULL);
 			return;
 		}
 		if (rc != STORE_OK) {
-			S_unavailable(p);
-			S_error(p, resp, 503, NULL);
+			pages_unavailable(p);
+			pages_error(p, resp, 503, NULL);
 			return;
 		}
 		e = cache_claim(p->cache, key);
@@ -247,7 +239,7 @@ void pages_article(struct pages *p, const struct request *r,
 			log_line("rendering article %s failed", a.slug);
 			store_article_free(&a);
 			cache_abandon(p->cache, e);
-			S_error(p, resp, 500, NULL);
+			pages_error(p, resp, 500, NULL);
 			return;
 		}
 		store_article_free(&a);
@@ -327,16 +319,31 @@ static void S_list_slots(struct pages *p, const size_t *offs,
 	}
 }
 
-static int S_render_list(struct pages *p, unsigned long page,
-    const struct article *arts, size_t n, struct cached_page *e)
+/* The newer and older pages' addresses, for the pager. */
+static void S_pager(struct pages *p, const struct list_spec *spec,
+    unsigned long page, char *newer, char *older, size_t len)
+{
+	if (page == 2)
+		snprintf(newer, len, "%s%s", p->root, spec->base);
+	else if (page > 2)
+		snprintf(newer, len, "%s%s/page/%lu", p->root, spec->base,
+		    page - 1);
+	if (page < spec->npages)
+		snprintf(older, len, "%s%s/page/%lu", p->root, spec->base,
+		    page + 1);
+}
+
+int pages_render_list(struct pages *p, const struct list_spec *spec,
+    unsigned long page, const struct article *arts, size_t n,
+    struct cached_page *e)
 {
 	struct list_item items[PER_PAGE];
 	struct tctx ctx[PER_PAGE];
 	char newer[320] = "", older[320] = "", num[24], pages[24];
 	struct buf title = BUF_INIT;	/* the site's name is any length */
-	struct page_head head;
-	char path[48];
-	struct tval v[8];
+	struct buf path = BUF_INIT;
+	struct page_head head = { 0 };
+	struct tval v[9];
 	size_t slots[PER_PAGE];
 	size_t i, nv = 0;
 	int rc;
@@ -347,22 +354,14 @@ static int S_render_list(struct pages *p, unsigned long page,
 		ctx[i].nvals = 6;
 		ctx[i].parent = NULL;
 	}
-	if (page == 2)
-		snprintf(newer, sizeof(newer), "%s/blog", p->root);
-	else if (page > 2)
-		snprintf(newer, sizeof(newer), "%s/blog/page/%lu", p->root,
-		    page - 1);
-	if (page < p->npages)
-		snprintf(older, sizeof(older), "%s/blog/page/%lu", p->root,
-		    page + 1);
+	S_pager(p, spec, page, newer, older, sizeof(newer));
 	snprintf(num, sizeof(num), "%lu", page);
-	snprintf(pages, sizeof(pages), "%zu", p->npages ? p->npages : 1);
-	if (page == 1) {
-		buf_puts(&title, p->site.settings.name);
-		snprintf(path, sizeof(path), "/blog");
-	} else {
-		buf_printf(&title, "%s: page %lu", p->site.settings.name, page);
-		snprintf(path, sizeof(path), "/blog/page/%lu", page);
+	snprintf(pages, sizeof(pages), "%zu", spec->npages ? spec->npages : 1);
+	buf_puts(&title, spec->title);
+	buf_puts(&path, spec->base);
+	if (page > 1) {
+		buf_printf(&title, ": page %lu", page);
+		buf_printf(&path, "/page/%lu", page);
 	}
 	v[nv++] = tv_list("articles", ctx, n);
 	v[nv++] = tv_text("newer_url", newer);
@@ -371,15 +370,17 @@ static int S_render_list(struct pages *p, unsigned long page,
 	v[nv++] = tv_text("pages", pages);
 	v[nv++] = tv_bool("empty", n == 0);
 	v[nv++] = tv_bool("has_pager", newer[0] != '\0' || older[0] != '\0');
+	v[nv++] = tv_text("heading", spec->heading);
 	for (i = 0; i < PER_PAGE; i++)
 		slots[i] = SIZE_MAX;
 	head.title = buf_cstr(&title);
 	head.description = p->site.settings.description;
-	head.path = path;
-	head.is_home = page == 1;
+	head.path = buf_cstr(&path);
+	head.is_home = spec->is_home && page == 1;
 	rc = layout_render(&p->look, p->tmpl->list, v, nv, &head, &e->page,
 	    slots, PER_PAGE);
 	buf_free(&title);
+	buf_free(&path);
 	if (rc == 0)
 		S_list_slots(p, slots, arts, n, e);
 	for (i = 0; i < n; i++)
@@ -395,40 +396,43 @@ void pages_list(struct pages *p, const struct request *r,
 {
 	struct article arts[PER_PAGE];
 	const struct list_key *from = NULL;
+	struct list_spec spec = { "/blog", "Articles", p->site.settings.name,
+	    0, 1 };
 	struct cached_page *e;
 	char key[CACHE_KEY_MAX];
 	size_t n = 0;
 
 	(void)r;
 	if (!p->fresh) {
-		S_error(p, resp, 503, NULL);
+		pages_error(p, resp, 503, NULL);
 		return;
 	}
 	snprintf(key, sizeof(key), "list:%lu", rt->page);
 	if ((e = cache_get(p->cache, key)) == NULL) {
 		if (S_page_keys(p) != 0) {
-			S_unavailable(p);
-			S_error(p, resp, 503, NULL);
+			pages_unavailable(p);
+			pages_error(p, resp, 503, NULL);
 			return;
 		}
 		if (rt->page > 1 && rt->page > p->npages) {
-			S_error(p, resp, 404, NULL);
+			pages_error(p, resp, 404, NULL);
 			return;
 		}
 		if (rt->page > 1)
 			from = &p->page_keys[rt->page - 1];
 		if (store_list(p->site.store, p->site.now_iso, from, p->generation, arts,
 		    PER_PAGE, &n) != STORE_OK) {
-			S_unavailable(p);
-			S_error(p, resp, 503, NULL);
+			pages_unavailable(p);
+			pages_error(p, resp, 503, NULL);
 			return;
 		}
+		spec.npages = p->npages;
 		e = cache_claim(p->cache, key);
-		if (S_render_list(p, rt->page, arts, n, e) != 0) {
+		if (pages_render_list(p, &spec, rt->page, arts, n, e) != 0) {
 			cache_abandon(p->cache, e);
 			while (n > 0)
 				store_article_free(&arts[--n]);
-			S_error(p, resp, 500, NULL);
+			pages_error(p, resp, 500, NULL);
 			return;
 		}
 		while (n > 0)
@@ -437,6 +441,11 @@ void pages_list(struct pages *p, const struct request *r,
 	}
 	resp->status = 200;
 	S_splice(e, VIEW_NONE, &resp->body);
+}
+
+void pages_splice(const struct cached_page *e, struct buf *body)
+{
+	S_splice(e, VIEW_NONE, body);
 }
 
 static void S_redirect(struct pages *p, struct response *resp,
@@ -467,7 +476,7 @@ void pages_not_found(struct pages *p, const struct request *r,
 {
 	(void)r;
 	(void)rt;
-	S_error(p, resp, 404, NULL);
+	pages_error(p, resp, 404, NULL);
 }
 
 void pages_handle(struct pages *p, const struct request *r,
@@ -488,11 +497,11 @@ void pages_handle(struct pages *p, const struct request *r,
 	if (p->changes != p->site.changes)
 		S_drop(p);
 	if (r->status != 0) {
-		S_error(p, resp, r->status, r->error);
+		pages_error(p, resp, r->status, r->error);
 		return;
 	}
 	if (r->method == METHOD_OTHER) {
-		S_error(p, resp, 405, NULL);
+		pages_error(p, resp, 405, NULL);
 		return;
 	}
 	/* One redirect, to the final address: "/post/ABC/" goes straight

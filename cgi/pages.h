@@ -43,6 +43,10 @@ void	pages_list(struct pages *p, const struct request *r,
 	    const struct route *rt, struct response *resp);
 void	pages_article(struct pages *p, const struct request *r,
 	    const struct route *rt, struct response *resp);
+void	pages_tag(struct pages *p, const struct request *r,
+	    const struct route *rt, struct response *resp);
+void	pages_search(struct pages *p, const struct request *r,
+	    const struct route *rt, struct response *resp);
 void	pages_moved(struct pages *p, const struct request *r,
 	    const struct route *rt, struct response *resp);
 void	pages_not_found(struct pages *p, const struct request *r,

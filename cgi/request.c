@@ -143,6 +143,8 @@ static int S_parse_path(struct request *r, const char *uri)
 	if (*p != '/')
 		return S_bad(r, 400, "The address must start with a slash.");
 	q = strpbrk(p, "?#");
+	if (q != NULL && *q == '?')
+		r->query = q + 1;
 	n = q ? (size_t)(q - p) : strlen(p);
 	rawlen = n;
 	dec = text_url_decode(r->path, p, n);
@@ -197,6 +199,7 @@ void request_parse(struct request *r, char *const *envp, int cgi)
 	memset(r, 0, sizeof(*r));
 	r->user_agent = r->sec_purpose = r->purpose = "";
 	r->x_moz = r->x_purpose = "";
+	r->query = "";
 	S_read_params(r, envp, &method, &uri, &clen);
 	if (uri == NULL)	/* a CGI server that sets no REQUEST_URI */
 		uri = S_param(envp, "PATH_INFO", 9);

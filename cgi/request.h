@@ -24,6 +24,7 @@ struct request {
 					 * every link of ours starts with */
 	char		 path[REQUEST_URI_MAX + 1];	/* decoded, canonical */
 	int		 redirect;	/* the sent path was not canonical */
+	const char	*query;		/* after '?' as sent, "" if none */
 	long long	 content_length;
 	const char	*user_agent;	/* "" when absent, never NULL */
 	const char	*sec_purpose;

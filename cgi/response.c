@@ -67,7 +67,7 @@ static const char S_fixed_headers[] =
 	"X-Content-Type-Options: nosniff\r\n"
 	"Referrer-Policy: strict-origin-when-cross-origin\r\n"
 	"Content-Security-Policy: default-src 'none'; style-src 'self'; "
-	"img-src 'self' https: data:; base-uri 'none'; form-action 'none'; "
+	"img-src 'self' https: data:; base-uri 'none'; form-action 'self'; "
 	"frame-ancestors 'none'\r\n";
 
 static void S_put_uint(struct buf *out, unsigned long long n)

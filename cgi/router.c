@@ -68,6 +68,33 @@ static int S_slug(const char *rest, struct route *rt)
 	return 1;
 }
 
+/* "TAG" or "TAG/page/N": a tag is written like a slug, at most 40
+ * characters (schema.sql); upper case and page 1 move to the one
+ * address, /blog/tag/TAG. */
+static int S_tag(const char *rest, struct route *rt)
+{
+	char tag[ROUTE_TAG_MAX + 1];
+	const char *slash = strchr(rest, '/');
+	size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
+	int moved;
+
+	if (n == 0 || n > ROUTE_TAG_MAX)
+		return 0;
+	memcpy(tag, rest, n);
+	tag[n] = '\0';
+	if (!S_slug(tag, rt))
+		return 0;
+	moved = rt->location[0] != '\0';
+	rt->page = 1;
+	if (slash != NULL && (strncmp(slash, "/page/", 6) != 0 ||
+	    !S_page_number(slash + 6, rt)))
+		return 0;
+	if (moved || rt->location[0] != '\0')
+		snprintf(rt->location, sizeof(rt->location), rt->page > 1 ?
+		    "/blog/tag/%s/page/%lu" : "/blog/tag/%s", rt->slug, rt->page);
+	return 1;
+}
+
 static const struct {
 	const char	*prefix;
 	int		 exact;	/* the prefix is the whole path */
@@ -78,6 +105,8 @@ static const struct {
 	{ "/blog", 1, S_first_page, pages_list },
 	{ "/blog/page/", 0, S_page_number, pages_list },
 	{ "/post/", 0, S_slug, pages_article },
+	{ "/blog/tag/", 0, S_tag, pages_tag },
+	{ "/search", 1, S_first_page, pages_search },
 };
 
 void route_path(const char *path, struct route *rt)

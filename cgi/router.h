@@ -3,6 +3,9 @@
  *   /                   the blog list, page 1 (also /blog)
  *   /blog/page/N        the list, page N >= 2 (/blog/page/1 redirects)
  *   /post/SLUG          an article; SLUG is [a-z0-9-]{1,80}
+ *   /blog/tag/TAG       a tag's articles, page 1; TAG is [a-z0-9-]{1,40}
+ *   /blog/tag/TAG/page/N  page N >= 2 (page 1 redirects)
+ *   /search             search (?q=...&p=N: pages_search.c)
  * Anything else is 404. */
 #ifndef ARTICLED_ROUTER_H
 #define ARTICLED_ROUTER_H
@@ -10,6 +13,7 @@
 #include <stddef.h>
 
 #define ROUTE_SLUG_MAX	80
+#define ROUTE_TAG_MAX	40
 
 struct pages;
 struct request;
@@ -22,7 +26,8 @@ typedef void route_handler(struct pages *p, const struct request *r,
 
 struct route {
 	route_handler	*handler;	/* pages_list: .page; pages_article:
-					 * .slug; pages_moved: .location;
+					 * .slug; pages_tag: .slug (the tag)
+					 * and .page; pages_moved: .location;
 					 * pages_not_found */
 	unsigned long	 page;
 	char		 slug[ROUTE_SLUG_MAX + 1];

@@ -23,6 +23,7 @@ enum store_rc {
 /* One article as a page shows it.  Strings are owned by the struct and
  * freed by store_article_free. */
 struct article {
+	int64_t	 id;		/* articles.id */
 	int64_t	 key;		/* views.key: the live counter's key */
 	int64_t	 base;		/* counter_base: add the counter for the live count */
 	char	*slug;

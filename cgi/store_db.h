@@ -1,6 +1,7 @@
 /* store_db.h: the store's insides, shared by its files (store.c: the
  * connection; store_sql.c: the statements; store_read.c: what pages
- * read; store_fold.c: the fold; store_migrate.c: upgrades) and by
+ * read; store_search.c: search, tags, what is under a post;
+ * store_fold.c: the fold; store_migrate.c: upgrades) and by
  * nothing else.  The only header of articled that includes sqlite3.h. */
 #ifndef ARTICLED_STORE_DB_H
 #define ARTICLED_STORE_DB_H
@@ -35,6 +36,15 @@ enum stmt {
 	STMT_FOLD_UNMARK,
 	STMT_REPAIR_GENERATION,
 	STMT_REPAIR_SITE_VERSION,
+	STMT_SEARCH,
+	STMT_TAG_KEYS,
+	STMT_TAG_FROM,
+	STMT_POST_TAGS,
+	STMT_POST_OLDER,
+	STMT_POST_NEWER,
+	STMT_RELATED_TAGS,
+	STMT_RELATED_TITLES,
+	STMT_MOST_READ,
 	STMT__MAX
 };
 
@@ -74,6 +84,8 @@ sqlite3_stmt	*store_stmt(struct store *s, enum stmt which);
 int		 store_exec(struct store *s, enum stmt which);
 /* A column as an owned string (len: its length, if not NULL). */
 char		*store_column_dup(sqlite3_stmt *st, int col, size_t *len);
+/* An article from a row of LIST_COLUMNS (store_sql.c). */
+void		 store_article_from_row(sqlite3_stmt *st, struct article *a);
 /* Maps the WAL-index header once a read has made it (store.c). */
 void		 store_map_shm(struct store *s);
 

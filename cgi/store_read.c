@@ -153,7 +153,7 @@ void store_site_free(struct site *site)
 	memset(site, 0, sizeof(*site));
 }
 
-static void S_article_from_row(sqlite3_stmt *st, struct article *a)
+void store_article_from_row(sqlite3_stmt *st, struct article *a)
 {
 	a->key = sqlite3_column_int64(st, 0);
 	a->base = counter_base(sqlite3_column_int64(st, 1),
@@ -163,6 +163,7 @@ static void S_article_from_row(sqlite3_stmt *st, struct article *a)
 	a->body = store_column_dup(st, 6, &a->body_len);
 	a->published_at = store_column_dup(st, 7, NULL);
 	a->updated_at = store_column_dup(st, 8, NULL);
+	a->id = sqlite3_column_int64(st, 9);
 }
 
 void store_article_free(struct article *a)
@@ -190,7 +191,7 @@ enum store_rc store_article(struct store *s, const char *slug,
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		S_article_from_row(st, a);
+		store_article_from_row(st, a);
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
@@ -272,7 +273,7 @@ enum store_rc store_list(struct store *s, const char *now,
 		sqlite3_bind_int64(st, 5, from->id);
 	}
 	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		S_article_from_row(st, &out[(*n)++]);
+		store_article_from_row(st, &out[(*n)++]);
 	if (*n == max)
 		rc = SQLITE_DONE;
 	sqlite3_reset(st);

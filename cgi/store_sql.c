@@ -9,7 +9,7 @@
  * last folded. */
 #define LIST_COLUMNS \
 	"SELECT v.key, v.total, v.folded, (" SCHEMA_SQL_GENERATION ") = ?1, " \
-	"a.slug, a.title, a.body, a.published_at, a.updated_at " \
+	"a.slug, a.title, a.body, a.published_at, a.updated_at, a.id " \
 	"FROM articles a JOIN views v ON v.article_id = a.id "
 
 const char *const store_sql[STMT__MAX] = {
@@ -77,4 +77,54 @@ const char *const store_sql[STMT__MAX] = {
 	"INSERT INTO site_version(id, rev) "
 	"SELECT 1, random() & 9223372036854775807 "
 	"WHERE NOT EXISTS (SELECT 1 FROM site_version)",
+	/* STMT_SEARCH: FTS5 drives (CROSS JOIN), so that ORDER BY rank is
+	 * its own and highlight()/snippet() run for the rows returned only;
+	 * the title weighs ten times the body.  Marks are \1 and \2, placed
+	 * in the text before it is escaped (search.c). */
+	"SELECT a.slug, highlight(articles_fts, 0, char(1), char(2)), "
+	"a.published_at, "
+	"snippet(articles_fts, 1, char(1), char(2), char(8230), 24) "
+	"FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid "
+	"WHERE articles_fts MATCH ?1 AND rank MATCH 'bm25(10.0, 1.0)' "
+	"AND a.draft = 0 AND a.published_at <= ?2 "
+	"ORDER BY rank LIMIT ?3 OFFSET ?4",
+	/* STMT_TAG_KEYS */
+	"SELECT a.published_at, a.id FROM tags t "
+	"CROSS JOIN articles a ON a.id = t.article_id "
+	"WHERE t.tag = ?1 AND a.draft = 0 AND a.published_at <= ?2 "
+	"ORDER BY a.published_at DESC, a.id DESC",
+	/* STMT_TAG_FROM */
+	LIST_COLUMNS "JOIN tags t ON t.article_id = a.id "
+	"WHERE t.tag = ?6 AND a.draft = 0 AND a.published_at <= ?2 "
+	"AND (a.published_at, a.id) <= (?4, ?5) "
+	"ORDER BY a.published_at DESC, a.id DESC LIMIT ?3",
+	/* STMT_POST_TAGS */
+	"SELECT tag FROM tags WHERE article_id = ?1 ORDER BY tag",
+	/* STMT_POST_OLDER: + as in STMT_LIST_FROM, so the row value is the
+	 * range on articles_listing */
+	"SELECT slug, title FROM articles WHERE draft = 0 "
+	"AND +published_at <= ?1 AND (published_at, id) < (?2, ?3) "
+	"ORDER BY published_at DESC, id DESC LIMIT 1",
+	/* STMT_POST_NEWER */
+	"SELECT slug, title FROM articles WHERE draft = 0 "
+	"AND published_at <= ?1 AND (published_at, id) > (?2, ?3) "
+	"ORDER BY published_at, id LIMIT 1",
+	/* STMT_RELATED_TAGS: most tags in common, then the newest */
+	"SELECT a.slug, a.title FROM tags t "
+	"JOIN tags o ON o.tag = t.tag AND o.article_id <> t.article_id "
+	"JOIN articles a ON a.id = o.article_id "
+	"WHERE t.article_id = ?1 AND a.draft = 0 AND a.published_at <= ?2 "
+	"GROUP BY a.id ORDER BY count(*) DESC, a.published_at DESC, a.id DESC "
+	"LIMIT ?3",
+	/* STMT_RELATED_TITLES: ?1 is "title : (...)" of the post's words */
+	"SELECT a.slug, a.title FROM articles_fts "
+	"CROSS JOIN articles a ON a.id = articles_fts.rowid "
+	"WHERE articles_fts MATCH ?1 AND a.id <> ?2 AND a.draft = 0 "
+	"AND a.published_at <= ?3 ORDER BY rank LIMIT ?4",
+	/* STMT_MOST_READ: the stored counts (the last second's views are
+	 * not worth a counter read per article) */
+	"SELECT a.slug, a.title FROM views v "
+	"CROSS JOIN articles a ON a.id = v.article_id "
+	"WHERE a.draft = 0 AND a.published_at <= ?1 "
+	"ORDER BY v.total DESC, a.id DESC LIMIT ?2",
 };

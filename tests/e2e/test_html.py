@@ -202,7 +202,10 @@ SERVED = ["home", "blog", "blog-page-2", "blog-page-3", "seed", "404-path",
           "404-slug", "404-past-end", "405-post", "301-trailing-slash",
           "301-upper-slug", "414-articled", "400-nginx-nul", "400-nginx-header",
           "405-nginx-trace", "414-nginx", "empty-home", "empty-blog",
-          "503-database-gone", "502-articled-down"] + sorted(HOSTILE)
+          "503-database-gone", "502-articled-down", "search-empty",
+          "search-results", "search-results-page-2", "search-none",
+          "search-hostile-query", "search-hostile-results", "tag",
+          "tag-page-2"] + sorted(HOSTILE)
 
 
 class FileResponse:
@@ -235,6 +238,9 @@ def seed_articles(site):
                 q("Ordinary article number %d about back care" % (i + 1)),
                 q("2024-01-%02dT09:00:00Z" % (i + 1)),
                 q("Paragraph %d: gentle exercise, posture and rest.\n\nMore text.\n" % i)))
+    # Every ordinary article is tagged: the tag page has two pages.
+    sql.append("INSERT INTO tags(article_id, tag) SELECT id, 'back-care' FROM articles "
+               "WHERE title LIKE 'Ordinary%';")
     # Rows a version 1 database could hold: schema version 2 refuses text that is not
     # UTF-8 (db/migrations/0002), and the pages must still be valid for such old rows.
     sql.append("DROP TRIGGER articles_title_utf8_insert; DROP TRIGGER articles_body_utf8_insert;")
@@ -287,6 +293,15 @@ def pages(main_site, tmp_path_factory):
     fetch("400-nginx-header", "/", headers={"X-Big": "b" * 12000})
     fetch("405-nginx-trace", "/", method="TRACE")
     fetch("414-nginx", "/" + "a" * 9000)
+    fetch("search-empty", "/search")
+    fetch("search-results", "/search?q=back+care")
+    fetch("search-results-page-2", "/search?q=back+care&p=2")
+    fetch("search-none", "/search?q=zyxwvut")
+    fetch("search-hostile-query",
+          "/search?q=%3Cscript%3E%22NEAR(%20*%20AND%20OR%20title:x%20%27%00%ff%c0%af%3C/mark%3E")
+    fetch("search-hostile-results", "/search?q=alert+script")
+    fetch("tag", "/blog/tag/back-care")
+    fetch("tag-page-2", "/blog/tag/back-care/page/2")
 
     # A second site emptied by the owner, then its database moved away
     # (articled answers 503), then articled stopped (nginx answers 502).
@@ -325,6 +340,9 @@ EXPECTED_STATUS = {
     "414-articled": 414, "400-nginx-nul": 400, "400-nginx-header": 400,
     "405-nginx-trace": 405, "414-nginx": 414, "empty-home": 200,
     "empty-blog": 200, "503-database-gone": 503, "502-articled-down": 502,
+    "search-empty": 200, "search-results": 200, "search-results-page-2": 200,
+    "search-none": 200, "search-hostile-query": 200, "search-hostile-results": 200,
+    "tag": 200, "tag-page-2": 200,
     **{k: 200 for k in HOSTILE}}
 
 
@@ -353,6 +371,12 @@ def test_every_kind_of_page_was_produced(pages):
     assert "No articles yet" in pages["empty-blog"].text
     assert 'rel="next"' in pages["blog-page-2"].text
     assert 'rel="prev"' in pages["blog-page-2"].text
+    assert pages["search-results"].text.count("<mark>") >= 10
+    assert "No article matches" in pages["search-none"].text
+    assert "No article matches" in pages["search-hostile-query"].text
+    assert "<mark>" in pages["search-hostile-results"].text
+    assert 'rel="next"' in pages["tag"].text
+    assert "Most read" in pages["404-path"].text
     for code in (400, 404, 405, 414, 500, 502, 503, 504):
         assert "file-%d" % code in pages, "articled wrote no %d.html" % code
 
@@ -536,6 +560,8 @@ def S_unsafe_markup(page):
     low = page.text.lower()
     if "<script" in low:
         found.append("<script")
+    if low.count("<form") > 1:
+        found.append("more than one <form>")
     for tag, attrs, raw in m.tags:
         if "javascript:" in raw.lower():
             found.append("javascript: in tag %r" % raw[:120])
@@ -551,6 +577,10 @@ def S_unsafe_markup(page):
                     found.append("%s=%r on <%s>" % (k, v[:80], tag))
             if k.lower() == "style":
                 found.append("style= on <%s>" % tag)
+        # The layout's own search box is the one form a page may hold.
+        if tag == "form" and dict(attrs) == {"class": "search", "role": "search",
+                                             "action": "/search", "method": "get"}:
+            continue
         if tag in ("iframe", "frame", "object", "embed", "style", "form",
                    "base", "svg", "math") or (
                 tag == "meta" and "http-equiv" in dict(attrs)):

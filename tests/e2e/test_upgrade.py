@@ -5,6 +5,7 @@ with imported, total and folded, per-day history) and rows the version 2 rules n
 articled upgrades it on start, behind nginx, with a copy first; nothing is lost."""
 
 import os
+import re
 import pwd
 import subprocess
 
@@ -13,7 +14,8 @@ import pytest
 from site_harness import ROOT, Site, default_binary
 
 V1 = os.path.join(ROOT, "tests", "data", "schema-v1.sql")
-CURRENT = 2
+CURRENT = int(re.search(r"#define SCHEMA_VERSION\s+(\d+)", open(os.path.join(
+    os.path.dirname(__file__), "..", "..", "cgi", "schema.h")).read()).group(1))
 
 # What a version 1 site may hold, typed as its owner would have (version 1 accepted it).
 V1_CONTENT = """
@@ -97,6 +99,7 @@ def test_a_v1_site_is_upgraded_on_start_behind_nginx_and_loses_nothing(tmp_path)
         log = site.log()
         assert "copied %s (schema version 1) to %s.v1-backup before upgrading it" % (db, db) in log
         assert "upgraded %s to schema version 2 (0002-owner-guards)" % db in log
+        assert "upgraded %s to schema version 3 (0003-search-tags)" % db in log
         # the copy is the version 1 database exactly as it was
         backup = db + ".v1-backup"
         assert version(backup) == 1
@@ -115,12 +118,27 @@ def test_a_v1_site_is_upgraded_on_start_behind_nginx_and_loses_nothing(tmp_path)
         r = shell(db, "UPDATE settings SET value = 'French' WHERE key = 'lang';", check=False)
         assert "lang must be a language tag like en or en-GB" in r.stderr
         assert shell(db, "SELECT value FROM settings WHERE key = 'lang';").stdout == "English\n"
+        # the search index holds every article, and search answers from it
+        assert shell(db, "SELECT count(*) FROM articles_fts_docsize;").stdout == \
+            shell(db, "SELECT count(*) FROM articles;").stdout
+        assert shell(db, "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check');"
+                         "SELECT 'ok';").stdout == "ok\n"
+        found = site.get("/search?q=nerve")
+        assert found.status == 200 and "/post/sciatica-faq" in found.text
+        assert "<mark>Nerve</mark> pain" in found.text
+        assert "/post/winter-opening-hours" in site.get("/search?q=opening").text
+        assert "No article matches" in site.get("/search?q=unfinished").text
+        assert "No article matches" in site.get("/search?q=coming").text
+        # and the owner can tag from now on
+        shell(db, "INSERT INTO tags(article_id, tag) VALUES (2, 'sciatica');")
+        assert "/post/sciatica-faq" in site.get("/blog/tag/sciatica").text
+        shell(db, "DELETE FROM tags;")
         # counting goes on: the fold writes articled's own tables through their guards
         assert site.get("/post/back-pain-basics").status == 200
         assert site.wait_folded("back-pain-basics", 135 + 2) == 135 + 2   # 120 imported + 15
     finally:
         site.stop()
-    assert site.log().count("upgraded ") == 1
+    assert site.log().count("upgraded ") == CURRENT - 1
 
 
 def test_a_second_start_does_nothing(tmp_path):
@@ -134,7 +152,7 @@ def test_a_second_start_does_nothing(tmp_path):
         assert site.get("/post/sciatica-faq").status == 200
     finally:
         site.stop()
-    assert site.log().count("upgraded ") == 1
+    assert site.log().count("upgraded ") == CURRENT - 1
     assert site.log().count("copied ") == 1
     assert sorted(f for f in os.listdir(tmp_path) if "backup" in f) == ["site.db.v1-backup"]
     after = dump(db)
@@ -152,7 +170,7 @@ def test_upgrade_command_upgrades_by_hand_and_says_when_there_is_nothing_to_do(t
     assert version(db) == CURRENT and snapshot(db) == before
     second = run_articled("--upgrade", "--db", db)
     assert second.returncode == 0
-    assert second.stdout == "%s is at schema version 2: nothing to do\n" % db
+    assert second.stdout == "%s is at schema version %d: nothing to do\n" % (db, CURRENT)
     assert not os.path.exists(db + ".v1-backup-2")
 
 
@@ -177,12 +195,12 @@ def test_backup_belongs_to_the_service_user(tmp_path):
 
 def test_a_newer_database_is_refused_with_the_versions_this_build_knows(tmp_path):
     site = Site(tmp_path)
-    shell(site.db, "PRAGMA user_version = 3;")
+    shell(site.db, "PRAGMA user_version = %d;" % (CURRENT + 1))
     before = dump(site.db)
     site.start_articled(wait=False)
     assert site.articled.wait(30) == 1
-    assert ("%s has schema version 3, made by a newer articled; this articled knows versions "
-            "1 to 2: install the newer articled again" % site.db) in site.log()
+    assert ("%s has schema version %d, made by a newer articled; this articled knows versions "
+            "1 to %d: install the newer articled again" % (site.db, CURRENT + 1, CURRENT)) in site.log()
     assert not os.path.exists(site.sock)
     assert dump(site.db) == before
     assert not [f for f in os.listdir(tmp_path) if "backup" in f]
@@ -242,4 +260,4 @@ def test_a_cgi_run_on_a_database_from_a_newer_articled_answers_503_and_says_why(
     shell(db, "PRAGMA user_version = 5;")
     r = cgi_run(db, "/")
     assert r.stdout.startswith(b"Status: 503 Service Unavailable\r\n"), r.stdout[:200]
-    assert b"has schema version 5, made by a newer articled; this articled knows versions 1 to 2" in r.stderr
+    assert b"has schema version 5, made by a newer articled; this articled knows versions 1 to %d" % CURRENT in r.stderr

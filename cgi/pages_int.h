@@ -1,0 +1,109 @@
+/* pages_int.h: a worker's pages state, shared by the files that answer
+ * pages (pages.c: list and article; pages_search.c: search;
+ * pages_tag.c: tag pages; pages_more.c: what is shown under a post and
+ * the most read articles) and by nothing else. */
+#ifndef ARTICLED_PAGES_INT_H
+#define ARTICLED_PAGES_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "buf.h"
+#include "cache.h"
+#include "layout.h"
+#include "site.h"
+#include "store.h"
+#include "store_search.h"
+
+struct cache;
+struct cached_page;
+struct response;
+
+#define PER_PAGE	10
+#define CACHE_ENTRIES	128
+#define CACHE_MAX_PAGE	(256 * 1024)
+
+_Static_assert(PER_PAGE <= CACHE_SLOTS, "a list page's counts fit an entry");
+
+#define MOST_READ_MAX	5
+
+/* The most read articles as template values, read once per change of
+ * the site (and at most every MOST_READ_TTL seconds, since counts move
+ * without a change): the no-results page and the 404 page show them. */
+struct most_read {
+	int		 loaded;
+	time_t		 at;
+	struct link	 links[MOST_READ_MAX];
+	char		 urls[MOST_READ_MAX][384];
+	struct tval	 vals[MOST_READ_MAX][2];
+	struct tctx	 items[MOST_READ_MAX];
+	size_t		 n;
+};
+#define MOST_READ_TTL	300
+
+struct pages {
+	struct site_view	 site;
+	struct counter		*counter;	/* borrowed: the caller's */
+	uint64_t		 generation;
+	struct templates	*tmpl;
+	struct layout		 look;		/* tmpl, site's settings, root */
+	unsigned long		 changes;	/* site.changes the cache is from */
+	struct list_key		*page_keys;	/* first key of each list page */
+	size_t			 npages;
+	int			 have_keys;
+	struct cache		*cache;
+	int			 counter_full_logged;
+	int			 counting;
+	struct most_read	 most_read;
+	int			 fresh;		/* this request: the site is readable */
+	char			 root[256];	/* CGI: SCRIPT_NAME, before every link */
+};
+
+/* One list of articles (the blog, a tag): where its pages live and what
+ * they are called. */
+struct list_spec {
+	const char	*base;		/* "/blog", "/blog/tag/x": page 1 */
+	const char	*heading;	/* the h1 */
+	const char	*title;		/* the page's title, page 1 */
+	size_t		 npages;
+	int		 is_home;
+};
+
+void	pages_error(struct pages *p, struct response *resp, int status,
+	    const char *message);
+void	pages_unavailable(struct pages *p);
+/* Renders list page `page` of spec holding arts into e (pages.c). */
+int	pages_render_list(struct pages *p, const struct list_spec *spec,
+	    unsigned long page, const struct article *arts, size_t n,
+	    struct cached_page *e);
+
+/* A cached page with its live counts, counting no view (pages.c). */
+void	pages_splice(const struct cached_page *e, struct buf *body);
+
+/* Loads the most read articles into p->most_read and points the layout
+ * at them, unless they are fresh (pages_more.c). */
+void	pages_most_read(struct pages *p);
+void	pages_most_read_drop(struct pages *p);
+
+/* What is shown under a post, as template values (pages_more.c). */
+struct post_values {
+	struct post_more m;
+	char		 tag_urls[POST_TAGS_MAX][320];
+	struct tval	 tag_vals[POST_TAGS_MAX][2];
+	struct tctx	 tag_items[POST_TAGS_MAX];
+	char		 older_url[384], newer_url[384];
+	char		 rel_urls[RELATED_MAX][384];
+	struct tval	 rel_vals[RELATED_MAX][2];
+	struct tctx	 rel_items[RELATED_MAX];
+};
+#define POST_MORE_VALS	8	/* values post_values_add writes */
+
+/* Reads and fills pv for a; 0, or -1 when the database failed. */
+int	post_values_load(struct pages *p, const struct article *a,
+	    struct post_values *pv);
+/* Appends its template values to v (POST_MORE_VALS of them). */
+size_t	post_values_add(const struct post_values *pv, struct tval *v);
+void	post_values_free(struct post_values *pv);
+
+#endif
