@@ -291,12 +291,11 @@ uint64_t counter_get(const struct counter_slot *s)
 int counter_at(const struct counter *c, size_t i, int64_t *key,
     uint64_t *count)
 {
-	int64_t k;
+	int64_t k = atomic_load_explicit(&c->slots[i].key,
+	    memory_order_acquire);
 
-	k = atomic_load_explicit(&c->slots[i].key, memory_order_acquire);
-	if (k == 0)
+	if ((*key = k) == 0)
 		return 0;
-	*key = k;
 	*count = atomic_load_explicit(&c->slots[i].count,
 	    memory_order_relaxed);
 	return 1;

@@ -33,9 +33,7 @@ enum store_rc store_rc_of(struct store *s, int rc)
 
 static void S_finalize(struct store *s)
 {
-	size_t i;
-
-	for (i = 0; i < STMT__MAX; i++) {
+	for (size_t i = 0; i < STMT__MAX; i++) {
 		sqlite3_finalize(s->stmt[i]);
 		s->stmt[i] = NULL;
 	}
