@@ -1,5 +1,5 @@
 PRAGMA journal_mode=WAL;  -- persistent, and it cannot change inside a transaction
--- articled schema, version 2: the single source of the database layout.
+-- articled schema, version 5: the single source of the database layout.
 --
 -- Apply to a NEW database:   sqlite3 db/site.db < schema.sql
 -- An older database is upgraded by articled (on start, or articled --upgrade) with the
@@ -748,7 +748,40 @@ BEGIN
 END;
 
 
-PRAGMA user_version = 2;
+-- ---------------------------------------------------------------------------------------
+-- article_renders: each article's body rendered to HTML (articled's own; see
+-- db/migrations/0005-article-renders.sql and docs/schema.md).  Filled lazily by page views.
+-- ---------------------------------------------------------------------------------------
+CREATE TABLE article_renders(
+  article_id INTEGER PRIMARY KEY,   -- articles.id
+  body_hash INTEGER NOT NULL,       -- XXH64 of the body it was made from
+  body_len INTEGER NOT NULL,        -- that body's length in bytes
+  rules TEXT NOT NULL,              -- e.g. 'cmark 0.30.2; articled 1'
+  html TEXT,                        -- NULL when slow
+  excerpt TEXT NOT NULL,
+  words INTEGER NOT NULL,
+  slow INTEGER NOT NULL DEFAULT 0,
+  made_at TEXT NOT NULL
+);
+
+CREATE TRIGGER article_renders_kept_insert BEFORE INSERT ON article_renders
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'article_renders is articled''s own copy of rendered articles: edit articles.body instead (DELETE FROM article_renders is allowed: it is rebuilt)');
+END;
+CREATE TRIGGER article_renders_kept_update BEFORE UPDATE ON article_renders
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'article_renders is articled''s own copy of rendered articles: edit articles.body instead (DELETE FROM article_renders is allowed: it is rebuilt)');
+END;
+
+CREATE TRIGGER articles_delete_render AFTER DELETE ON articles
+BEGIN
+  DELETE FROM article_renders WHERE article_id = OLD.id;
+END;
+
+
+PRAGMA user_version = 5;
 
 -- Commit only a complete schema (see schema_apply at the top).
 UPDATE schema_apply SET complete = (
@@ -769,7 +802,9 @@ UPDATE schema_apply SET complete = (
      'views_total_kept', 'views_folded_kept', 'views_imported',
      'views_article_exists', 'views_site_version', 'settings_required_delete',
      'settings_required_key', 'settings_check_insert', 'settings_check_update',
-     'settings_site_version_insert', 'settings_site_version_update', 'settings_site_version_delete')) = 51
+     'settings_site_version_insert', 'settings_site_version_update', 'settings_site_version_delete',
+     'article_renders', 'article_renders_kept_insert', 'article_renders_kept_update',
+     'articles_delete_render')) = 55
   AND (SELECT count(*) FROM counter_state) = 1
   AND (SELECT count(*) FROM site_version) = 1);
 COMMIT;
