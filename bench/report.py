@@ -303,6 +303,10 @@ def write_doc(bench, table, targets, chart):
     D = (S_doc_machine(bench) + S_doc_results(bench, table, targets, chart) +
          S_doc_profile(bench.res.get("profile")) + S_doc_workers(bench.res, bench.cfg) +
          S_doc_method(bench))
+    miss = os.path.join(os.path.dirname(os.path.abspath(__file__)), "miss.md")
+    if os.path.exists(miss):    # the hand-written breakdown of a miss
+        with open(miss) as f:
+            D.append(f.read())
     path = os.path.join(bench.cfg.out, "benchmarks.md")
     with open(path + ".tmp", "w") as f:
         f.write("\n".join(D))
