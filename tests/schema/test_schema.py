@@ -148,8 +148,10 @@ def test_schema_then_seed_apply_to_a_new_database_with_exit_status_0(tmp_path):
     assert (second.returncode, second.stderr, second.stdout) == (0, "", "")
 
 
-def test_user_version_is_2(db):
-    assert run_ok(db, "PRAGMA user_version;") == "2\n"
+def test_user_version_is_the_build_s(db):
+    header = (ROOT / "cgi" / "schema.h").read_text()
+    version = re.search(r"#define SCHEMA_VERSION\s+(\d+)", header).group(1)
+    assert run_ok(db, "PRAGMA user_version;") == version + "\n"
 
 
 def test_journal_mode_is_wal_for_every_later_connection(db):
