@@ -25,6 +25,10 @@
 #define MD_RENDER_OPTS	CMARK_OPT_SMART	/* not CMARK_OPT_UNSAFE */
 #define MD_WORDS_PER_MIN 200
 
+/* cmark's allocations go to the render bound's arena (bound.h), ours
+ * too: cmark_node_free frees a tree with its root's allocator. */
+static cmark_mem S_mem = { bound_calloc, bound_realloc, bound_free };
+
 /* Nodes the walk found to fix once it is over: the tree must not change
  * under an iterator. */
 struct nodes {
@@ -258,7 +262,7 @@ static bool S_has_exit(cmark_node_type type)
 static cmark_node *S_container_copy(cmark_node *node)
 {
 	cmark_node_type type = cmark_node_get_type(node);
-	cmark_node *copy = cmark_node_new(type);
+	cmark_node *copy = cmark_node_new_with_mem(type, &S_mem);
 
 	if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) {
 		cmark_node_set_url(copy, cmark_node_get_url(node));
@@ -277,7 +281,7 @@ static void S_copy_alt(struct copy *c, cmark_node *node,
 		c->alt_of = NULL;
 		if (c->alt.len == 0)
 			return;
-		text = cmark_node_new(CMARK_NODE_TEXT);
+		text = cmark_node_new_with_mem(CMARK_NODE_TEXT, &S_mem);
 		cmark_node_set_literal(text, buf_cstr(&c->alt));
 		cmark_node_append_child(c->cur, text);
 		return;
@@ -383,7 +387,7 @@ static void S_copy_inlines(cmark_node *from, cmark_node *to)
 static void S_rebuild(cmark_node *block)
 {
 	cmark_node_type type = cmark_node_get_type(block);
-	cmark_node *copy = cmark_node_new(type);
+	cmark_node *copy = cmark_node_new_with_mem(type, &S_mem);
 
 	if (type == CMARK_NODE_HEADING)
 		cmark_node_set_heading_level(copy,
@@ -404,7 +408,7 @@ static void S_name_empty_links(const struct nodes *links)
 	size_t i;
 
 	for (i = 0; i < links->n; i++) {
-		text = cmark_node_new(CMARK_NODE_TEXT);
+		text = cmark_node_new_with_mem(CMARK_NODE_TEXT, &S_mem);
 		cmark_node_set_literal(text, cmark_node_get_url(links->v[i]));
 		cmark_node_append_child(links->v[i], text);
 	}
@@ -473,9 +477,6 @@ static void S_walk_result(const struct walk *w, struct md_page *p)
 	excerpt_finish(w->para.done ? &w->para : &w->head, &p->excerpt);
 	p->words = w->words.words;
 }
-
-/* cmark's allocations go to the render bound's arena (bound.h). */
-static cmark_mem S_mem = { bound_calloc, bound_realloc, bound_free };
 
 /* cmark passes C0 controls through, which HTML forbids: clean first.
  * The parse (where cmark is quadratic) runs under the CPU bound: NULL
