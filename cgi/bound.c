@@ -98,10 +98,14 @@ static int S_install(void)
 	return 0;
 }
 
-int bound_arm(void)
+int bound_arm(size_t len)
 {
+	long ms = (long)(BOUND_CPU_MS + len / BOUND_BYTES_PER_MS);
+
+	ms *= BOUND_SLOWDOWN;
+
 	if ((!S_arena.handler && S_install() != 0) ||
-	    S_timer((long)BOUND_CPU_MS * BOUND_SLOWDOWN) != 0) {
+	    S_timer(ms) != 0) {
 		if (!S_arena.timer_failed)
 			log_line("render bound: cannot set the CPU timer: %s; "
 			    "renders run unbounded", strerror(errno));

@@ -16,14 +16,20 @@
  * are computation; system time (page faults of a large body's arena)
  * depends on the machine's memory, not on the input's shape. */
 #define BOUND_CPU_MS	250
+/* Plus 1 ms per 2 KiB of Markdown: a long article's parse is linear
+ * (about 150 ms per MB here, 3 times that in the sanitizer build) and
+ * is paid once per change, since renders are stored; a quadratic input
+ * passes the bound all the same (200 KB of "![[]()": bound 350 ms,
+ * 1.5 s unbounded). */
+#define BOUND_BYTES_PER_MS	2048
 
 /* Where the handler jumps to: set by the caller with sigsetjmp(*b, 1)
  * right before bound_arm. */
 sigjmp_buf	*bound_jmp(void);
-/* Starts the CPU timer (ITIMER_VIRTUAL; the SIGVTALRM handler is installed
- * once) and lets its expiry jump.  0, or -1 if the timer cannot be set
+/* Starts the CPU timer for a parse of len bytes (ITIMER_VIRTUAL; the
+ * SIGVTALRM handler is installed once) and lets its expiry jump.  0, or -1 if the timer cannot be set
  * (logged once; the parse then runs unbounded). */
-int		 bound_arm(void);
+int		 bound_arm(size_t len);
 /* Stops the timer; from now on an expiry cannot jump. */
 void		 bound_disarm(void);
 /* Drops everything the arena handed out: after each render, and after

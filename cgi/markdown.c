@@ -496,7 +496,7 @@ static cmark_node *S_parse(const char *src, size_t len, int *slow)
 		*slow = 1;
 		return NULL;
 	}
-	bound_arm();
+	bound_arm(clean.len);
 	parser = cmark_parser_new_with_mem(MD_PARSE_OPTS, &S_mem);
 	cmark_parser_feed(parser, buf_cstr(&clean), clean.len);
 	doc = cmark_parser_finish(parser);

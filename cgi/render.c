@@ -10,6 +10,12 @@
 #include "render.h"
 #include "store.h"
 
+/* Renders larger than this are not stored: writing (and checkpointing)
+ * megabytes for one article would cost every page's disk more than
+ * rendering it again costs its rare readers; the page cache's side entry
+ * keeps the last such page in each worker (cache.h). */
+#define RENDER_STORE_MAX	(1024 * 1024)
+
 #define P1	0x9E3779B185EBCA87ULL
 #define P2	0xC2B2AE3D27D4EB4FULL
 #define P3	0x165667B19E3779F9ULL
@@ -137,14 +143,15 @@ enum render_rc render_article(struct store *s, const struct article *a,
 		/* Logged once: by the worker whose marker was news. */
 		if (a->id <= 0 || S_store(s, a, hash, out, 1))
 			log_line("article %s (id %lld): rendering passed the "
-			    "bound of %d ms of CPU; it answers 503 until its "
+			    "bound of %zu ms of CPU; it answers 503 until its "
 			    "body changes", a->slug ? a->slug : "?",
-			    (long long)a->id, BOUND_CPU_MS);
+			    (long long)a->id,
+			    BOUND_CPU_MS + a->body_len / BOUND_BYTES_PER_MS);
 		return RENDER_SLOW;
 	}
 	if (rc != 0)
 		return RENDER_FAILED;
-	if (a->id > 0)
+	if (a->id > 0 && out->html.len <= RENDER_STORE_MAX)
 		(void)S_store(s, a, hash, out, 0);
 	return RENDER_OK;
 }

@@ -27,7 +27,8 @@ enum render_rc {
 
 /* Fills out (md_page_init'ed by the caller) with a's body rendered: from
  * a->stored when it matches the body, else rendered now and stored in one
- * try (a busy lock: served anyway, stored by a later miss).  a must come
+ * try (a busy lock: served anyway, stored by a later miss; HTML over
+ * 1 MiB is not stored).  a must come
  * from a store read that fills a->stored (store_article, store_list);
  * otherwise the body is rendered every time.  The first render that
  * passes the bound is logged, naming the article. */
