@@ -37,7 +37,8 @@ SERVER_SRCS = cgi/main.c cgi/master.c cgi/fold.c cgi/fastcgi.c cgi/cgi.c \
               cgi/store_fold.c cgi/store_migrate.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
               cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c cgi/alloc.c cgi/log.c \
               cgi/url.c cgi/phone.c cgi/pages_more.c cgi/pages_search.c \
-              cgi/pages_tag.c cgi/search_query.c cgi/store_search.c
+              cgi/pages_tag.c cgi/search_query.c cgi/store_search.c \
+              cgi/bound.c cgi/render.c cgi/store_render.c
 # db/migrations/NNNN-*.sql, built into articled as a C table (upgrades).
 MIGRATIONS = $(sort $(wildcard db/migrations/*.sql))
 VIEWTAIL_SRCS = cgi/viewtail.c cgi/viewtail_data.c cgi/viewtail_out.c \
@@ -110,7 +111,8 @@ UNIT_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
            cgi/cache.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
            cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c \
            cgi/alloc.c cgi/url.c cgi/phone.c cgi/pages_more.c \
-           cgi/pages_search.c cgi/pages_tag.c cgi/search_query.c cgi/store_search.c
+           cgi/pages_search.c cgi/pages_tag.c cgi/search_query.c cgi/store_search.c \
+           cgi/bound.c cgi/render.c cgi/store_render.c
 
 $(BUILD)/unit/%: tests/unit/%.c $(UNIT_LIB) $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/unit
@@ -170,7 +172,8 @@ FUZZ_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
            cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c \
            cgi/alloc.c cgi/url.c cgi/phone.c \
            cgi/pages_more.c cgi/pages_search.c cgi/pages_tag.c \
-           cgi/search_query.c cgi/store_search.c
+           cgi/search_query.c cgi/store_search.c \
+           cgi/bound.c cgi/render.c cgi/store_render.c
 
 FUZZERS = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(HEADERS) Makefile

@@ -1,5 +1,5 @@
 PRAGMA journal_mode=WAL;  -- persistent, and it cannot change inside a transaction
--- articled schema, version 3: the single source of the database layout.
+-- articled schema, version 5: the single source of the database layout.
 --
 -- Apply to a NEW database:   sqlite3 db/site.db < schema.sql
 -- An older database is upgraded by articled (on start, or articled --upgrade) with the
@@ -855,7 +855,40 @@ BEGIN
 END;
 
 
-PRAGMA user_version = 3;
+-- ---------------------------------------------------------------------------------------
+-- article_renders: each article's body rendered to HTML (articled's own; see
+-- db/migrations/0005-article-renders.sql and docs/schema.md).  Filled lazily by page views.
+-- ---------------------------------------------------------------------------------------
+CREATE TABLE article_renders(
+  article_id INTEGER PRIMARY KEY,   -- articles.id
+  body_hash INTEGER NOT NULL,       -- XXH64 of the body it was made from
+  body_len INTEGER NOT NULL,        -- that body's length in bytes
+  rules TEXT NOT NULL,              -- e.g. 'cmark 0.30.2; articled 1'
+  html TEXT,                        -- NULL when slow
+  excerpt TEXT NOT NULL,
+  words INTEGER NOT NULL,
+  slow INTEGER NOT NULL DEFAULT 0,
+  made_at TEXT NOT NULL
+);
+
+CREATE TRIGGER article_renders_kept_insert BEFORE INSERT ON article_renders
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'article_renders is articled''s own copy of rendered articles: edit articles.body instead (DELETE FROM article_renders is allowed: it is rebuilt)');
+END;
+CREATE TRIGGER article_renders_kept_update BEFORE UPDATE ON article_renders
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'article_renders is articled''s own copy of rendered articles: edit articles.body instead (DELETE FROM article_renders is allowed: it is rebuilt)');
+END;
+
+CREATE TRIGGER articles_delete_render AFTER DELETE ON articles
+BEGIN
+  DELETE FROM article_renders WHERE article_id = OLD.id;
+END;
+
+
+PRAGMA user_version = 5;
 
 -- Commit only a complete schema (see schema_apply at the top).
 UPDATE schema_apply SET complete = (
@@ -879,7 +912,9 @@ UPDATE schema_apply SET complete = (
      'settings_site_version_insert', 'settings_site_version_update', 'settings_site_version_delete',
      'tags', 'tags_by_tag', 'tags_check_insert', 'tags_check_update', 'tags_site_version_insert',
      'tags_site_version_update', 'tags_site_version_delete', 'articles_tags_delete', 'articles_fts',
-     'articles_fts_insert', 'articles_fts_update', 'articles_fts_delete')) = 63
+     'articles_fts_insert', 'articles_fts_update', 'articles_fts_delete',
+     'article_renders', 'article_renders_kept_insert', 'article_renders_kept_update',
+     'articles_delete_render')) = 67
   AND (SELECT count(*) FROM counter_state) = 1
   AND (SELECT count(*) FROM site_version) = 1);
 COMMIT;

@@ -130,6 +130,34 @@ def S_resource_targets(targets, res):
                               lk["bad"], lk["held"], "{:,}".format(lk["db"])))
 
 
+def S_tail_targets(targets, res):
+    """Issue 8's targets, from bench/tail.py's run (ratios to the ceiling
+    measured on the same URL stream)."""
+    t = res.get("tail")
+    if not t:
+        return
+    for name, label, goal in (("zipf", "Zipf mix (s = 1.0)", 0.85),
+                              ("crawl", "the crawl (every page once, in turn)", 0.6)):
+        m = t[name]
+        r = m["rps"] / m["ceiling"] if m["ceiling"] else 0.0
+        S_target(targets, "%s >= %.2f of the ceiling on its stream, %s articles" % (
+            label, goal, "{:,}".format(t["db"])), r >= goal,
+            "%.2f: %.0f req/s against %.0f (%d pages, a %d-byte page for the ceiling); "
+            "%d failed; worker CPU %s, nginx %s µs/req; `%s`" % (
+                r, m["rps"], m["ceiling"], m["pages"], m["page_bytes"], m["bad"],
+                fmt_cpu(m["wcpu"]), fmt_cpu(m["ncpu"]), m["cmd"]))
+    e = t["edit"]
+    S_target(targets, "an edited article's first view p99 <= 2 ms (1 connection)",
+             e["p99"] <= 2.0, "p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d edits" % (
+                 e["p50"], e["p99"], e["max"], e["n"]))
+    worst = max((x[0] for x in t["crawl"]["rss"]), default=0)
+    S_target(targets, "worker RSS <= 8 MiB after the crawl", worst <= 8 * 1024,
+             "VmRSS after the crawl %s KiB, after the Zipf mix %s, after the edits %s" % (
+                 " / ".join(str(x[0]) for x in t["crawl"]["rss"]),
+                 " / ".join(str(x[0]) for x in t["zipf"]["rss"]),
+                 " / ".join(str(x[0]) for x in e["rss"])))
+
+
 def report(bench, a, b):
     """Prints the table and the targets; writes benchmarks.md and the chart."""
     table = S_table(bench.rows, a, b)
@@ -139,6 +167,7 @@ def report(bench, a, b):
     S_scale_targets(targets, bench.rows)
     S_search_targets(targets, bench.res)
     S_resource_targets(targets, bench.res)
+    S_tail_targets(targets, bench.res)
     print()
     print("\n".join(["| target | | figures |", "|---|---|---|"] + targets))
     log("done in %.0f s" % bench.info["elapsed"])
@@ -317,6 +346,10 @@ def write_doc(bench, table, targets, chart):
     D = (S_doc_machine(bench) + S_doc_results(bench, table, targets, chart) +
          S_doc_profile(bench.res.get("profile")) + S_doc_workers(bench.res, bench.cfg) +
          S_doc_method(bench))
+    miss = os.path.join(os.path.dirname(os.path.abspath(__file__)), "miss.md")
+    if os.path.exists(miss):    # the hand-written breakdown of a miss
+        with open(miss) as f:
+            D.append(f.read())
     path = os.path.join(bench.cfg.out, "benchmarks.md")
     with open(path + ".tmp", "w") as f:
         f.write("\n".join(D))

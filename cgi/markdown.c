@@ -5,13 +5,16 @@
  * tree finds these, they are fixed in the tree, and only then does cmark
  * render: no HTML is rewritten after the fact. */
 #include <limits.h>
+#include <setjmp.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmark.h>
 
 #include "alloc.h"
+#include "bound.h"
 #include "buf.h"
 #include "excerpt.h"
 #include "markdown.h"
@@ -21,6 +24,10 @@
 #define MD_PARSE_OPTS	(CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8)
 #define MD_RENDER_OPTS	CMARK_OPT_SMART	/* not CMARK_OPT_UNSAFE */
 #define MD_WORDS_PER_MIN 200
+
+/* cmark's allocations go to the render bound's arena (bound.h), ours
+ * too: cmark_node_free frees a tree with its root's allocator. */
+static cmark_mem S_mem = { bound_calloc, bound_realloc, bound_free };
 
 /* Nodes the walk found to fix once it is over: the tree must not change
  * under an iterator. */
@@ -255,7 +262,7 @@ static bool S_has_exit(cmark_node_type type)
 static cmark_node *S_container_copy(cmark_node *node)
 {
 	cmark_node_type type = cmark_node_get_type(node);
-	cmark_node *copy = cmark_node_new(type);
+	cmark_node *copy = cmark_node_new_with_mem(type, &S_mem);
 
 	if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) {
 		cmark_node_set_url(copy, cmark_node_get_url(node));
@@ -274,7 +281,7 @@ static void S_copy_alt(struct copy *c, cmark_node *node,
 		c->alt_of = NULL;
 		if (c->alt.len == 0)
 			return;
-		text = cmark_node_new(CMARK_NODE_TEXT);
+		text = cmark_node_new_with_mem(CMARK_NODE_TEXT, &S_mem);
 		cmark_node_set_literal(text, buf_cstr(&c->alt));
 		cmark_node_append_child(c->cur, text);
 		return;
@@ -380,7 +387,7 @@ static void S_copy_inlines(cmark_node *from, cmark_node *to)
 static void S_rebuild(cmark_node *block)
 {
 	cmark_node_type type = cmark_node_get_type(block);
-	cmark_node *copy = cmark_node_new(type);
+	cmark_node *copy = cmark_node_new_with_mem(type, &S_mem);
 
 	if (type == CMARK_NODE_HEADING)
 		cmark_node_set_heading_level(copy,
@@ -401,7 +408,7 @@ static void S_name_empty_links(const struct nodes *links)
 	size_t i;
 
 	for (i = 0; i < links->n; i++) {
-		text = cmark_node_new(CMARK_NODE_TEXT);
+		text = cmark_node_new_with_mem(CMARK_NODE_TEXT, &S_mem);
 		cmark_node_set_literal(text, cmark_node_get_url(links->v[i]));
 		cmark_node_append_child(links->v[i], text);
 	}
@@ -471,17 +478,42 @@ static void S_walk_result(const struct walk *w, struct md_page *p)
 	p->words = w->words.words;
 }
 
-/* cmark passes C0 controls through, which HTML forbids: clean first. */
-static cmark_node *S_parse(const char *src, size_t len)
+/* cmark passes C0 controls through, which HTML forbids: clean first.
+ * The parse (where cmark is quadratic) runs under the CPU bound: NULL
+ * with *slow set when it passed it. */
+static cmark_node *S_parse(const char *src, size_t len, int *slow)
 {
 	struct buf clean = BUF_INIT;
+	cmark_parser *parser;
 	cmark_node *doc;
 
+	*slow = 0;
 	text_sanitize(&clean, src, len);
-	doc = cmark_parse_document(buf_cstr(&clean), clean.len,
-	    MD_PARSE_OPTS);
+	if (sigsetjmp(*bound_jmp(), 1) != 0) {
+		bound_disarm();
+		bound_reset();	/* the parser and half a tree, dropped */
+		buf_free(&clean);
+		*slow = 1;
+		return NULL;
+	}
+	bound_arm(clean.len);
+	parser = cmark_parser_new_with_mem(MD_PARSE_OPTS, &S_mem);
+	cmark_parser_feed(parser, buf_cstr(&clean), clean.len);
+	doc = cmark_parser_finish(parser);
+	bound_disarm();
+	cmark_parser_free(parser);
 	buf_free(&clean);
 	return doc;
+}
+
+const char *md_rules(void)
+{
+	static char rules[64];
+
+	if (rules[0] == '\0')
+		snprintf(rules, sizeof(rules), "cmark %s; articled %d",
+		    cmark_version_string(), MD_RULES_VERSION);
+	return rules;
 }
 
 void md_page_init(struct md_page *p)
@@ -503,35 +535,36 @@ int md_render(const char *src, size_t len, struct md_page *p)
 	struct walk w;
 	cmark_node *doc;
 	char *html;
+	int slow;
 
-	if ((doc = S_parse(src, len)) == NULL)
-		return -1;
+	if ((doc = S_parse(src, len, &slow)) == NULL)
+		return slow ? MD_SLOW : -1;
 	S_walk_init(&w, true);
 	S_walk(doc, &w);
 	S_fix(&w, doc);
-	html = cmark_render_html(doc, MD_RENDER_OPTS);
+	html = cmark_render_html(doc, MD_RENDER_OPTS);	/* in the arena */
+	if (html != NULL)
+		buf_puts(&p->html, html);
 	cmark_node_free(doc);
-	if (html == NULL) {
-		S_walk_free(&w);
-		return -1;
-	}
-	buf_puts(&p->html, html);
-	cmark_get_default_mem_allocator()->free(html);
-	S_walk_result(&w, p);
+	bound_reset();
+	if (html != NULL)
+		S_walk_result(&w, p);
 	S_walk_free(&w);
-	return 0;
+	return html != NULL ? 0 : -1;
 }
 
 int md_excerpt(const char *src, size_t len, struct md_page *p)
 {
 	struct walk w;
 	cmark_node *doc;
+	int slow;
 
-	if ((doc = S_parse(src, len)) == NULL)
-		return -1;
+	if ((doc = S_parse(src, len, &slow)) == NULL)
+		return slow ? MD_SLOW : -1;
 	S_walk_init(&w, false);
 	S_walk(doc, &w);
 	cmark_node_free(doc);
+	bound_reset();
 	S_walk_result(&w, p);
 	S_walk_free(&w);
 	return 0;

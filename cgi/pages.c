@@ -17,6 +17,7 @@
 #include "markdown.h"
 #include "pages.h"
 #include "pages_int.h"
+#include "render.h"
 #include "request.h"
 #include "response.h"
 #include "router.h"
@@ -151,6 +152,7 @@ static void S_slot_for(struct pages *p, struct cached_slot *s, int64_t key,
 	}
 }
 
+/* 0; -1 when it cannot be rendered; RENDER_SLOW past the render bound. */
 static int S_render_post(struct pages *p, const struct article *a,
     struct cached_page *e)
 {
@@ -164,12 +166,12 @@ static int S_render_post(struct pages *p, const struct article *a,
 
 	pv = xcalloc(1, sizeof(*pv));
 	md_page_init(&md);
-	if (post_values_load(p, a, pv) != 0 ||
-	    md_render(a->body, a->body_len, &md) != 0) {
+	if ((rc = render_article(p->site.store, a, &md)) != RENDER_OK ||
+	    post_values_load(p, a, pv) != 0) {
 		md_page_free(&md);
 		post_values_free(pv);
 		free(pv);
-		return -1;
+		return rc == RENDER_SLOW ? RENDER_SLOW : -1;
 	}
 	layout_human_date(a->published_at, published, sizeof(published));
 	layout_human_date(a->updated_at, updated, sizeof(updated));
@@ -212,7 +214,7 @@ void pages_article(struct pages *p, const struct request *r,
 	struct article a;
 	char key[CACHE_KEY_MAX];
 	enum view mode;
-	enum store_rc rc;
+	int rc;
 
 	if (!p->fresh) {
 		pages_error(p, resp, 503, NULL);
@@ -235,11 +237,13 @@ void pages_article(struct pages *p, const struct request *r,
 			return;
 		}
 		e = cache_claim(p->cache, key);
-		if (S_render_post(p, &a, e) != 0) {
-			log_line("rendering article %s failed", a.slug);
+		if ((rc = S_render_post(p, &a, e)) != 0) {
+			if (rc != RENDER_SLOW)
+				log_line("rendering article %s failed", a.slug);
 			store_article_free(&a);
 			cache_abandon(p->cache, e);
-			pages_error(p, resp, 500, NULL);
+			pages_error(p, resp, rc == RENDER_SLOW ? 503 : 500,
+			    rc == RENDER_SLOW ? PAGES_TOO_SLOW : NULL);
 			return;
 		}
 		store_article_free(&a);
@@ -284,11 +288,15 @@ struct list_item {
 	struct md_page	md;
 };
 
-static void S_list_item(struct list_item *it, const struct article *a,
-    const char *root, int slot)
+/* A body past the render bound shows no excerpt; its title still links. */
+static void S_list_item(struct pages *p, struct list_item *it,
+    const struct article *a, int slot)
 {
+	const char *root = p->root;
+
 	md_page_init(&it->md);
-	md_excerpt(a->body, a->body_len, &it->md);
+	if (render_article(p->site.store, a, &it->md) != RENDER_OK)
+		buf_reset(&it->md.excerpt);
 	snprintf(it->url, sizeof(it->url), "%s/post/%s", root, a->slug);
 	layout_human_date(a->published_at, it->published, sizeof(it->published));
 	it->v[0] = tv_text("title", a->title);
@@ -349,7 +357,7 @@ int pages_render_list(struct pages *p, const struct list_spec *spec,
 	int rc;
 
 	for (i = 0; i < n; i++) {
-		S_list_item(&items[i], &arts[i], p->root, (int)i);
+		S_list_item(p, &items[i], &arts[i], (int)i);
 		ctx[i].vals = items[i].v;
 		ctx[i].nvals = 6;
 		ctx[i].parent = NULL;

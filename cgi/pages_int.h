@@ -24,6 +24,10 @@ struct response;
 #define CACHE_ENTRIES	128
 #define CACHE_MAX_PAGE	(256 * 1024)
 
+/* The 503 of an article whose render passed the bound (render.h). */
+#define PAGES_TOO_SLOW	"This article cannot be displayed at the moment. " \
+	"Please try again later."
+
 _Static_assert(PER_PAGE <= CACHE_SLOTS, "a list page's counts fit an entry");
 
 #define MOST_READ_MAX	5

@@ -20,6 +20,20 @@ enum store_rc {
 	STORE_UNAVAILABLE,	/* the database cannot be read: 503 */
 };
 
+/* The stored render of an article's body, as read with the article
+ * (table article_renders; render.c decides whether to trust it). */
+struct stored_render {
+	int	 present;	/* a row was there */
+	int64_t	 hash;		/* render_hash of the body it was made from */
+	int64_t	 len;		/* and that body's length */
+	char	*rules;		/* md_rules() of the binary that made it */
+	char	*html;		/* NULL when slow */
+	size_t	 html_len;
+	char	*excerpt;
+	int64_t	 words;
+	int	 slow;		/* the render passed the bound: not retried */
+};
+
 /* One article as a page shows it.  Strings are owned by the struct and
  * freed by store_article_free. */
 struct article {
@@ -32,6 +46,7 @@ struct article {
 	size_t	 body_len;
 	char	*published_at;	/* 2024-05-01T09:00:00Z */
 	char	*updated_at;
+	struct stored_render stored;
 };
 
 struct contact {
@@ -93,6 +108,13 @@ enum store_rc	 store_list_keys(struct store *s, const char *now,
 enum store_rc	 store_list(struct store *s, const char *now,
 		    const struct list_key *from, uint64_t generation,
 		    struct article *out, size_t max, size_t *n);
+
+/* Stores the render of article id's body (hash, len: of the body; html
+ * NULL when slow) in one short transaction, in one try: STORE_BUSY at
+ * once when the owner or the fold holds the write lock (store_render.c).
+ * *changed: 0 when the row already said the same. */
+enum store_rc	 store_render_put(struct store *s, int64_t id,
+		    const struct stored_render *r, int *changed);
 
 /* Folds the live counters into SQLite in one transaction: for every slot
  * whose count moved past views.folded, adds the difference to the total

@@ -34,6 +34,8 @@ enum stmt {
 	STMT_FOLD_DAY,
 	STMT_FOLD_MARK,
 	STMT_FOLD_UNMARK,
+	STMT_RENDER_MARK,
+	STMT_RENDER_PUT,
 	STMT_REPAIR_GENERATION,
 	STMT_REPAIR_SITE_VERSION,
 	STMT_SEARCH,
@@ -72,6 +74,7 @@ struct store {
 	int		 rev_missing;	/* site_version had no row (logged) */
 	unsigned long	 connects;	/* successful S_connect calls */
 	char		 fold_err[256];	/* why the last fold failed */
+	int		 render_err_logged;	/* store_render.c */
 };
 
 /* SQLite's result as ours; an error other than a busy lock marks the

@@ -153,6 +153,24 @@ void store_site_free(struct site *site)
 	memset(site, 0, sizeof(*site));
 }
 
+/* The columns of article_renders from col on (all NULL: no row). */
+static void S_stored_from_row(sqlite3_stmt *st, int col,
+    struct stored_render *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return;
+	r->present = 1;
+	r->hash = sqlite3_column_int64(st, col);
+	r->len = sqlite3_column_int64(st, col + 1);
+	r->rules = store_column_dup(st, col + 2, NULL);
+	if (sqlite3_column_type(st, col + 3) != SQLITE_NULL)
+		r->html = store_column_dup(st, col + 3, &r->html_len);
+	r->excerpt = store_column_dup(st, col + 4, NULL);
+	r->words = sqlite3_column_int64(st, col + 5);
+	r->slow = sqlite3_column_int(st, col + 6) != 0;
+}
+
 void store_article_from_row(sqlite3_stmt *st, struct article *a)
 {
 	a->key = sqlite3_column_int64(st, 0);
@@ -164,6 +182,11 @@ void store_article_from_row(sqlite3_stmt *st, struct article *a)
 	a->published_at = store_column_dup(st, 7, NULL);
 	a->updated_at = store_column_dup(st, 8, NULL);
 	a->id = sqlite3_column_int64(st, 9);
+	/* Statements of LIST_COLUMNS carry the stored render too. */
+	if (sqlite3_column_count(st) > 16)
+		S_stored_from_row(st, 10, &a->stored);
+	else
+		memset(&a->stored, 0, sizeof(a->stored));
 }
 
 void store_article_free(struct article *a)
@@ -173,6 +196,9 @@ void store_article_free(struct article *a)
 	free(a->body);
 	free(a->published_at);
 	free(a->updated_at);
+	free(a->stored.rules);
+	free(a->stored.html);
+	free(a->stored.excerpt);
 	memset(a, 0, sizeof(*a));
 }
 

@@ -9,8 +9,11 @@
  * last folded. */
 #define LIST_COLUMNS \
 	"SELECT v.key, v.total, v.folded, (" SCHEMA_SQL_GENERATION ") = ?1, " \
-	"a.slug, a.title, a.body, a.published_at, a.updated_at, a.id " \
-	"FROM articles a JOIN views v ON v.article_id = a.id "
+	"a.slug, a.title, a.body, a.published_at, a.updated_at, " \
+	"a.id, r.body_hash, r.body_len, r.rules, r.html, r.excerpt, " \
+	"r.words, r.slow " \
+	"FROM articles a JOIN views v ON v.article_id = a.id " \
+	"LEFT JOIN article_renders r ON r.article_id = a.id "
 
 const char *const store_sql[STMT__MAX] = {
 	/* STMT_SITE_REV */
@@ -68,6 +71,24 @@ const char *const store_sql[STMT__MAX] = {
 	"INSERT OR REPLACE INTO articled_writing(who) VALUES ('fold')",
 	/* STMT_FOLD_UNMARK */
 	"DELETE FROM articled_writing",
+	/* STMT_RENDER_MARK: article_renders refuses writes, as the fold's
+	 * tables do, unless articled_writing holds a row. */
+	"INSERT OR REPLACE INTO articled_writing(who) VALUES ('render')",
+	/* STMT_RENDER_PUT: a row that already says the same (another
+	 * worker stored it meanwhile) is left alone, so sqlite3_changes
+	 * tells whether this render was news (render.c logs only then). */
+	"INSERT INTO article_renders(article_id, body_hash, body_len, rules, "
+	"html, excerpt, words, slow, made_at) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	"strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
+	"ON CONFLICT (article_id) DO UPDATE SET body_hash = excluded.body_hash, "
+	"body_len = excluded.body_len, rules = excluded.rules, "
+	"html = excluded.html, excerpt = excluded.excerpt, "
+	"words = excluded.words, slow = excluded.slow, "
+	"made_at = excluded.made_at "
+	"WHERE NOT (body_hash = excluded.body_hash "
+	"AND body_len = excluded.body_len AND rules = excluded.rules "
+	"AND slow = excluded.slow AND html IS excluded.html)",
 	/* STMT_REPAIR_GENERATION: a lost row (the owner dropped a guard):
 	 * the folded marks still refer to the file in use, so resetting them
 	 * (generation 0) would count every view of it twice. */

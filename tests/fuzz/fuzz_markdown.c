@@ -124,13 +124,20 @@ static size_t S_code_points(const struct buf *b)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct md_page r, e;
+	int rr, re;
 
 	md_page_init(&r);
 	md_page_init(&e);
-	S_require(md_render((const char *)data, size, &r) == 0,
-	    "md_render failed", &r.html);
-	S_require(md_excerpt((const char *)data, size, &e) == 0,
-	    "md_excerpt failed", &e.html);
+	rr = md_render((const char *)data, size, &r);
+	re = md_excerpt((const char *)data, size, &e);
+	if (rr == MD_SLOW || re == MD_SLOW) {
+		/* past the render bound (bound.h): nothing to check */
+		md_page_free(&r);
+		md_page_free(&e);
+		return 0;
+	}
+	S_require(rr == 0, "md_render failed", &r.html);
+	S_require(re == 0, "md_excerpt failed", &e.html);
 	buf_cstr(&r.html);
 	S_require(text_is_clean(r.html.data, r.html.len), "unclean html",
 	    &r.html);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "markdown.h"
@@ -378,8 +379,10 @@ static void S_test_empty_input(void)
 	md_page_free(&p);
 }
 
-/* A 10 MB article, and deep nesting, render (cmark's walks are not ours:
- * see the fuzz notes for the inputs where cmark 0.30.2 itself is slow). */
+/* A 1 MB article renders within the render bound; a 10 MB one either
+ * renders or passes the bound (bound.h: 250 ms of CPU for the parse),
+ * never anything else (see the fuzz notes for the inputs where cmark
+ * 0.30.2 itself is slow). */
 static void S_test_big_body(void)
 {
 	static const char chunk[] =
@@ -388,15 +391,60 @@ static void S_test_big_body(void)
 	    "\n\n> quoted\n\n- item\n\n";
 	struct buf md = BUF_INIT;
 	struct md_page p;
+	clock_t t;
 	bool ok;
+	int rc;
 
+	while (md.len < 1024 * 1024)
+		buf_put(&md, chunk, sizeof(chunk) - 1);
+	/* About 150 ms of CPU here; under valgrind it may pass the bound,
+	 * but never before its 250 ms of CPU are spent. */
+	md_page_init(&p);
+	t = clock();
+	rc = md_render(md.data, md.len, &p);
+	t = clock() - t;
+	buf_cstr(&p.html);
+	ok = rc == 0 ? S_html_sound(&p) && p.words > 100000 &&
+	    strstr(p.html.data, "javascript") == NULL :
+	    rc == MD_SLOW && t >= CLOCKS_PER_SEC / 4;
+	runner_report(ok, "a 1 MB body renders (or passes the bound after 250 ms)");
+	md_page_free(&p);
 	while (md.len < 10 * 1024 * 1024)
 		buf_put(&md, chunk, sizeof(chunk) - 1);
-	S_render(&p, md.data, md.len);
-	ok = S_html_sound(&p) && p.words > 1000000 &&
-	    strstr(p.html.data, "javascript") == NULL;
-	runner_report(ok, "a 10 MB body renders");
+	md_page_init(&p);
+	rc = md_render(md.data, md.len, &p);
+	buf_cstr(&p.html);
+	ok = rc == MD_SLOW || (rc == 0 && S_html_sound(&p) && p.words > 1000000);
+	runner_report(ok, "a 10 MB body renders or passes the render bound");
 	md_page_free(&p);
+	buf_free(&md);
+}
+
+/* CVE-2023-22486's input: stopped by the bound, twice (the arena and the
+ * timer are reusable), and a normal body renders right after. */
+static void S_test_render_bound(void)
+{
+	struct buf md = BUF_INIT;
+	struct md_page p;
+	bool ok = true;
+	int i;
+
+	while (md.len < 200 * 1024)
+		buf_puts(&md, "![[]()");
+	for (i = 0; i < 2; i++) {
+		md_page_init(&p);
+		ok = ok && md_render(md.data, md.len, &p) == MD_SLOW &&
+		    p.html.len == 0;
+		md_page_free(&p);
+		md_page_init(&p);
+		ok = ok && md_excerpt(md.data, md.len, &p) == MD_SLOW;
+		md_page_free(&p);
+		S_render(&p, "Fine *now*.", 11);
+		ok = ok && strcmp(p.html.data, "<p>Fine <em>now</em>.</p>\n") == 0;
+		md_page_free(&p);
+	}
+	runner_report(ok, "a quadratic body passes the render bound, and the "
+	    "next renders");
 	buf_free(&md);
 }
 
@@ -442,6 +490,7 @@ int main(void)
 	S_test_render_appends();
 	S_test_empty_input();
 	S_test_big_body();
+	S_test_render_bound();
 	S_test_deep_nesting();
 	S_test_reading_minutes();
 	return runner_finish();

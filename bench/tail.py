@@ -1,0 +1,175 @@
+"""The long tail (issue 8), on the 10,000-article site (the 10-article one
+with --quick): a Zipf mix of its pages, the crawl (every page once, in
+turn) and the first view of an article right after the owner edits it,
+with the workers' RSS after each.  The ceiling is measured on the same URL
+stream: bench/ceiling answering every URL with one page of the stream's
+median size, since nginx's own cost differs between one URL and a
+Lua-driven stream.  Results go to bench.res["tail"] (report.py)."""
+import bisect
+import http.client
+import os
+import random
+import statistics
+import subprocess
+import time
+
+from context import log, sh
+from measure import wrk
+from servers import Server, articled, http_get, make_db
+
+ZIPF_S = 1.0            # the exponent: popularity of rank k is 1/k^s
+ZIPF_SEED = 8           # the popularity order and the draw, the same every run
+ZIPF_DRAWS = 200000     # the stream wrk's threads walk through
+EDITS = 200             # edited articles, for the first view's p50/p99
+
+
+def S_urls(db):
+    """Every article page and list page of db, in a fixed order."""
+    slugs = sh(["sqlite3", db, "SELECT slug FROM articles ORDER BY id"]).split()
+    pages = (len(slugs) + 9) // 10
+    return (["/post/" + s for s in slugs] + ["/blog"] +
+            ["/blog/page/%d" % n for n in range(2, pages + 1)])
+
+
+def S_lua(path, urls, seq):
+    """A wrk script walking seq (indices into urls), each thread from its
+    own offset so that two threads do not ask for the same page together."""
+    with open(path, "w") as f:
+        f.write("local urls = {\n%s}\n" % "".join('"%s",\n' % u for u in urls))
+        f.write("local seq = {%s}\n" % ",".join(str(i + 1) for i in seq))
+        f.write("local n = 0\n"
+                "function setup(thread) thread:set('id', n); n = n + 1 end\n"
+                "local i = nil\n"
+                "request = function()\n"
+                "  if i == nil then i = (id or 0) * 7919 end\n"
+                "  i = i + 1\n"
+                "  return wrk.format('GET', urls[seq[(i %% #seq) + 1]])\n"
+                "end\n")
+
+
+def zipf_script(db, path):
+    """The Zipf mix: pages ranked in a fixed random order, drawn with
+    probability 1/rank^ZIPF_S.  Returns the URLs drawn most (for the
+    stream's page size) and the number of distinct pages."""
+    urls = S_urls(db)
+    rng = random.Random(ZIPF_SEED)
+    order = list(range(len(urls)))
+    rng.shuffle(order)
+    cum, total = [], 0.0
+    for k in range(1, len(urls) + 1):
+        total += 1.0 / k ** ZIPF_S
+        cum.append(total)
+    seq = [order[bisect.bisect_left(cum, rng.random() * total)]
+           for _ in range(ZIPF_DRAWS)]
+    S_lua(path, urls, seq)
+    return [urls[i] for i in seq[:200]], len(urls)
+
+
+def crawl_script(db, path):
+    """The crawl: every page once, in turn (a stride through all of them)."""
+    urls = S_urls(db)
+    n = len(urls)
+    stride = 7919 if n % 7919 else 7907
+    seq = [(i * stride) % n for i in range(n)]
+    S_lua(path, urls, seq)
+    return [urls[i] for i in seq[:200]], n
+
+
+def S_stream_page(bench, sample, name):
+    """A page of the stream's median size (from articled's answers to a
+    sample of its URLs), for the ceiling to answer every URL with."""
+    sizes = []
+    for u in sample[:100]:
+        status, body = http_get(bench.port, u)
+        if status == 200:
+            sizes.append((len(body), body))
+    sizes.sort(key=lambda x: x[0])
+    page = os.path.join(bench.work, "stream-%s.html" % name)
+    with open(page, "wb") as f:
+        f.write(sizes[len(sizes) // 2][1])
+    return page, sizes[len(sizes) // 2][0]
+
+
+def S_ceiling_on(bench, page, script, seconds):
+    best = bench.res.get("ceiling_best") or bench.cfg.ncpu
+    c = Server(bench, [bench.ceiling, bench.sock, str(best), page],
+               "ceiling-stream", "/")
+    wrk(bench, "/", 32, bench.cfg.warm, script=script)
+    r = wrk(bench, "/", 32, seconds, script=script)
+    c.stop()
+    return r
+
+
+def S_edit_first_views(bench, db, n):
+    """n edits by the owner's shell, each followed at once by the edited
+    article's page on one connection: the view's latency in ms."""
+    slugs = sh(["sqlite3", db, "SELECT slug FROM articles ORDER BY id"]).split()
+    picks = random.Random(ZIPF_SEED).sample(slugs, min(n, len(slugs)))
+    sq = subprocess.Popen(["sqlite3", db], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    bench.procs.append(sq)
+    sq.stdin.write(".timeout 5000\n")
+    conn = http.client.HTTPConnection("127.0.0.1", bench.port, timeout=10)
+    ms = []
+    for k, slug in enumerate((picks * (n // len(picks) + 1))[:n]):
+        sq.stdin.write("UPDATE articles SET body = body || char(10, 10) || 'Edit %d.' "
+                       "WHERE slug = '%s';\nSELECT 'edited';\n" % (k, slug))
+        sq.stdin.flush()
+        line = sq.stdout.readline().strip()
+        if line != "edited":
+            raise SystemExit("bench/run: the edit failed: %s" % line)
+        t0 = time.perf_counter()
+        conn.request("GET", "/post/" + slug)
+        resp = conn.getresponse()
+        body = resp.read()
+        ms.append((time.perf_counter() - t0) * 1000)
+        if resp.status != 200 or ("Edit %d." % k).encode() not in body:
+            raise SystemExit("bench/run: the edited page is not shown at once (%d)"
+                             % resp.status)
+    conn.close()
+    sq.stdin.close()
+    sq.wait(10)
+    bench.procs.remove(sq)
+    ms.sort()
+    return {"p50": statistics.median(ms), "p99": ms[max(0, int(len(ms) * 0.99) - 1)],
+            "max": ms[-1], "n": len(ms)}
+
+
+def S_mix(bench, name, script, sample, nurls, seconds):
+    """articled then the ceiling on one stream; RSS of articled's workers."""
+    r = wrk(bench, "/", 32, seconds, script=script)
+    rss = bench.server.rss()
+    page, size = S_stream_page(bench, sample, name)
+    return {"rps": r["rps"], "wcpu": r.get("wcpu"), "ncpu": r.get("ncpu"),
+            "bad": r["non2xx"] + r["errors"], "pages": nurls, "rss": rss,
+            "page": page, "page_bytes": size, "cmd": r["cmd"]}
+
+
+def long_tail(bench, n):
+    """The three measurements on a fresh copy of the n-article site (no
+    render stored yet: the crawl's first pass renders and stores)."""
+    db = make_db(bench, n)
+    seconds = bench.cfg.d32
+    zipf_lua = os.path.join(bench.work, "zipf.lua")
+    crawl_lua = os.path.join(bench.work, "crawl.lua")
+    zs, zn = zipf_script(db, zipf_lua)
+    cs, cn = crawl_script(db, crawl_lua)
+    s = articled(bench, db, name="articled-tail")
+    res = {"db": n}
+    res["crawl"] = S_mix(bench, "crawl", crawl_lua, cs, cn, seconds)
+    wrk(bench, "/", 32, bench.cfg.warm, script=zipf_lua)
+    res["zipf"] = S_mix(bench, "zipf", zipf_lua, zs, zn, seconds)
+    res["edit"] = S_edit_first_views(bench, db, 20 if bench.cfg.quick else EDITS)
+    res["edit"]["rss"] = s.rss()
+    s.stop()
+    for name, lua in (("crawl", crawl_lua), ("zipf", zipf_lua)):
+        c = S_ceiling_on(bench, res[name]["page"], lua, seconds)
+        res[name]["ceiling"] = c["rps"]
+        log("%s over %d pages: %.0f req/s, ceiling on the same stream %.0f (%.2f); "
+            "worker RSS %s KiB" % (name, res[name]["pages"], res[name]["rps"], c["rps"],
+                                   res[name]["rps"] / c["rps"] if c["rps"] else 0,
+                                   " / ".join(str(x[0]) for x in res[name]["rss"])))
+    e = res["edit"]
+    log("edited article's first view, %d edits: p50 %.2f ms, p99 %.2f ms, max %.2f ms"
+        % (e["n"], e["p50"], e["p99"], e["max"]))
+    bench.res["tail"] = res
