@@ -1,0 +1,195 @@
+-- Migration 4: what a feed reader, a search engine and a shared link need (issue 12, part B).
+--
+-- Run by articled (on start, or with --upgrade) inside one BEGIN IMMEDIATE transaction
+-- that also sets PRAGMA user_version = 4; a failure rolls everything back.
+-- schema.sql holds the same objects, with the same text, for a new database.
+--
+--  * site_version.changed_at: when rev last moved, kept by a trigger; the feed, the
+--    sitemap and robots.txt send it as Last-Modified (with the newest publication date
+--    that has passed, for scheduled posts).
+--  * articles.reviewed_on and articles.reviewed_by: a medical review, shown on the post
+--    ("Medically reviewed on ...") and in its JSON-LD (lastReviewed, reviewedBy).
+--  * settings may hold 'image', the picture a shared link shows (og:image).  SQLite
+--    cannot change a CHECK, so the table is rebuilt with the same rows and rowids
+--    (contacts keep their order) and its triggers are made again, unchanged.
+--  * slug_history: every slug an article had, kept by triggers.  The old address answers
+--    301 to the article's current one; a deleted article's slugs stay with no article
+--    and answer 410.  A new article cannot take a slug the history holds.
+
+ALTER TABLE site_version ADD COLUMN changed_at TEXT NOT NULL DEFAULT '1970-01-01T00:00:00Z';
+UPDATE site_version SET changed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now');
+
+CREATE TRIGGER site_version_changed AFTER UPDATE OF rev ON site_version
+WHEN NEW.rev IS NOT OLD.rev
+BEGIN
+  UPDATE site_version SET changed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = 1;
+END;
+
+ALTER TABLE articles ADD COLUMN reviewed_on TEXT
+  CONSTRAINT "reviewed_on must be a real date like 2024-05-01, or NULL"
+  CHECK (reviewed_on IS NULL
+         OR (typeof(reviewed_on) = 'text'
+             AND reviewed_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+             AND date(julianday(reviewed_on)) = reviewed_on));
+ALTER TABLE articles ADD COLUMN reviewed_by TEXT
+  CONSTRAINT "reviewed_by must be the reviewer's name, 1 to 120 characters, or NULL"
+  CHECK (reviewed_by IS NULL
+         OR (typeof(reviewed_by) = 'text'
+             AND trim(reviewed_by, ' ' || char(9, 10, 13, 160)) <> ''
+             AND length(reviewed_by) <= 120));
+
+CREATE TABLE slug_history(
+  slug TEXT PRIMARY KEY NOT NULL,
+  article_id INTEGER,                      -- NULL: the article was deleted (410)
+  changed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+) WITHOUT ROWID;
+
+CREATE TRIGGER articles_slug_history_insert BEFORE INSERT ON articles
+WHEN NEW.slug IS NOT NULL AND EXISTS (SELECT 1 FROM slug_history WHERE slug = NEW.slug)
+BEGIN
+  SELECT RAISE(ABORT, 'slug was used before and its old address still leads readers (slug_history): choose another slug, or free it first with DELETE FROM slug_history WHERE slug = ''the-slug''');
+END;
+CREATE TRIGGER articles_slug_history_taken BEFORE UPDATE OF slug ON articles
+WHEN NEW.slug IS NOT NULL AND NEW.slug IS NOT OLD.slug
+ AND EXISTS (SELECT 1 FROM slug_history WHERE slug = NEW.slug AND article_id IS NOT OLD.id)
+BEGIN
+  SELECT RAISE(ABORT, 'slug was used before and its old address still leads readers (slug_history): set another slug explicitly, or free it first with DELETE FROM slug_history WHERE slug = ''the-slug''');
+END;
+CREATE TRIGGER articles_slug_history_update AFTER UPDATE OF slug ON articles
+WHEN OLD.slug IS NOT NULL AND NEW.slug IS NOT OLD.slug
+BEGIN
+  INSERT OR REPLACE INTO slug_history(slug, article_id) VALUES (OLD.slug, OLD.id);
+  DELETE FROM slug_history WHERE slug = NEW.slug;
+END;
+CREATE TRIGGER articles_slug_history_delete AFTER DELETE ON articles
+BEGIN
+  UPDATE slug_history SET article_id = NULL WHERE article_id = OLD.id;
+  INSERT OR REPLACE INTO slug_history(slug, article_id) SELECT OLD.slug, NULL WHERE OLD.slug IS NOT NULL;
+END;
+CREATE TRIGGER slug_history_site_version_insert AFTER INSERT ON slug_history
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+CREATE TRIGGER slug_history_site_version_delete AFTER DELETE ON slug_history
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+
+CREATE TABLE settings_new(
+  key TEXT PRIMARY KEY
+    CONSTRAINT "unknown settings key: use site_name, tagline, base_url, description, lang, image or contact:<Name>"
+    CHECK (typeof(key) = 'text'
+           AND (key IN ('site_name', 'tagline', 'base_url', 'description', 'lang', 'image')
+                OR key GLOB 'contact:?*')),
+  value TEXT NOT NULL,
+  CONSTRAINT "site_name must not be empty"
+    CHECK (key IS NOT 'site_name' OR trim(value, ' ' || char(9, 10, 13)) <> ''),
+  CONSTRAINT "base_url must be like https://example.org: http:// or https://, no trailing slash, no spaces"
+    CHECK (key IS NOT 'base_url'
+           OR ((value GLOB 'http://?*' OR value GLOB 'https://?*')
+               AND value NOT GLOB '*/'
+               AND value NOT GLOB '*[^!-~]*'
+               -- nothing that ends the origin early (? #) or is not allowed in a URL
+               AND value NOT GLOB '*["<>\^`{|}?#]*')),
+  CONSTRAINT "lang must be a language tag like en-GB"
+    CHECK (key IS NOT 'lang'
+           OR (value GLOB '[A-Za-z][A-Za-z]*'
+               AND value NOT GLOB '*[^A-Za-z0-9-]*'
+               AND value NOT GLOB '*-'
+               AND value NOT GLOB '*--*')),
+  CONSTRAINT "image must be a picture's address: a path on this site like /static/clinic.jpg, or https://..., with no spaces or quotes"
+    CHECK (key IS NOT 'image'
+           OR ((value GLOB '/[^/]*' OR value GLOB 'https://?*' OR value GLOB 'http://?*')
+               AND value NOT GLOB '*[^!-~]*'
+               AND value NOT GLOB '*["<>\^`{|}]*')),
+  CONSTRAINT "a contact must be a phone number: digits, spaces, + - ( ) . and at least 3 digits"
+    CHECK (key NOT GLOB 'contact:*'
+           OR (value NOT GLOB '*[^0-9 +().-]*'
+               AND length(replace(replace(replace(replace(replace(replace(
+                     value, ' ', ''), '+', ''), '(', ''), ')', ''), '.', ''), '-', '')) >= 3))
+);
+
+INSERT INTO settings_new(rowid, key, value) SELECT rowid, key, value FROM settings;
+DROP TABLE settings;
+ALTER TABLE settings_new RENAME TO settings;
+
+CREATE TRIGGER settings_required_delete BEFORE DELETE ON settings
+WHEN OLD.key IN ('site_name', 'base_url', 'lang')
+BEGIN
+  SELECT RAISE(ABORT, 'site_name, base_url and lang are required: change the value instead, e.g. UPDATE settings SET value = ''en-GB'' WHERE key = ''lang''');
+END;
+CREATE TRIGGER settings_required_key BEFORE UPDATE OF key ON settings
+WHEN OLD.key IN ('site_name', 'base_url', 'lang') AND NEW.key IS NOT OLD.key
+BEGIN
+  SELECT RAISE(ABORT, 'site_name, base_url and lang are required: change the value instead, e.g. UPDATE settings SET value = ''en-GB'' WHERE key = ''lang''');
+END;
+CREATE TRIGGER settings_check_insert BEFORE INSERT ON settings
+BEGIN
+  SELECT RAISE(ABORT, 'site_name must show something: spaces, no-break or zero-width spaces alone are invisible')
+  WHERE NEW.key = 'site_name' AND trim(NEW.value, ' ' || char(9, 10, 13)) <> ''
+    AND trim(NEW.value, ' ' || char(9, 10, 11, 12, 13, 133, 160, 173, 847, 1564, 4447, 4448, 5760, 6158,
+                          8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202,
+                          8203, 8204, 8205, 8206, 8207, 8232, 8233, 8234, 8235, 8236, 8237,
+                          8238, 8239, 8287, 8288, 8289, 8290, 8291, 8292, 8294, 8295, 8296,
+                          8297, 10240, 12288, 12644, 65279, 65440)) = '';
+  SELECT RAISE(ABORT, 'a contact needs a name after contact:, e.g. contact:Reception')
+  WHERE NEW.key GLOB 'contact:?*'
+    AND trim(substr(NEW.key, 9), ' ' || char(9, 10, 11, 12, 13, 133, 160, 173, 847, 1564, 4447, 4448, 5760, 6158,
+                          8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202,
+                          8203, 8204, 8205, 8206, 8207, 8232, 8233, 8234, 8235, 8236, 8237,
+                          8238, 8239, 8287, 8288, 8289, 8290, 8291, 8292, 8294, 8295, 8296,
+                          8297, 10240, 12288, 12644, 65279, 65440)) = '';
+  SELECT RAISE(ABORT, 'lang must be a language tag like en or en-GB, not the name of a language')
+  WHERE NEW.key = 'lang' AND NEW.value GLOB '[A-Za-z]*' AND NEW.value NOT GLOB '*[^A-Za-z0-9-]*'
+    AND NEW.value NOT GLOB '*-' AND NEW.value NOT GLOB '*--*'
+    AND NOT ((NEW.value GLOB '[A-Za-z][A-Za-z]' OR NEW.value GLOB '[A-Za-z][A-Za-z][A-Za-z]'
+              OR NEW.value GLOB '[A-Za-z][A-Za-z]-?*' OR NEW.value GLOB '[A-Za-z][A-Za-z][A-Za-z]-?*')
+             AND NEW.value NOT GLOB '*[A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9]*'
+             );
+  SELECT RAISE(ABORT, 'base_url must be like https://example.org or http://127.0.0.1:8080, the site''s address only: a host name after //, and no path, query, fragment, user name or password')
+  WHERE NEW.key = 'base_url' AND (NEW.value GLOB 'http://?*' OR NEW.value GLOB 'https://?*')
+    AND NEW.value NOT GLOB '*/' AND NEW.value NOT GLOB '*[^!-~]*'
+    AND (substr(NEW.value, instr(NEW.value, '://') + 3) = '' OR substr(NEW.value, instr(NEW.value, '://') + 3) GLOB '*[/@]*' OR substr(NEW.value, instr(NEW.value, '://') + 3) GLOB '[:.]*'
+         OR substr(NEW.value, instr(NEW.value, '://') + 3) GLOB '*[^]A-Za-z0-9.:[-]*');
+END;
+CREATE TRIGGER settings_check_update BEFORE UPDATE ON settings
+BEGIN
+  SELECT RAISE(ABORT, 'site_name must show something: spaces, no-break or zero-width spaces alone are invisible')
+  WHERE NEW.key = 'site_name' AND trim(NEW.value, ' ' || char(9, 10, 13)) <> ''
+    AND trim(NEW.value, ' ' || char(9, 10, 11, 12, 13, 133, 160, 173, 847, 1564, 4447, 4448, 5760, 6158,
+                          8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202,
+                          8203, 8204, 8205, 8206, 8207, 8232, 8233, 8234, 8235, 8236, 8237,
+                          8238, 8239, 8287, 8288, 8289, 8290, 8291, 8292, 8294, 8295, 8296,
+                          8297, 10240, 12288, 12644, 65279, 65440)) = '';
+  SELECT RAISE(ABORT, 'a contact needs a name after contact:, e.g. contact:Reception')
+  WHERE NEW.key GLOB 'contact:?*'
+    AND trim(substr(NEW.key, 9), ' ' || char(9, 10, 11, 12, 13, 133, 160, 173, 847, 1564, 4447, 4448, 5760, 6158,
+                          8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202,
+                          8203, 8204, 8205, 8206, 8207, 8232, 8233, 8234, 8235, 8236, 8237,
+                          8238, 8239, 8287, 8288, 8289, 8290, 8291, 8292, 8294, 8295, 8296,
+                          8297, 10240, 12288, 12644, 65279, 65440)) = '';
+  SELECT RAISE(ABORT, 'lang must be a language tag like en or en-GB, not the name of a language')
+  WHERE NEW.key = 'lang' AND NEW.value GLOB '[A-Za-z]*' AND NEW.value NOT GLOB '*[^A-Za-z0-9-]*'
+    AND NEW.value NOT GLOB '*-' AND NEW.value NOT GLOB '*--*'
+    AND NOT ((NEW.value GLOB '[A-Za-z][A-Za-z]' OR NEW.value GLOB '[A-Za-z][A-Za-z][A-Za-z]'
+              OR NEW.value GLOB '[A-Za-z][A-Za-z]-?*' OR NEW.value GLOB '[A-Za-z][A-Za-z][A-Za-z]-?*')
+             AND NEW.value NOT GLOB '*[A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9]*'
+             );
+  SELECT RAISE(ABORT, 'base_url must be like https://example.org or http://127.0.0.1:8080, the site''s address only: a host name after //, and no path, query, fragment, user name or password')
+  WHERE NEW.key = 'base_url' AND (NEW.value GLOB 'http://?*' OR NEW.value GLOB 'https://?*')
+    AND NEW.value NOT GLOB '*/' AND NEW.value NOT GLOB '*[^!-~]*'
+    AND (substr(NEW.value, instr(NEW.value, '://') + 3) = '' OR substr(NEW.value, instr(NEW.value, '://') + 3) GLOB '*[/@]*' OR substr(NEW.value, instr(NEW.value, '://') + 3) GLOB '[:.]*'
+         OR substr(NEW.value, instr(NEW.value, '://') + 3) GLOB '*[^]A-Za-z0-9.:[-]*');
+END;
+CREATE TRIGGER settings_site_version_insert AFTER INSERT ON settings
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+CREATE TRIGGER settings_site_version_update AFTER UPDATE ON settings
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+CREATE TRIGGER settings_site_version_delete AFTER DELETE ON settings
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
