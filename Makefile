@@ -31,7 +31,7 @@ SERVER_SRCS = cgi/main.c cgi/master.c cgi/fold.c cgi/fastcgi.c cgi/cgi.c \
               cgi/request.c cgi/response.c cgi/router.c cgi/pages.c \
               cgi/site.c cgi/layout.c cgi/errors.c cgi/views.c cgi/cache.c \
               cgi/store.c cgi/store_sql.c cgi/store_read.c \
-              cgi/store_fold.c cgi/store_migrate.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
+              cgi/store_fold.c cgi/store_migrate.c cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c cgi/sitemap.c cgi/conditional.c cgi/jsonld.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
               cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c cgi/alloc.c cgi/log.c \
               cgi/url.c cgi/phone.c
 # db/migrations/NNNN-*.sql, built into articled as a C table (upgrades).
@@ -106,6 +106,8 @@ UNIT_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
            cgi/cache.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
            cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c \
            cgi/alloc.c cgi/url.c cgi/phone.c
+UNIT_LIB += cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c \
+            cgi/sitemap.c cgi/conditional.c cgi/jsonld.c
 
 $(BUILD)/unit/%: tests/unit/%.c $(UNIT_LIB) $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/unit

@@ -20,6 +20,7 @@ static const char *S_error_heading(int status)
 	case 403: return "Forbidden";
 	case 404: return "Page not found";
 	case 405: return "Method not allowed";
+	case 410: return "Article removed";
 	case 408: return "Request timed out";
 	case 413: return "Request too large";
 	case 414: return "Address too long";
@@ -40,6 +41,8 @@ static const char *S_error_message(int status)
 	case 404: return "There is no page at this address. The link may be "
 	    "mistyped, or the article may have moved.";
 	case 405: return "This site only answers GET and HEAD requests.";
+	case 410: return "This article has been removed by the clinic and "
+	    "is no longer available.";
 	case 408: return "The request took too long to arrive.";
 	case 413: return "The request was larger than this site accepts.";
 	case 414: return "The address is longer than this site accepts.";
@@ -70,7 +73,7 @@ void errors_render(const struct layout *l, int status, const char *message,
 	char code[12];	/* any int: -O1 cannot see status is 3 digits */
 	struct tval v[4];
 	const char *heading = S_error_heading(status);
-	struct page_head h = { heading, heading, NULL, 0 };
+	struct page_head h = { heading, heading, NULL, 0, NULL, NULL };
 
 	snprintf(code, sizeof(code), "%d", status);
 	v[0] = tv_text("status", code);

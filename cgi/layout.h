@@ -40,6 +40,8 @@ struct page_head {
 	const char	*description;
 	const char	*path;		/* for the canonical link; NULL: none */
 	int		 is_home;
+	const char	*published;	/* an article's published_at; NULL: none */
+	const char	*jsonld;	/* its JSON-LD (jsonld.h); NULL: none */
 };
 
 /* Renders inner (with its values) inside layout.html into out; slots as

@@ -14,8 +14,10 @@
 #include "errors.h"
 #include "layout.h"
 #include "log.h"
+#include "jsonld.h"
 #include "markdown.h"
 #include "pages.h"
+#include "pages_int.h"
 #include "request.h"
 #include "response.h"
 #include "router.h"
@@ -24,7 +26,7 @@
 #include "text.h"
 #include "views.h"
 
-#define PER_PAGE	10
+#define PER_PAGE	PAGES_PER_PAGE
 #define CACHE_ENTRIES	128
 #define CACHE_MAX_PAGE	(256 * 1024)
 
@@ -44,6 +46,7 @@ struct pages {
 	int			 counter_full_logged;
 	int			 counting;
 	int			 fresh;		/* this request: the site is readable */
+	struct feed_cache	*feeds;		/* feed, sitemap, robots (pages_feeds.c) */
 	char			 root[256];	/* CGI: SCRIPT_NAME, before every link */
 };
 
@@ -93,6 +96,7 @@ void pages_close(struct pages *p)
 	templates_free(p->tmpl);
 	free(p->page_keys);
 	cache_free(p->cache);
+	pages_feeds_free(p->feeds);
 	free(p);
 }
 
@@ -117,6 +121,33 @@ static void S_error(struct pages *p, struct response *resp, int status,
     const char *message)
 {
 	errors_answer(&p->look, resp, status, message);
+}
+
+/* For the handlers in other files (pages_feeds.c, pages_moved.c). */
+struct site_view *pages_site(struct pages *p)
+{
+	return &p->site;
+}
+
+struct feed_cache **pages_feed_cache(struct pages *p)
+{
+	return &p->feeds;
+}
+
+int pages_fresh(const struct pages *p)
+{
+	return p->fresh;
+}
+
+void pages_error(struct pages *p, struct response *resp, int status)
+{
+	S_error(p, resp, status, NULL);
+}
+
+void pages_failed(struct pages *p, struct response *resp)
+{
+	S_unavailable(p);
+	S_error(p, resp, 503, NULL);
 }
 
 /* ---- the article page --------------------------------------------------- */
@@ -167,13 +198,31 @@ static void S_slot_for(struct pages *p, struct cached_slot *s, int64_t key,
 	}
 }
 
+/* The review line and the JSON-LD; jsonld is the caller's to free. */
+static size_t S_post_extras(struct pages *p, const struct article *a,
+    const char *description, const char *path, char *reviewed,
+    size_t reviewedlen, struct buf *jsonld, struct tval *v)
+{
+	size_t n = 0;
+
+	reviewed[0] = '\0';
+	if (a->reviewed_on[0] != '\0')
+		layout_human_date(a->reviewed_on, reviewed, reviewedlen);
+	v[n++] = tv_text("reviewed", reviewed);
+	v[n++] = tv_text("reviewed_iso", a->reviewed_on);
+	v[n++] = tv_text("reviewer", a->reviewed_by);
+	jsonld_post(&p->site.settings, a, description, path, jsonld);
+	return n;
+}
+
 static int S_render_post(struct pages *p, const struct article *a,
     struct cached_page *e)
 {
-	char published[48], updated[48], reading[32], path[128];
+	char published[48], updated[48], reading[32], path[128], reviewed[48];
+	struct buf jsonld = BUF_INIT;
 	struct md_page md;
-	struct page_head head = { NULL, NULL, NULL, 0 };
-	struct tval v[11];
+	struct page_head head = { NULL, NULL, NULL, 0, NULL, NULL };
+	struct tval v[14];
 	size_t n = 0, slot = SIZE_MAX;
 	int rc;
 
@@ -198,9 +247,14 @@ static int S_render_post(struct pages *p, const struct article *a,
 	head.title = a->title;
 	head.description = buf_cstr(&md.excerpt);
 	head.path = path;
+	n += S_post_extras(p, a, head.description, path, reviewed,
+	    sizeof(reviewed), &jsonld, v + n);
+	head.published = a->published_at;
+	head.jsonld = buf_cstr(&jsonld);
 	rc = layout_render(&p->look, p->tmpl->post, v, n, &head, &e->page,
 	    &slot, 1);
 	md_page_free(&md);
+	buf_free(&jsonld);
 	if (rc != 0)
 		return -1;
 	e->status = 200;
@@ -234,7 +288,7 @@ void pages_article(struct pages *p, const struct request *r,
 		rc = store_article(p->site.store, rt->slug, p->site.now_iso,
 		    p->generation, &a);
 		if (rc == STORE_NOTFOUND) {
-			S_error(p, resp, 404, NULL);
+			pages_old_slug(p, rt->slug, resp);
 			return;
 		}
 		if (rc != STORE_OK) {
@@ -377,6 +431,8 @@ static int S_render_list(struct pages *p, unsigned long page,
 	head.description = p->site.settings.description;
 	head.path = path;
 	head.is_home = page == 1;
+	head.published = NULL;
+	head.jsonld = NULL;
 	rc = layout_render(&p->look, p->tmpl->list, v, nv, &head, &e->page,
 	    slots, PER_PAGE);
 	buf_free(&title);
@@ -439,7 +495,7 @@ void pages_list(struct pages *p, const struct request *r,
 	S_splice(e, VIEW_NONE, &resp->body);
 }
 
-static void S_redirect(struct pages *p, struct response *resp,
+void pages_redirect(struct pages *p, struct response *resp,
     const char *path)
 {
 	struct buf loc = BUF_INIT;
@@ -458,7 +514,7 @@ void pages_moved(struct pages *p, const struct request *r,
     const struct route *rt, struct response *resp)
 {
 	(void)r;
-	S_redirect(p, resp, rt->location);
+	pages_redirect(p, resp, rt->location);
 }
 
 /* 404: no page at this address, whether the database is up or not. */
@@ -499,7 +555,7 @@ void pages_handle(struct pages *p, const struct request *r,
 	 * to "/post/abc", not through "/post/ABC". */
 	route_path(r->path, &rt);
 	if (r->redirect && rt.location[0] == '\0') {
-		S_redirect(p, resp, r->path);
+		pages_redirect(p, resp, r->path);
 		return;
 	}
 	rt.handler(p, r, &rt, resp);

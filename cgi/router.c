@@ -78,6 +78,9 @@ static const struct {
 	{ "/blog", 1, S_first_page, pages_list },
 	{ "/blog/page/", 0, S_page_number, pages_list },
 	{ "/post/", 0, S_slug, pages_article },
+	{ "/feed.xml", 1, S_first_page, pages_feed },
+	{ "/sitemap.xml", 1, S_first_page, pages_sitemap },
+	{ "/robots.txt", 1, S_first_page, pages_robots },
 };
 
 void route_path(const char *path, struct route *rt)

@@ -31,6 +31,8 @@ struct article {
 	size_t	 body_len;
 	char	*published_at;	/* 2024-05-01T09:00:00Z */
 	char	*updated_at;
+	char	*reviewed_on;	/* 2024-05-01, or "" */
+	char	*reviewed_by;	/* "" when not set */
 };
 
 struct contact {
@@ -45,6 +47,7 @@ struct site {
 	char		*base_url;
 	char		*description;
 	char		*lang;
+	char		*image;		/* og:image: a path or a URL, or "" */
 	struct contact	*contacts;
 	size_t		 ncontacts;
 };
@@ -92,6 +95,21 @@ enum store_rc	 store_list_keys(struct store *s, const char *now,
 enum store_rc	 store_list(struct store *s, const char *now,
 		    const struct list_key *from, uint64_t generation,
 		    struct article *out, size_t max, size_t *n);
+
+/* An old slug of an article (slug_history): STORE_OK with the slug it
+ * has now in out, or "" when the article was deleted; STORE_NOTFOUND
+ * when the slug never was one. */
+enum store_rc	 store_slug_moved(struct store *s, const char *slug,
+		    char *out, size_t outlen);
+/* When what the feed and sitemap show last changed, as of now (ISO-8601
+ * UTC): the site's last change or the last publication that has come. */
+enum store_rc	 store_feed_stamp(struct store *s, const char *now,
+		    char *out, size_t outlen);
+/* Calls each(path, lastmod, arg) for every sitemap address below /blog
+ * (published articles; tag pages once there are tags). */
+typedef void	 store_url_fn(const char *path, const char *lastmod, void *arg);
+enum store_rc	 store_sitemap_urls(struct store *s, const char *now,
+		    store_url_fn *each, void *arg);
 
 /* Folds the live counters into SQLite in one transaction: for every slot
  * whose count moved past views.folded, adds the difference to the total

@@ -77,6 +77,8 @@ static void S_site_set(struct site *site, const char *key, char *value)
 		field = &site->description;
 	else if (strcmp(key, "lang") == 0)
 		field = &site->lang;
+	else if (strcmp(key, "image") == 0)
+		field = &site->image;
 	if (field != NULL) {
 		free(*field);
 		*field = value;
@@ -103,6 +105,8 @@ static void S_site_defaults(struct site *site)
 		site->base_url = xstrdup("");
 	if (site->description == NULL)
 		site->description = xstrdup("");
+	if (site->image == NULL)
+		site->image = xstrdup("");
 	if (site->lang == NULL || site->lang[0] == '\0') {
 		free(site->lang);
 		site->lang = xstrdup("en");
@@ -145,6 +149,7 @@ void store_site_free(struct site *site)
 	free(site->base_url);
 	free(site->description);
 	free(site->lang);
+	free(site->image);
 	for (i = 0; i < site->ncontacts; i++) {
 		free(site->contacts[i].name);
 		free(site->contacts[i].phone);
@@ -163,6 +168,8 @@ static void S_article_from_row(sqlite3_stmt *st, struct article *a)
 	a->body = store_column_dup(st, 6, &a->body_len);
 	a->published_at = store_column_dup(st, 7, NULL);
 	a->updated_at = store_column_dup(st, 8, NULL);
+	a->reviewed_on = store_column_dup(st, 9, NULL);
+	a->reviewed_by = store_column_dup(st, 10, NULL);
 }
 
 void store_article_free(struct article *a)
@@ -172,6 +179,8 @@ void store_article_free(struct article *a)
 	free(a->body);
 	free(a->published_at);
 	free(a->updated_at);
+	free(a->reviewed_on);
+	free(a->reviewed_by);
 	memset(a, 0, sizeof(*a));
 }
 

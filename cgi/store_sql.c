@@ -9,7 +9,8 @@
  * last folded. */
 #define LIST_COLUMNS \
 	"SELECT v.key, v.total, v.folded, (" SCHEMA_SQL_GENERATION ") = ?1, " \
-	"a.slug, a.title, a.body, a.published_at, a.updated_at " \
+	"a.slug, a.title, a.body, a.published_at, a.updated_at, " \
+	"a.reviewed_on, a.reviewed_by " \
 	"FROM articles a JOIN views v ON v.article_id = a.id "
 
 const char *const store_sql[STMT__MAX] = {
@@ -77,4 +78,23 @@ const char *const store_sql[STMT__MAX] = {
 	"INSERT INTO site_version(id, rev) "
 	"SELECT 1, random() & 9223372036854775807 "
 	"WHERE NOT EXISTS (SELECT 1 FROM site_version)",
+	/* STMT_SLUG_MOVED: an old slug (slug_history): the article's slug
+	 * now, or NULL when the article is gone. */
+	"SELECT a.slug FROM slug_history h "
+	"LEFT JOIN articles a ON a.id = h.article_id WHERE h.slug = ?1",
+	/* STMT_FEED_STAMP: Last-Modified of the feed, the sitemap and
+	 * robots.txt: the last change, or the last scheduled post that went
+	 * live since (it changes the feed without any write). */
+	"SELECT max((SELECT changed_at FROM site_version WHERE id = 1), "
+	"coalesce((SELECT max(published_at) FROM articles WHERE draft = 0 "
+	"AND published_at <= ?1), ''))",
+	/* STMT_SITEMAP_URLS: each path of the sitemap below /blog, with
+	 * its lastmod.  Tag pages, once the tags table is there, are one
+	 * more line, before the ORDER BY:
+	 * "UNION ALL SELECT '/blog/tag/' || t.tag, max(max(a.updated_at, a.published_at)), 1 FROM tags t JOIN articles a ON a.id = t.article_id WHERE a.draft = 0 AND a.published_at <= ?1 GROUP BY t.tag "
+	 */
+	"SELECT '/post/' || slug, max(updated_at, published_at), 0 "
+	"FROM articles WHERE draft = 0 AND published_at <= ?1 "
+	"AND slug IS NOT NULL "
+	"ORDER BY 3, 2 DESC",
 };

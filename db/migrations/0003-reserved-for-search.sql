@@ -1,0 +1,3 @@
+-- Migration 3: reserved for issue 12 part A (search, tags), built on another branch at the
+-- same time; this empty step only keeps the numbers consecutive on the feed branch.
+-- At merge, part A's own 0003 file replaces this one (delete this file).
