@@ -91,7 +91,7 @@ int cond_not_modified(const char *if_none_match,
 		return S_etag_listed(if_none_match, etag);
 	if (if_modified_since == NULL || last_modified == NULL ||
 	    S_parse_http_date(if_modified_since, &since) != 0 ||
-	    S_parse_iso(last_modified, &mod) != 0)
+	    S_parse_http_date(last_modified, &mod) != 0)
 		return 0;
 	return mod <= since;
 }

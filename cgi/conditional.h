@@ -19,7 +19,8 @@ void	cond_http_date(const char *iso, char out[COND_DATE_MAX]);
 
 /* 1 when the client's copy is current: If-None-Match (when sent) lists
  * etag or "*"; otherwise If-Modified-Since is a date at or after
- * last_modified.  Either may be NULL (not sent). */
+ * last_modified (an IMF-fixdate, as cond_http_date writes).  Any may be
+ * NULL (not sent). */
 int	cond_not_modified(const char *if_none_match,
 	    const char *if_modified_since, const char *etag,
 	    const char *last_modified);
