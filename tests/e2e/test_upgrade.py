@@ -6,6 +6,7 @@ articled upgrades it on start, behind nginx, with a copy first; nothing is lost.
 
 import os
 import pwd
+import re
 import subprocess
 
 import pytest
@@ -13,7 +14,10 @@ import pytest
 from site_harness import ROOT, Site, default_binary
 
 V1 = os.path.join(ROOT, "tests", "data", "schema-v1.sql")
-CURRENT = 2
+with open(os.path.join(ROOT, "cgi", "schema.h")) as _f:
+    CURRENT = int(re.search(r"#define SCHEMA_VERSION\s+(\d+)", _f.read()).group(1))
+MIGRATIONS = sorted(f[:-4] for f in os.listdir(os.path.join(ROOT, "db", "migrations"))
+                    if f.endswith(".sql"))
 
 # What a version 1 site may hold, typed as its owner would have (version 1 accepted it).
 V1_CONTENT = """
@@ -43,7 +47,9 @@ INSERT INTO views(article_id, key) VALUES (999, 123456789);
 """
 
 TABLES = {
-    "articles": "SELECT * FROM articles ORDER BY id",
+    # version 1's columns: later versions add columns (NULL in old rows, checked apart)
+    "articles": "SELECT id, slug, title, body, published_at, updated_at, draft, rev "
+                "FROM articles ORDER BY id",
     "settings": "SELECT rowid, key, value FROM settings ORDER BY rowid",
     "views": "SELECT * FROM views ORDER BY article_id",
     "view_days": "SELECT * FROM view_days ORDER BY article_id, day",
@@ -96,7 +102,8 @@ def test_a_v1_site_is_upgraded_on_start_behind_nginx_and_loses_nothing(tmp_path)
         assert version(db) == CURRENT
         log = site.log()
         assert "copied %s (schema version 1) to %s.v1-backup before upgrading it" % (db, db) in log
-        assert "upgraded %s to schema version 2 (0002-owner-guards)" % db in log
+        for m in MIGRATIONS:
+            assert "upgraded %s to schema version %d (%s)" % (db, int(m[:4]), m) in log
         # the copy is the version 1 database exactly as it was
         backup = db + ".v1-backup"
         assert version(backup) == 1
@@ -118,9 +125,38 @@ def test_a_v1_site_is_upgraded_on_start_behind_nginx_and_loses_nothing(tmp_path)
         # counting goes on: the fold writes articled's own tables through their guards
         assert site.get("/post/back-pain-basics").status == 200
         assert site.wait_folded("back-pain-basics", 135 + 2) == 135 + 2   # 120 imported + 15
+        check_version_4_on_an_upgraded_site(site, db, tmp_path)
     finally:
         site.stop()
-    assert site.log().count("upgraded ") == 1
+    assert site.log().count("upgraded ") == len(MIGRATIONS)
+
+
+def check_version_4_on_an_upgraded_site(site, db, tmp_path):
+    """Migration 4 on a version 1 site: new columns empty, the feed and the sitemap valid
+    with the old odd rows (a Latin-1 body, year zero), old slugs redirecting."""
+    assert shell(db, "SELECT count(*) FROM articles WHERE reviewed_on IS NOT NULL "
+                     "OR reviewed_by IS NOT NULL;").stdout == "0\n"
+    assert shell(db, "SELECT count(*) FROM slug_history;").stdout == "0\n"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n",
+                        shell(db, "SELECT changed_at FROM site_version;").stdout)
+    feed, sitemap = site.get("/feed.xml"), site.get("/sitemap.xml")
+    assert feed.status == 200 and sitemap.status == 200
+    (tmp_path / "feed.xml").write_bytes(feed.body)
+    (tmp_path / "sitemap.xml").write_bytes(sitemap.body)
+    r = subprocess.run(["jing", "-c", os.path.join(ROOT, "tests", "data", "atom.rnc"),
+                        str(tmp_path / "feed.xml")], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = subprocess.run(["xmllint", "--noout", "--schema", os.path.join(ROOT, "tests", "data", "sitemap.xsd"),
+                        str(tmp_path / "sitemap.xml")], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert b"Old Latin-1 page" in feed.body and b"Year zero" in feed.body
+    shell(db, ".timeout 5000\nUPDATE articles SET slug = 'sciatica' WHERE slug = 'sciatica-faq';")
+    r = site.get("/post/sciatica-faq")
+    assert r.status == 301 and r.header("Location") == "/post/sciatica"
+    # contacts kept their order through the settings table's rebuild
+    assert shell(db, "SELECT group_concat(key, '|') FROM (SELECT key FROM settings "
+                     "WHERE key GLOB 'contact:*' ORDER BY rowid);").stdout == \
+        "contact:Reception|contact:Out of hours|contact:   \n"
 
 
 def test_a_second_start_does_nothing(tmp_path):
@@ -134,7 +170,7 @@ def test_a_second_start_does_nothing(tmp_path):
         assert site.get("/post/sciatica-faq").status == 200
     finally:
         site.stop()
-    assert site.log().count("upgraded ") == 1
+    assert site.log().count("upgraded ") == len(MIGRATIONS)
     assert site.log().count("copied ") == 1
     assert sorted(f for f in os.listdir(tmp_path) if "backup" in f) == ["site.db.v1-backup"]
     after = dump(db)
@@ -148,11 +184,12 @@ def test_upgrade_command_upgrades_by_hand_and_says_when_there_is_nothing_to_do(t
     before = snapshot(db)
     first = run_articled("--upgrade", "--db", db)
     assert first.returncode == 0, first.stderr
-    assert "upgraded %s to schema version 2 (0002-owner-guards)" % db in first.stderr
+    for m in MIGRATIONS:
+        assert "upgraded %s to schema version %d (%s)" % (db, int(m[:4]), m) in first.stderr
     assert version(db) == CURRENT and snapshot(db) == before
     second = run_articled("--upgrade", "--db", db)
     assert second.returncode == 0
-    assert second.stdout == "%s is at schema version 2: nothing to do\n" % db
+    assert second.stdout == "%s is at schema version %d: nothing to do\n" % (db, CURRENT)
     assert not os.path.exists(db + ".v1-backup-2")
 
 
@@ -177,12 +214,12 @@ def test_backup_belongs_to_the_service_user(tmp_path):
 
 def test_a_newer_database_is_refused_with_the_versions_this_build_knows(tmp_path):
     site = Site(tmp_path)
-    shell(site.db, "PRAGMA user_version = 3;")
+    shell(site.db, "PRAGMA user_version = %d;" % (CURRENT + 1))
     before = dump(site.db)
     site.start_articled(wait=False)
     assert site.articled.wait(30) == 1
-    assert ("%s has schema version 3, made by a newer articled; this articled knows versions "
-            "1 to 2: install the newer articled again" % site.db) in site.log()
+    assert ("%s has schema version %d, made by a newer articled; this articled knows versions "
+            "1 to %d: install the newer articled again" % (site.db, CURRENT + 1, CURRENT)) in site.log()
     assert not os.path.exists(site.sock)
     assert dump(site.db) == before
     assert not [f for f in os.listdir(tmp_path) if "backup" in f]
@@ -242,4 +279,4 @@ def test_a_cgi_run_on_a_database_from_a_newer_articled_answers_503_and_says_why(
     shell(db, "PRAGMA user_version = 5;")
     r = cgi_run(db, "/")
     assert r.stdout.startswith(b"Status: 503 Service Unavailable\r\n"), r.stdout[:200]
-    assert b"has schema version 5, made by a newer articled; this articled knows versions 1 to 2" in r.stderr
+    assert b"has schema version 5, made by a newer articled; this articled knows versions 1 to %d" % CURRENT in r.stderr
