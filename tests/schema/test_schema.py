@@ -42,7 +42,7 @@ ID_FIXED = "articles.id cannot be changed: the article's views are kept under it
 NO_REPLACE = ("an article with this id exists: change it with UPDATE articles SET ... WHERE id = ..., "
               "not INSERT OR REPLACE")
 UNKNOWN_KEY = ("CHECK constraint failed: unknown settings key: use site_name, tagline, base_url, "
-               "description, lang or contact:<Name>")
+               "description, lang, image or contact:<Name>")
 BAD_BASE_URL = ("CHECK constraint failed: base_url must be like https://example.org: "
                 "http:// or https://, no trailing slash, no spaces")
 BAD_PHONE = ("CHECK constraint failed: a contact must be a phone number: "
@@ -148,8 +148,10 @@ def test_schema_then_seed_apply_to_a_new_database_with_exit_status_0(tmp_path):
     assert (second.returncode, second.stderr, second.stdout) == (0, "", "")
 
 
-def test_user_version_is_2(db):
-    assert run_ok(db, "PRAGMA user_version;") == "2\n"
+def test_user_version_is_the_build_version(db):
+    header = (ROOT / "cgi" / "schema.h").read_text()
+    version = re.search(r"#define SCHEMA_VERSION\s+(\d+)", header).group(1)
+    assert run_ok(db, "PRAGMA user_version;") == version + "\n"
 
 
 def test_journal_mode_is_wal_for_every_later_connection(db):
