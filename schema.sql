@@ -573,8 +573,12 @@ BEGIN
                  END || '-' || (k + 1)
           FROM cand, base
           WHERE b <> ''
-            AND EXISTS (SELECT 1 FROM articles WHERE articles.slug = cand.slug
-                                                 AND articles.id IS NOT NEW.id)
+            AND (EXISTS (SELECT 1 FROM articles WHERE articles.slug = cand.slug
+                                                  AND articles.id IS NOT NEW.id)
+                 -- an old slug of another (or a deleted) article: its links must not
+                 -- lead here (slug_history, migration 4)
+                 OR EXISTS (SELECT 1 FROM slug_history h WHERE h.slug = cand.slug
+                                                         AND h.article_id IS NOT NEW.id))
         )
       SELECT slug FROM cand ORDER BY k DESC LIMIT 1
     ), ''), RAISE(ABORT, 'title gives no slug: set slug explicitly, e.g. INSERT INTO articles(title, slug, body) VALUES (''日本語'', ''nihongo'', readfile(''post.md''))'))
@@ -789,7 +793,7 @@ CREATE TRIGGER articles_slug_history_taken BEFORE UPDATE OF slug ON articles
 WHEN NEW.slug IS NOT NULL AND NEW.slug IS NOT OLD.slug
  AND EXISTS (SELECT 1 FROM slug_history WHERE slug = NEW.slug AND article_id IS NOT OLD.id)
 BEGIN
-  SELECT RAISE(ABORT, 'slug was used before and its old address still leads readers (slug_history): set another slug explicitly, or free it first with DELETE FROM slug_history WHERE slug = ''the-slug''');
+  SELECT RAISE(ABORT, 'slug was used before and its old address still leads readers (slug_history): choose another slug, or free it first with DELETE FROM slug_history WHERE slug = ''the-slug''');
 END;
 CREATE TRIGGER articles_slug_history_update AFTER UPDATE OF slug ON articles
 WHEN OLD.slug IS NOT NULL AND NEW.slug IS NOT OLD.slug

@@ -14,7 +14,9 @@
 --    (contacts keep their order) and its triggers are made again, unchanged.
 --  * slug_history: every slug an article had, kept by triggers.  The old address answers
 --    301 to the article's current one; a deleted article's slugs stay with no article
---    and answer 410.  A new article cannot take a slug the history holds.
+--    and answer 410.  A new article cannot take a slug the history holds: given
+--    explicitly it is refused; made from the title, the next free one is used
+--    (articles_fill, made again with that one condition more).
 
 ALTER TABLE site_version ADD COLUMN changed_at TEXT NOT NULL DEFAULT '1970-01-01T00:00:00Z';
 UPDATE site_version SET changed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now');
@@ -53,7 +55,7 @@ CREATE TRIGGER articles_slug_history_taken BEFORE UPDATE OF slug ON articles
 WHEN NEW.slug IS NOT NULL AND NEW.slug IS NOT OLD.slug
  AND EXISTS (SELECT 1 FROM slug_history WHERE slug = NEW.slug AND article_id IS NOT OLD.id)
 BEGIN
-  SELECT RAISE(ABORT, 'slug was used before and its old address still leads readers (slug_history): set another slug explicitly, or free it first with DELETE FROM slug_history WHERE slug = ''the-slug''');
+  SELECT RAISE(ABORT, 'slug was used before and its old address still leads readers (slug_history): choose another slug, or free it first with DELETE FROM slug_history WHERE slug = ''the-slug''');
 END;
 CREATE TRIGGER articles_slug_history_update AFTER UPDATE OF slug ON articles
 WHEN OLD.slug IS NOT NULL AND NEW.slug IS NOT OLD.slug
@@ -192,4 +194,101 @@ END;
 CREATE TRIGGER settings_site_version_delete AFTER DELETE ON settings
 BEGIN
   UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+
+DROP TRIGGER articles_fill;
+CREATE TRIGGER articles_fill AFTER UPDATE ON articles
+WHEN NEW.slug IS NULL
+  OR typeof(NEW.body) = 'blob'
+  OR NEW.published_at IS NOT strftime('%Y-%m-%dT%H:%M:%SZ', NEW.published_at)
+  OR NEW.updated_at IS NOT strftime('%Y-%m-%dT%H:%M:%SZ', NEW.updated_at)
+BEGIN
+  UPDATE articles SET
+    body = CAST(body AS TEXT),
+    published_at = strftime('%Y-%m-%dT%H:%M:%SZ', published_at),
+    updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', updated_at),
+    slug = CASE WHEN slug IS NOT NULL THEN slug ELSE coalesce(nullif((
+      WITH RECURSIVE
+        tr(f, a) AS (VALUES
+          ('à','a'),('á','a'),('â','a'),('ã','a'),('ä','a'),('å','a'),('ā','a'),('ă','a'),('ą','a'),
+          ('À','a'),('Á','a'),('Â','a'),('Ã','a'),('Ä','a'),('Å','a'),('Ā','a'),('Ă','a'),('Ą','a'),
+          ('æ','ae'),('Æ','ae'),
+          ('ç','c'),('ć','c'),('ĉ','c'),('ċ','c'),('č','c'),('Ç','c'),('Ć','c'),('Č','c'),
+          ('ď','d'),('đ','d'),('ð','d'),('Ď','d'),('Đ','d'),('Ð','d'),
+          ('è','e'),('é','e'),('ê','e'),('ë','e'),('ē','e'),('ĕ','e'),('ė','e'),('ę','e'),('ě','e'),
+          ('È','e'),('É','e'),('Ê','e'),('Ë','e'),('Ē','e'),('Ė','e'),('Ę','e'),('Ě','e'),
+          ('ğ','g'),('ĝ','g'),('ġ','g'),('ģ','g'),('Ğ','g'),
+          ('ĥ','h'),('ħ','h'),
+          ('ì','i'),('í','i'),('î','i'),('ï','i'),('ĩ','i'),('ī','i'),('į','i'),('ı','i'),
+          ('Ì','i'),('Í','i'),('Î','i'),('Ï','i'),('Ī','i'),('İ','i'),
+          ('ĵ','j'),('ķ','k'),
+          ('ĺ','l'),('ļ','l'),('ľ','l'),('ł','l'),('Ľ','l'),('Ł','l'),
+          ('ñ','n'),('ń','n'),('ņ','n'),('ň','n'),('Ñ','n'),('Ń','n'),('Ň','n'),
+          ('ò','o'),('ó','o'),('ô','o'),('õ','o'),('ö','o'),('ø','o'),('ō','o'),('ő','o'),
+          ('Ò','o'),('Ó','o'),('Ô','o'),('Õ','o'),('Ö','o'),('Ø','o'),('Ō','o'),('Ő','o'),
+          ('œ','oe'),('Œ','oe'),
+          ('ŕ','r'),('ř','r'),('Ř','r'),
+          ('ś','s'),('ŝ','s'),('ş','s'),('š','s'),('ș','s'),('Ś','s'),('Ş','s'),('Š','s'),('Ș','s'),
+          ('ß','ss'),('ẞ','ss'),
+          ('ţ','t'),('ť','t'),('ț','t'),('Ť','t'),('Ț','t'),
+          ('þ','th'),('Þ','th'),
+          ('ù','u'),('ú','u'),('û','u'),('ü','u'),('ũ','u'),('ū','u'),('ŭ','u'),('ů','u'),('ű','u'),('ų','u'),
+          ('Ù','u'),('Ú','u'),('Û','u'),('Ü','u'),('Ū','u'),('Ů','u'),('Ű','u'),
+          ('ŵ','w'),
+          ('ý','y'),('ÿ','y'),('ŷ','y'),('Ý','y'),('Ÿ','y'),
+          ('ź','z'),('ż','z'),('ž','z'),('Ź','z'),('Ż','z'),('Ž','z')),
+        src(t) AS (SELECT lower(NEW.title)),
+        -- walk(i, s, c): s is the slug made from the first i characters, c the next one.
+        -- It stops once s is past 80 characters: the rest cannot be kept anyway.
+        walk(i, s, c) AS (
+          SELECT 0, '', substr(t, 1, 1) FROM src
+          UNION ALL
+          SELECT i + 1,
+                 CASE
+                   WHEN c GLOB '[a-z0-9]' THEN s || c
+                   WHEN unicode(c) BETWEEN 768 AND 879 THEN s   -- combining accent (U+0300-036F)
+                   WHEN unicode(c) >= 128 AND (SELECT a FROM tr WHERE f = c) IS NOT NULL
+                     THEN s || (SELECT a FROM tr WHERE f = c)
+                   WHEN s = '' OR s GLOB '*-' THEN s
+                   ELSE s || '-'
+                 END,
+                 substr(t, i + 2, 1)
+          FROM walk, src
+          WHERE i < length(t) AND length(s) <= 80
+        ),
+        base(b) AS (
+          SELECT CASE
+                   WHEN length(s) <= 80 THEN rtrim(s, '-')
+                   -- too long: drop the last, partial word; one 81-letter word is cut hard
+                   ELSE coalesce(nullif(rtrim(rtrim(substr(s, 1, 81),
+                                                    'abcdefghijklmnopqrstuvwxyz0123456789'), '-'), ''),
+                                 substr(s, 1, 80))
+                 END
+          FROM walk ORDER BY i DESC LIMIT 1
+        ),
+        -- cand(k, slug): the k-th choice; the walk goes on while the choice is taken.
+        -- With "-k" added, b is cut like above to leave room for it (80 in all).
+        cand(k, slug) AS (
+          SELECT 1, b FROM base
+          UNION ALL
+          SELECT k + 1,
+                 CASE
+                   WHEN length(b) <= 79 - length(k + 1) THEN b
+                   ELSE coalesce(nullif(rtrim(rtrim(substr(b, 1, 80 - length(k + 1)),
+                                                    'abcdefghijklmnopqrstuvwxyz0123456789'), '-'), ''),
+                                 substr(b, 1, 79 - length(k + 1)))
+                 END || '-' || (k + 1)
+          FROM cand, base
+          WHERE b <> ''
+            AND (EXISTS (SELECT 1 FROM articles WHERE articles.slug = cand.slug
+                                                  AND articles.id IS NOT NEW.id)
+                 -- an old slug of another (or a deleted) article: its links must not
+                 -- lead here (slug_history, migration 4)
+                 OR EXISTS (SELECT 1 FROM slug_history h WHERE h.slug = cand.slug
+                                                         AND h.article_id IS NOT NEW.id))
+        )
+      SELECT slug FROM cand ORDER BY k DESC LIMIT 1
+    ), ''), RAISE(ABORT, 'title gives no slug: set slug explicitly, e.g. INSERT INTO articles(title, slug, body) VALUES (''日本語'', ''nihongo'', readfile(''post.md''))'))
+    END
+  WHERE id = NEW.id;
 END;
