@@ -97,9 +97,13 @@ void response_head(const struct response *resp, struct buf *out)
 	buf_puts(out, resp->content_type ? resp->content_type : S_html_type);
 	buf_put(out, "\r\n", 2);
 	buf_put(out, S_fixed_headers, sizeof(S_fixed_headers) - 1);
-	buf_put(out, "Content-Length: ", 16);
-	S_put_uint(out, resp->body.len);
-	buf_put(out, "\r\n", 2);
+	/* A 304 sends no Content-Length: it would have to be the 200's
+	 * (RFC 9110, 8.6), and a wrong one can reach a cache. */
+	if (resp->status != 304) {
+		buf_put(out, "Content-Length: ", 16);
+		S_put_uint(out, resp->body.len);
+		buf_put(out, "\r\n", 2);
+	}
 	buf_put(out, resp->headers.data, resp->headers.len);
 	buf_put(out, "\r\n", 2);
 }

@@ -162,6 +162,7 @@ def test_conditional_get_and_head_answer_304(fsite, path):
     assert again.header("ETag") == etag and again.body == r.body      # the other worker too
     nm = fsite.get(path, headers={"If-None-Match": etag})
     assert nm.status == 304 and nm.body == b"" and nm.header("ETag") == etag
+    assert nm.header("Content-Length") is None          # not 0: RFC 9110, 8.6
     assert fsite.get(path, headers={"If-None-Match": 'W/"x", ' + etag}).status == 304
     assert fsite.get(path, headers={"If-None-Match": '"other"'}).status == 200
     assert fsite.get(path, headers={"If-Modified-Since": modified}).status == 304
