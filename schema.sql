@@ -85,7 +85,17 @@ CREATE TABLE articles(
     CONSTRAINT "draft must be 0 (shown) or 1 (hidden)"
     CHECK (typeof(draft) = 'integer' AND draft IN (0, 1)),
   rev INTEGER NOT NULL DEFAULT 1          -- bumped by articles_touch; articled's caches compare it
-);
+, reviewed_on TEXT
+  CONSTRAINT "reviewed_on must be a real date like 2024-05-01, or NULL"
+  CHECK (reviewed_on IS NULL
+         OR (typeof(reviewed_on) = 'text'
+             AND reviewed_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+             AND date(julianday(reviewed_on)) = reviewed_on)), reviewed_by TEXT
+  CONSTRAINT "reviewed_by must be the reviewer's name, 1 to 120 characters, or NULL"
+  CHECK (reviewed_by IS NULL
+         OR (typeof(reviewed_by) = 'text'
+             AND trim(reviewed_by, ' ' || char(9, 10, 13, 160)) <> ''
+             AND length(reviewed_by) <= 120)));
 
 -- The blog list: published, newest first.
 CREATE INDEX articles_listing ON articles(published_at DESC, id DESC) WHERE draft = 0;
@@ -185,11 +195,11 @@ END;
 -- settings: site-wide values the owner edits.  A rowid table on purpose: contacts are
 -- listed in insertion (rowid) order, so edit them with UPDATE to keep their place.
 -- ---------------------------------------------------------------------------------------
-CREATE TABLE settings(
+CREATE TABLE "settings"(
   key TEXT PRIMARY KEY
-    CONSTRAINT "unknown settings key: use site_name, tagline, base_url, description, lang or contact:<Name>"
+    CONSTRAINT "unknown settings key: use site_name, tagline, base_url, description, lang, image or contact:<Name>"
     CHECK (typeof(key) = 'text'
-           AND (key IN ('site_name', 'tagline', 'base_url', 'description', 'lang')
+           AND (key IN ('site_name', 'tagline', 'base_url', 'description', 'lang', 'image')
                 OR key GLOB 'contact:?*')),
   value TEXT NOT NULL,
   CONSTRAINT "site_name must not be empty"
@@ -207,6 +217,11 @@ CREATE TABLE settings(
                AND value NOT GLOB '*[^A-Za-z0-9-]*'
                AND value NOT GLOB '*-'
                AND value NOT GLOB '*--*')),
+  CONSTRAINT "image must be a picture's address: a path on this site like /static/clinic.jpg, or https://..., with no spaces or quotes"
+    CHECK (key IS NOT 'image'
+           OR ((value GLOB '/[^/]*' OR value GLOB 'https://?*' OR value GLOB 'http://?*')
+               AND value NOT GLOB '*[^!-~]*'
+               AND value NOT GLOB '*["<>\^`{|}]*')),
   CONSTRAINT "a contact must be a phone number: digits, spaces, + - ( ) . and at least 3 digits, and an extension as ext 12, x12 or #12"
     CHECK (key NOT GLOB 'contact:*'
            OR (replace(replace(replace(lower(value), 'extension', ''), 'ext', ''), 'x', '')
@@ -226,8 +241,8 @@ CREATE TABLE settings(
 CREATE TABLE site_version(
   id INTEGER PRIMARY KEY CHECK (id = 1),
   rev INTEGER NOT NULL
-);
-INSERT INTO site_version(id, rev) VALUES (1, 1);
+, changed_at TEXT NOT NULL DEFAULT '1970-01-01T00:00:00Z');
+INSERT INTO site_version(id, rev, changed_at) VALUES (1, 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
 CREATE TRIGGER site_version_one_row BEFORE INSERT ON site_version
 WHEN NEW.id IS NOT 1 OR EXISTS (SELECT 1 FROM site_version)
 BEGIN
@@ -561,8 +576,12 @@ BEGIN
                  END || '-' || (k + 1)
           FROM cand, base
           WHERE b <> ''
-            AND EXISTS (SELECT 1 FROM articles WHERE articles.slug = cand.slug
-                                                 AND articles.id IS NOT NEW.id)
+            AND (EXISTS (SELECT 1 FROM articles WHERE articles.slug = cand.slug
+                                                  AND articles.id IS NOT NEW.id)
+                 -- an old slug of another (or a deleted) article: its links must not
+                 -- lead here (slug_history, migration 4)
+                 OR EXISTS (SELECT 1 FROM slug_history h WHERE h.slug = cand.slug
+                                                         AND h.article_id IS NOT NEW.id))
         )
       SELECT slug FROM cand ORDER BY k DESC LIMIT 1
     ), ''), RAISE(ABORT, 'title gives no slug: set slug explicitly, e.g. INSERT INTO articles(title, slug, body) VALUES (''日本語'', ''nihongo'', readfile(''post.md''))'))
@@ -824,6 +843,53 @@ BEGIN
   UPDATE site_version SET rev = random() & 9223372036854775807;
 END;
 
+-- Feeds, previews and old addresses (migration 4).  site_version.changed_at is when rev
+-- last moved (Last-Modified of /feed.xml, /sitemap.xml, /robots.txt); slug_history keeps
+-- every slug an article had: 301 to its current address, 410 once it is deleted.
+-- ---------------------------------------------------------------------------------------
+CREATE TRIGGER site_version_changed AFTER UPDATE OF rev ON site_version
+WHEN NEW.rev IS NOT OLD.rev
+BEGIN
+  UPDATE site_version SET changed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = 1;
+END;
+
+CREATE TABLE slug_history(
+  slug TEXT PRIMARY KEY NOT NULL,
+  article_id INTEGER,                      -- NULL: the article was deleted (410)
+  changed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+) WITHOUT ROWID;
+
+CREATE TRIGGER articles_slug_history_insert BEFORE INSERT ON articles
+WHEN NEW.slug IS NOT NULL AND EXISTS (SELECT 1 FROM slug_history WHERE slug = NEW.slug)
+BEGIN
+  SELECT RAISE(ABORT, 'slug was used before and its old address still leads readers (slug_history): choose another slug, or free it first with DELETE FROM slug_history WHERE slug = ''the-slug''');
+END;
+CREATE TRIGGER articles_slug_history_taken BEFORE UPDATE OF slug ON articles
+WHEN NEW.slug IS NOT NULL AND NEW.slug IS NOT OLD.slug
+ AND EXISTS (SELECT 1 FROM slug_history WHERE slug = NEW.slug AND article_id IS NOT OLD.id)
+BEGIN
+  SELECT RAISE(ABORT, 'slug was used before and its old address still leads readers (slug_history): choose another slug, or free it first with DELETE FROM slug_history WHERE slug = ''the-slug''');
+END;
+CREATE TRIGGER articles_slug_history_update AFTER UPDATE OF slug ON articles
+WHEN OLD.slug IS NOT NULL AND NEW.slug IS NOT OLD.slug
+BEGIN
+  INSERT OR REPLACE INTO slug_history(slug, article_id) VALUES (OLD.slug, OLD.id);
+  DELETE FROM slug_history WHERE slug = NEW.slug;
+END;
+CREATE TRIGGER articles_slug_history_delete AFTER DELETE ON articles
+BEGIN
+  UPDATE slug_history SET article_id = NULL WHERE article_id = OLD.id;
+  INSERT OR REPLACE INTO slug_history(slug, article_id) SELECT OLD.slug, NULL WHERE OLD.slug IS NOT NULL;
+END;
+CREATE TRIGGER slug_history_site_version_insert AFTER INSERT ON slug_history
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+CREATE TRIGGER slug_history_site_version_delete AFTER DELETE ON slug_history
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+
 -- The shell runs with foreign_keys off: a deleted article's tags go with it here.
 CREATE TRIGGER articles_tags_delete AFTER DELETE ON articles
 BEGIN
@@ -914,7 +980,10 @@ UPDATE schema_apply SET complete = (
      'tags_site_version_update', 'tags_site_version_delete', 'articles_tags_delete', 'articles_fts',
      'articles_fts_insert', 'articles_fts_update', 'articles_fts_delete',
      'article_renders', 'article_renders_kept_insert', 'article_renders_kept_update',
-     'articles_delete_render')) = 67
+     'articles_delete_render',
+     'site_version_changed', 'slug_history', 'articles_slug_history_insert',
+     'articles_slug_history_taken', 'articles_slug_history_update', 'articles_slug_history_delete',
+     'slug_history_site_version_insert', 'slug_history_site_version_delete')) = 75
   AND (SELECT count(*) FROM counter_state) = 1
   AND (SELECT count(*) FROM site_version) = 1);
 COMMIT;

@@ -20,6 +20,7 @@ static const char *S_error_heading(int status)
 	case 403: return "Forbidden";
 	case 404: return "Page not found";
 	case 405: return "Method not allowed";
+	case 410: return "Article removed";
 	case 408: return "Request timed out";
 	case 413: return "Request too large";
 	case 414: return "Address too long";
@@ -40,6 +41,8 @@ static const char *S_error_message(int status)
 	case 404: return "There is no page at this address. The link may be "
 	    "mistyped, or the article may have moved.";
 	case 405: return "This site only answers GET and HEAD requests.";
+	case 410: return "This article has been removed by the clinic and "
+	    "is no longer available.";
 	case 408: return "The request took too long to arrive.";
 	case 413: return "The request was larger than this site accepts.";
 	case 414: return "The address is longer than this site accepts.";

@@ -7,6 +7,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "jsonld.h"
 #include "layout.h"
 #include "phone.h"
 #include "store.h"
@@ -16,8 +17,9 @@
 static const char *const S_layout_names[] = {
 	"lang", "page_title", "description", "canonical", "site_name",
 	"tagline", "contacts", "has_contacts", "name", "phone", "tel",
-	"content", "is_home", "root", "home_url", "query", "noindex", NULL };
-static const char *const S_layout_raw[] = { "content", NULL };
+	"content", "is_home", "root", "home_url", "query", "noindex", "og_type",
+	"published_time", "og_image", "twitter_card", "jsonld", NULL };
+static const char *const S_layout_raw[] = { "content", "jsonld", NULL };
 static const char *const S_list_names[] = {
 	"articles", "title", "url", "published", "published_iso", "excerpt",
 	"views", "newer_url", "older_url", "page", "pages", "empty",
@@ -25,7 +27,8 @@ static const char *const S_list_names[] = {
 	"name", "phone", "tel", "root", "home_url", "heading", NULL };
 static const char *const S_post_names[] = {
 	"title", "published", "published_iso", "updated", "updated_iso",
-	"reading", "body", "views", "site_name", "contacts", "has_contacts",
+	"reading", "body", "views", "reviewed", "reviewed_iso", "reviewer",
+	"site_name", "contacts", "has_contacts",
 	"name", "phone", "tel", "root", "home_url", "tags", "tag", "url",
 	"has_tags", "older_url", "older_title", "newer_url", "newer_title",
 	"related", "has_related", NULL };
@@ -149,7 +152,8 @@ int layout_render(const struct layout *l, const struct tmpl *inner,
     struct buf *out, size_t *slots, size_t nslots)
 {
 	struct contacts_ctx cc;
-	struct tval lv[14];
+	struct buf image = BUF_INIT;
+	struct tval lv[19];
 	struct tctx lctx = { lv, 0, NULL };
 	struct tctx ictx = { ivals, nivals, &lctx };
 	char canonical[1024] = "";
@@ -178,8 +182,18 @@ int layout_render(const struct layout *l, const struct tmpl *inner,
 	lv[n++] = tv_text("query", h->query ? h->query : "");
 	lv[n++] = tv_bool("noindex", h->noindex);
 	lv[n++] = tv_sub("content", inner);
+	/* A shared link's preview: Open Graph, the Twitter card, JSON-LD. */
+	jsonld_image_url(l->site, &image);
+	lv[n++] = tv_text("og_type", h->published ? "article" : "website");
+	lv[n++] = tv_text("published_time", h->published ? h->published : "");
+	lv[n++] = tv_text("og_image", buf_cstr(&image));
+	lv[n++] = tv_text("twitter_card", image.len ? "summary_large_image" :
+	    "summary");
+	lv[n++] = tv_html("jsonld", h->jsonld ? h->jsonld : "",
+	    h->jsonld ? strlen(h->jsonld) : 0);
 	lctx.nvals = n;
 	rc = tmpl_render(l->tmpl->layout, &ictx, out, slots, nslots);
 	S_contacts_free(&cc);
+	buf_free(&image);
 	return rc;
 }

@@ -45,6 +45,8 @@ struct page_head {
 	int		 is_home;
 	const char	*query;		/* the search box's text; NULL: none */
 	int		 noindex;	/* robots: do not index (search pages) */
+	const char	*published;	/* an article's published_at; NULL: none */
+	const char	*jsonld;	/* its JSON-LD (jsonld.h); NULL: none */
 };
 
 /* Renders inner (with its values) inside layout.html into out; slots as

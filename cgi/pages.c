@@ -14,6 +14,7 @@
 #include "errors.h"
 #include "layout.h"
 #include "log.h"
+#include "jsonld.h"
 #include "markdown.h"
 #include "pages.h"
 #include "pages_int.h"
@@ -74,6 +75,7 @@ void pages_close(struct pages *p)
 	free(p->page_keys);
 	pages_most_read_drop(p);
 	cache_free(p->cache);
+	pages_feeds_free(p->feeds);
 	free(p);
 }
 
@@ -102,6 +104,28 @@ void pages_error(struct pages *p, struct response *resp, int status,
 	if (status == 404 && p->fresh)
 		pages_most_read(p);
 	errors_answer(&p->look, resp, status, message);
+}
+
+/* For the handlers in other files (pages_feeds.c, pages_moved.c). */
+struct site_view *pages_site(struct pages *p)
+{
+	return &p->site;
+}
+
+struct feed_cache **pages_feed_cache(struct pages *p)
+{
+	return &p->feeds;
+}
+
+int pages_fresh(const struct pages *p)
+{
+	return p->fresh;
+}
+
+void pages_failed(struct pages *p, struct response *resp)
+{
+	pages_unavailable(p);
+	pages_error(p, resp, 503, NULL);
 }
 
 /* ---- the article page --------------------------------------------------- */
@@ -152,15 +176,33 @@ static void S_slot_for(struct pages *p, struct cached_slot *s, int64_t key,
 	}
 }
 
+/* The review line and the JSON-LD; jsonld is the caller's to free. */
+static size_t S_post_extras(struct pages *p, const struct article *a,
+    const char *description, const char *path, char *reviewed,
+    size_t reviewedlen, struct buf *jsonld, struct tval *v)
+{
+	size_t n = 0;
+
+	reviewed[0] = '\0';
+	if (a->reviewed_on[0] != '\0')
+		layout_human_date(a->reviewed_on, reviewed, reviewedlen);
+	v[n++] = tv_text("reviewed", reviewed);
+	v[n++] = tv_text("reviewed_iso", a->reviewed_on);
+	v[n++] = tv_text("reviewer", a->reviewed_by);
+	jsonld_post(&p->site.settings, a, description, path, jsonld);
+	return n;
+}
+
 /* 0; -1 when it cannot be rendered; RENDER_SLOW past the render bound. */
 static int S_render_post(struct pages *p, const struct article *a,
     struct cached_page *e)
 {
-	char published[48], updated[48], reading[32], path[128];
+	char published[48], updated[48], reading[32], path[128], reviewed[48];
+	struct buf jsonld = BUF_INIT;
 	struct md_page md;
 	struct page_head head = { 0 };
 	struct post_values *pv;
-	struct tval v[8 + POST_MORE_VALS];
+	struct tval v[8 + POST_MORE_VALS + 3];
 	size_t n = 0, slot = SIZE_MAX;
 	int rc;
 
@@ -190,11 +232,16 @@ static int S_render_post(struct pages *p, const struct article *a,
 	head.title = a->title;
 	head.description = buf_cstr(&md.excerpt);
 	head.path = path;
+	n += S_post_extras(p, a, head.description, path, reviewed,
+	    sizeof(reviewed), &jsonld, v + n);
+	head.published = a->published_at;
+	head.jsonld = buf_cstr(&jsonld);
 	rc = layout_render(&p->look, p->tmpl->post, v, n, &head, &e->page,
 	    &slot, 1);
 	md_page_free(&md);
 	post_values_free(pv);
 	free(pv);
+	buf_free(&jsonld);
 	if (rc != 0)
 		return -1;
 	e->status = 200;
@@ -228,7 +275,7 @@ void pages_article(struct pages *p, const struct request *r,
 		rc = store_article(p->site.store, rt->slug, p->site.now_iso,
 		    p->generation, &a);
 		if (rc == STORE_NOTFOUND) {
-			pages_error(p, resp, 404, NULL);
+			pages_old_slug(p, rt->slug, resp);
 			return;
 		}
 		if (rc != STORE_OK) {
@@ -456,7 +503,7 @@ void pages_splice(const struct cached_page *e, struct buf *body)
 	S_splice(e, VIEW_NONE, body);
 }
 
-static void S_redirect(struct pages *p, struct response *resp,
+void pages_redirect(struct pages *p, struct response *resp,
     const char *path)
 {
 	struct buf loc = BUF_INIT;
@@ -475,7 +522,7 @@ void pages_moved(struct pages *p, const struct request *r,
     const struct route *rt, struct response *resp)
 {
 	(void)r;
-	S_redirect(p, resp, rt->location);
+	pages_redirect(p, resp, rt->location);
 }
 
 /* 404: no page at this address, whether the database is up or not. */
@@ -516,7 +563,7 @@ void pages_handle(struct pages *p, const struct request *r,
 	 * to "/post/abc", not through "/post/ABC". */
 	route_path(r->path, &rt);
 	if (r->redirect && rt.location[0] == '\0') {
-		S_redirect(p, resp, r->path);
+		pages_redirect(p, resp, r->path);
 		return;
 	}
 	rt.handler(p, r, &rt, resp);

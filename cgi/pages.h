@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#define PAGES_PER_PAGE	10	/* articles on a list page */
+
 struct counter;
 struct pages;
 struct request;
@@ -50,6 +52,14 @@ void	pages_search(struct pages *p, const struct request *r,
 void	pages_moved(struct pages *p, const struct request *r,
 	    const struct route *rt, struct response *resp);
 void	pages_not_found(struct pages *p, const struct request *r,
+	    const struct route *rt, struct response *resp);
+/* /feed.xml, /sitemap.xml, /robots.txt (pages_feeds.c): cached per
+ * worker, with ETag and Last-Modified, 304 to a conditional request. */
+void	pages_feed(struct pages *p, const struct request *r,
+	    const struct route *rt, struct response *resp);
+void	pages_sitemap(struct pages *p, const struct request *r,
+	    const struct route *rt, struct response *resp);
+void	pages_robots(struct pages *p, const struct request *r,
 	    const struct route *rt, struct response *resp);
 
 #endif

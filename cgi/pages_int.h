@@ -1,7 +1,8 @@
 /* pages_int.h: a worker's pages state, shared by the files that answer
  * pages (pages.c: list and article; pages_search.c: search;
  * pages_tag.c: tag pages; pages_more.c: what is shown under a post and
- * the most read articles) and by nothing else. */
+ * the most read articles; pages_feeds.c: feed, sitemap, robots;
+ * pages_moved.c: old and deleted addresses) and by nothing else. */
 #ifndef ARTICLED_PAGES_INT_H
 #define ARTICLED_PAGES_INT_H
 
@@ -18,6 +19,7 @@
 
 struct cache;
 struct cached_page;
+struct feed_cache;
 struct response;
 
 #define PER_PAGE	10
@@ -61,6 +63,7 @@ struct pages {
 	int			 counting;
 	struct most_read	 most_read;
 	int			 fresh;		/* this request: the site is readable */
+	struct feed_cache	*feeds;		/* feed, sitemap, robots (pages_feeds.c) */
 	char			 root[256];	/* CGI: SCRIPT_NAME, before every link */
 };
 
@@ -109,5 +112,24 @@ int	post_values_load(struct pages *p, const struct article *a,
 /* Appends its template values to v (POST_MORE_VALS of them). */
 size_t	post_values_add(const struct post_values *pv, struct tval *v);
 void	post_values_free(struct post_values *pv);
+/* For the handlers of pages_feeds.c (feed, sitemap, robots) and
+ * pages_moved.c (old and deleted addresses). */
+struct site_view	*pages_site(struct pages *p);
+/* The worker's cache of the feed, sitemap and robots.txt (NULL until the
+ * first is asked for; freed by pages_close through pages_feeds_free). */
+struct feed_cache	**pages_feed_cache(struct pages *p);
+/* This request found the database readable. */
+int			 pages_fresh(const struct pages *p);
+/* A query failed: 503, and the site is probed again. */
+void			 pages_failed(struct pages *p, struct response *resp);
+/* 301 to path (below the root). */
+void			 pages_redirect(struct pages *p, struct response *resp,
+			    const char *path);
+
+void			 pages_feeds_free(struct feed_cache *fc);
+/* No published article has slug: 301 to the article's address now if it
+ * is an old slug, 410 if its article was deleted, else 404. */
+void			 pages_old_slug(struct pages *p, const char *slug,
+			    struct response *resp);
 
 #endif

@@ -65,6 +65,14 @@ static void S_read_params(struct request *r, char *const *envp,
 			if (IS("HTTP_SEC_PURPOSE"))
 				r->sec_purpose = eq + 1;
 			break;
+		case 18:
+			if (IS("HTTP_IF_NONE_MATCH"))
+				r->if_none_match = eq + 1;
+			break;
+		case 22:
+			if (IS("HTTP_IF_MODIFIED_SINCE"))
+				r->if_modified_since = eq + 1;
+			break;
 		}
 #undef IS
 	}

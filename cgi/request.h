@@ -31,6 +31,8 @@ struct request {
 	const char	*purpose;
 	const char	*x_moz;
 	const char	*x_purpose;
+	const char	*if_none_match;	/* NULL when absent */
+	const char	*if_modified_since;
 	int		 status;	/* 0, or 400/414: the request is bad */
 	const char	*error;		/* why, for the error page */
 };

@@ -20,6 +20,7 @@ void response_reset(struct response *resp)
 	buf_reset(&resp->body);
 	resp->status = 200;
 	resp->head_only = 0;
+	resp->content_type = NULL;
 }
 
 void response_free(struct response *resp)
@@ -42,11 +43,13 @@ const char *response_reason(int status)
 	switch (status) {
 	case 200: return "OK";
 	case 301: return "Moved Permanently";
+	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 408: return "Request Timeout";
+	case 410: return "Gone";
 	case 413: return "Content Too Large";
 	case 414: return "URI Too Long";
 	case 429: return "Too Many Requests";
@@ -60,15 +63,17 @@ const char *response_reason(int status)
 
 /* The same headers on every page, whether nginx or a CGI server carries
  * it: no script may run, no frame may hold the page, nothing is cached
- * for long (the count changes with every view). */
+ * for long (the count changes with every view).  connect-src 'self' lets
+ * crawlers' tools read /robots.txt from the page (Lighthouse fetches it
+ * under the page's CSP); with no script allowed, nothing else connects. */
+static const char S_html_type[] = "text/html; charset=utf-8";
 static const char S_fixed_headers[] =
-	"Content-Type: text/html; charset=utf-8\r\n"
 	"Cache-Control: no-cache\r\n"
 	"X-Content-Type-Options: nosniff\r\n"
 	"Referrer-Policy: strict-origin-when-cross-origin\r\n"
 	"Content-Security-Policy: default-src 'none'; style-src 'self'; "
 	"img-src 'self' https: data:; base-uri 'none'; form-action 'self'; "
-	"frame-ancestors 'none'\r\n";
+	"frame-ancestors 'none'; connect-src 'self'\r\n";
 
 static void S_put_uint(struct buf *out, unsigned long long n)
 {
@@ -88,11 +93,17 @@ void response_head(const struct response *resp, struct buf *out)
 	S_put_uint(out, (unsigned)resp->status);
 	buf_putc(out, ' ');
 	buf_puts(out, response_reason(resp->status));
+	buf_put(out, "\r\nContent-Type: ", 16);
+	buf_puts(out, resp->content_type ? resp->content_type : S_html_type);
 	buf_put(out, "\r\n", 2);
 	buf_put(out, S_fixed_headers, sizeof(S_fixed_headers) - 1);
-	buf_put(out, "Content-Length: ", 16);
-	S_put_uint(out, resp->body.len);
-	buf_put(out, "\r\n", 2);
+	/* A 304 sends no Content-Length: it would have to be the 200's
+	 * (RFC 9110, 8.6), and a wrong one can reach a cache. */
+	if (resp->status != 304) {
+		buf_put(out, "Content-Length: ", 16);
+		S_put_uint(out, resp->body.len);
+		buf_put(out, "\r\n", 2);
+	}
 	buf_put(out, resp->headers.data, resp->headers.len);
 	buf_put(out, "\r\n", 2);
 }

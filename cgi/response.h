@@ -10,6 +10,7 @@ struct response {
 	struct buf	 headers;	/* extra "Name: value\r\n" lines */
 	struct buf	 body;
 	int		 head_only;	/* HEAD: send the headers only */
+	const char	*content_type;	/* NULL: text/html; charset=utf-8 */
 };
 
 void	response_init(struct response *resp);

@@ -107,6 +107,9 @@ static const struct {
 	{ "/post/", 0, S_slug, pages_article },
 	{ "/blog/tag/", 0, S_tag, pages_tag },
 	{ "/search", 1, S_first_page, pages_search },
+	{ "/feed.xml", 1, S_first_page, pages_feed },
+	{ "/sitemap.xml", 1, S_first_page, pages_sitemap },
+	{ "/robots.txt", 1, S_first_page, pages_robots },
 };
 
 void route_path(const char *path, struct route *rt)

@@ -47,6 +47,8 @@ struct article {
 	char	*published_at;	/* 2024-05-01T09:00:00Z */
 	char	*updated_at;
 	struct stored_render stored;
+	char	*reviewed_on;	/* 2024-05-01, or "" */
+	char	*reviewed_by;	/* "" when not set */
 };
 
 struct contact {
@@ -61,6 +63,7 @@ struct site {
 	char		*base_url;
 	char		*description;
 	char		*lang;
+	char		*image;		/* og:image: a path or a URL, or "" */
 	struct contact	*contacts;
 	size_t		 ncontacts;
 };
@@ -115,6 +118,20 @@ enum store_rc	 store_list(struct store *s, const char *now,
  * *changed: 0 when the row already said the same. */
 enum store_rc	 store_render_put(struct store *s, int64_t id,
 		    const struct stored_render *r, int *changed);
+/* An old slug of an article (slug_history): STORE_OK with the slug it
+ * has now in out, or "" when the article was deleted; STORE_NOTFOUND
+ * when the slug never was one. */
+enum store_rc	 store_slug_moved(struct store *s, const char *slug,
+		    char *out, size_t outlen);
+/* When what the feed and sitemap show last changed, as of now (ISO-8601
+ * UTC): the site's last change or the last publication that has come. */
+enum store_rc	 store_feed_stamp(struct store *s, const char *now,
+		    char *out, size_t outlen);
+/* Calls each(path, lastmod, arg) for every sitemap address below /blog
+ * (published articles; tag pages once there are tags). */
+typedef void	 store_url_fn(const char *path, const char *lastmod, void *arg);
+enum store_rc	 store_sitemap_urls(struct store *s, const char *now,
+		    store_url_fn *each, void *arg);
 
 /* Folds the live counters into SQLite in one transaction: for every slot
  * whose count moved past views.folded, adds the difference to the total

@@ -77,6 +77,8 @@ static void S_site_set(struct site *site, const char *key, char *value)
 		field = &site->description;
 	else if (strcmp(key, "lang") == 0)
 		field = &site->lang;
+	else if (strcmp(key, "image") == 0)
+		field = &site->image;
 	if (field != NULL) {
 		free(*field);
 		*field = value;
@@ -103,6 +105,8 @@ static void S_site_defaults(struct site *site)
 		site->base_url = xstrdup("");
 	if (site->description == NULL)
 		site->description = xstrdup("");
+	if (site->image == NULL)
+		site->image = xstrdup("");
 	if (site->lang == NULL || site->lang[0] == '\0') {
 		free(site->lang);
 		site->lang = xstrdup("en");
@@ -145,6 +149,7 @@ void store_site_free(struct site *site)
 	free(site->base_url);
 	free(site->description);
 	free(site->lang);
+	free(site->image);
 	for (i = 0; i < site->ncontacts; i++) {
 		free(site->contacts[i].name);
 		free(site->contacts[i].phone);
@@ -187,6 +192,13 @@ void store_article_from_row(sqlite3_stmt *st, struct article *a)
 		S_stored_from_row(st, 10, &a->stored);
 	else
 		memset(&a->stored, 0, sizeof(a->stored));
+	if (sqlite3_column_count(st) > 18) {
+		a->reviewed_on = store_column_dup(st, 17, NULL);
+		a->reviewed_by = store_column_dup(st, 18, NULL);
+	} else {
+		a->reviewed_on = xstrdup("");
+		a->reviewed_by = xstrdup("");
+	}
 }
 
 void store_article_free(struct article *a)
@@ -199,6 +211,8 @@ void store_article_free(struct article *a)
 	free(a->stored.rules);
 	free(a->stored.html);
 	free(a->stored.excerpt);
+	free(a->reviewed_on);
+	free(a->reviewed_by);
 	memset(a, 0, sizeof(*a));
 }
 

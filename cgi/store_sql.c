@@ -11,7 +11,7 @@
 	"SELECT v.key, v.total, v.folded, (" SCHEMA_SQL_GENERATION ") = ?1, " \
 	"a.slug, a.title, a.body, a.published_at, a.updated_at, " \
 	"a.id, r.body_hash, r.body_len, r.rules, r.html, r.excerpt, " \
-	"r.words, r.slow " \
+	"r.words, r.slow, a.reviewed_on, a.reviewed_by " \
 	"FROM articles a JOIN views v ON v.article_id = a.id " \
 	"LEFT JOIN article_renders r ON r.article_id = a.id "
 
@@ -148,4 +148,24 @@ const char *const store_sql[STMT__MAX] = {
 	"CROSS JOIN articles a ON a.id = v.article_id "
 	"WHERE a.draft = 0 AND a.published_at <= ?1 "
 	"ORDER BY v.total DESC, a.id DESC LIMIT ?2",
+	/* STMT_SLUG_MOVED: an old slug (slug_history): the article's slug
+	 * now, or NULL when the article is gone. */
+	"SELECT a.slug FROM slug_history h "
+	"LEFT JOIN articles a ON a.id = h.article_id WHERE h.slug = ?1",
+	/* STMT_FEED_STAMP: Last-Modified of the feed, the sitemap and
+	 * robots.txt: the last change, or the last scheduled post that went
+	 * live since (it changes the feed without any write). */
+	"SELECT max((SELECT changed_at FROM site_version WHERE id = 1), "
+	"coalesce((SELECT max(published_at) FROM articles WHERE draft = 0 "
+	"AND published_at <= ?1), ''))",
+	/* STMT_SITEMAP_URLS: each path of the sitemap below /blog, with
+	 * its lastmod: the articles, then the tag pages. */
+	"SELECT '/post/' || slug, max(updated_at, published_at), 0 "
+	"FROM articles WHERE draft = 0 AND published_at <= ?1 "
+	"AND slug IS NOT NULL "
+	"UNION ALL SELECT '/blog/tag/' || t.tag, "
+	"max(max(a.updated_at, a.published_at)), 1 FROM tags t "
+	"JOIN articles a ON a.id = t.article_id WHERE a.draft = 0 "
+	"AND a.published_at <= ?1 GROUP BY t.tag "
+	"ORDER BY 3, 2 DESC",
 };

@@ -316,6 +316,10 @@ def test_hostile_settings_are_escaped(site):
              % q('contact:<b>Ann</b> "x"'))
     for path in (POST, "/blog", "/nope"):
         t = site.get(path).text
+        # The post's JSON-LD names the clinic too: escaped to hold no "<" at all.
+        ld = re.findall(r'<script type="application/ld\+json">([^<]*)</script>', t)
+        assert all("\\u003cscript\\u003e" in x for x in ld) and len(ld) == (path == POST)
+        t = re.sub(r'<script type="application/ld\+json">[^<]*</script>', "", t)
         assert "<script" not in t and "<img" not in t and "<b>" not in t
         assert "&lt;script&gt;alert(1)&lt;/script&gt; &quot;Q&quot; &amp; &#39;S&#39;" in t
     assert '<a href="tel:+44123">&lt;b&gt;Ann&lt;/b&gt; &quot;x&quot;' in site.get(POST).text.replace("<bdi>", "").replace("</bdi>", "")

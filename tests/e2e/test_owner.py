@@ -138,13 +138,13 @@ def test_future_article_appears_on_its_own_when_its_time_comes(site):
         assert links[0] == ("/post/scheduled", "Scheduled")
 
 
-def test_delete_makes_the_article_404_and_drops_it_from_the_list(site):
+def test_delete_makes_the_article_410_and_drops_it_from_the_list(site):
     site.sql("INSERT INTO articles(title, body) VALUES ('Short lived', 'Text.');")
     get_everywhere(site, "/post/short-lived")
     get_everywhere(site, "/blog")
     site.sql("DELETE FROM articles WHERE slug = 'short-lived';")
     for r in get_everywhere(site, "/post/short-lived"):
-        assert r.status == 404
+        assert r.status == 410      # Gone: removed on purpose (slug_history)
         assert STYLESHEET in r.text
     for links in links_everywhere(site):
         assert [u for u, _ in links] == [SEED_PATH]
@@ -157,15 +157,17 @@ def test_new_article_after_a_delete_starts_at_zero_views(site):
             ("1 view" if n == 1 else "%d views" % n)
     assert site.wait_folded("popular", 5) == 5
     site.sql("DELETE FROM articles WHERE slug = 'popular';")
-    # the same title gives the same slug, and a new article
+    # the same title gives a new article at the next free slug (the deleted one's
+    # address answers 410, and its old links never lead to another article)
     site.sql("INSERT INTO articles(title, body) VALUES ('Popular', 'Again.');")
-    r = site.get("/post/popular")
+    assert site.get("/post/popular").status == 410
+    r = site.get("/post/popular-2")
     assert r.status == 200
     assert "<p>Again.</p>" in r.text
     assert shown_views(r.text) == "1 view"
-    assert site.wait_folded("popular", 1) == 1
+    assert site.wait_folded("popular-2", 1) == 1
     # and one with another title takes nothing either
-    site.sql("DELETE FROM articles WHERE slug = 'popular';")
+    site.sql("DELETE FROM articles WHERE slug = 'popular-2';")
     site.sql("INSERT INTO articles(title, body) VALUES ('Other', 'Text.');")
     assert shown_views(site.get("/post/other").text) == "1 view"
 
@@ -178,16 +180,17 @@ def test_views_are_not_inherited_even_before_the_fold(site):
         site.get("/post/quick")
     site.sql("DELETE FROM articles WHERE slug = 'quick';"
              "INSERT INTO articles(title, body) VALUES ('Quick', 'New.');")
-    assert shown_views(site.get("/post/quick").text) == "1 view"
+    # the same title, a new article at the next free slug (quick answers 410)
+    assert shown_views(site.get("/post/quick-2").text) == "1 view"
     # The fold that folds the new article's view reads every counter in
     # one transaction, the deleted article's 3 included: a total above 1
     # is the inheritance this guards against (WaitTimeout shows it).
-    assert site.wait_folded("quick", 1) == 1
-    assert site.fold_settled("quick") == 1
-    assert shown_views(site.get("/post/quick").text) == "2 views"
+    assert site.wait_folded("quick-2", 1) == 1
+    assert site.fold_settled("quick-2") == 1
+    assert shown_views(site.get("/post/quick-2").text) == "2 views"
     # and a later fold adds exactly that view, nothing of the old counter
-    assert site.wait_folded("quick", 2) == 2
-    assert site.fold_settled("quick") == 2
+    assert site.wait_folded("quick-2", 2) == 2
+    assert site.fold_settled("quick-2") == 2
 
 
 def test_site_name_and_tagline_changes_show_at_once(site):
@@ -289,7 +292,7 @@ def test_changing_the_slug_moves_the_article(site):
     get_everywhere(site, "/post/old-place")
     site.sql("UPDATE articles SET slug = 'new-place' WHERE slug = 'old-place';")
     for r in get_everywhere(site, "/post/old-place"):
-        assert r.status == 404
+        assert r.status == 301 and r.header("Location") == "/post/new-place"
     for r in get_everywhere(site, "/post/new-place"):
         assert r.status == 200
 
