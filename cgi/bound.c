@@ -86,12 +86,9 @@ static int S_timer(long ms)
 
 static int S_install(void)
 {
-	struct sigaction sa;
+	struct sigaction sa = { .sa_handler = S_on_vtalrm,
+	    .sa_flags = SA_RESTART };	/* sa_mask: empty, as zeroed */
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = S_on_vtalrm;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
 	if (sigaction(SIGVTALRM, &sa, NULL) != 0)
 		return -1;
 	S_arena.handler = 1;

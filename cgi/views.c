@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "request.h"
 #include "views.h"
@@ -20,15 +21,11 @@ static const char *const S_robot_words[] = {
  * however long (a User-Agent may be padded past any fixed buffer). */
 static int S_contains(const char *s, const char *word)
 {
-	size_t i;
+	size_t n = strlen(word);
 
-	for (; *s != '\0'; s++) {
-		for (i = 0; word[i] != '\0' &&
-		    tolower((unsigned char)s[i]) == word[i]; i++)
-			;
-		if (word[i] == '\0')
+	for (; *s != '\0'; s++)
+		if (strncasecmp(s, word, n) == 0)	/* word is lower-case */
 			return 1;
-	}
 	return 0;
 }
 
@@ -91,13 +88,12 @@ enum view views_countable(const struct request *r)
 void views_format(char *out, unsigned long long n)
 {
 	char tmp[24];
-	size_t i = sizeof(tmp), len;
+	size_t i = sizeof(tmp);
 	const char *word = n == 1 ? " view" : " views";
 
 	do
 		tmp[--i] = (char)('0' + n % 10);
 	while ((n /= 10) != 0);
-	len = sizeof(tmp) - i;
-	memcpy(out, tmp + i, len);
-	memcpy(out + len, word, strlen(word) + 1);
+	memcpy(out, tmp + i, sizeof(tmp) - i);
+	memcpy(out + sizeof(tmp) - i, word, strlen(word) + 1);
 }
