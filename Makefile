@@ -103,7 +103,7 @@ $(BUILD)/asan/articled: $(SERVER_SRCS) $(BUILD)/migrations.c $(HEADERS) Makefile
 	@echo "CC $@ (address, undefined)"
 	@$(CC) $(ALL_CFLAGS) -O1 -fsanitize=address,undefined \
 	    -fno-omit-frame-pointer -fno-sanitize-recover=undefined $(PATHS) \
-	    -DARTICLED_NO_SECCOMP -Icgi -o $@ $(SERVER_SRCS) \
+	    -DARTICLED_NO_SECCOMP -DHEARTBEAT_STUCK_MS=30000 -Icgi -o $@ $(SERVER_SRCS) \
 	    $(BUILD)/migrations.c $(LIBS)
 
 # The release build without the filter, for valgrind (bench/callgrind.py).

@@ -203,6 +203,16 @@ static int S_spawn(struct master *m, int i)
 	return 0;
 }
 
+static void S_log_death(pid_t pid, int status)
+{
+	if (WIFSIGNALED(status))
+		log_line("worker %ld killed by signal %d (%s), restarting",
+		    (long)pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		log_line("worker %ld exited with status %d, restarting",
+		    (long)pid, WEXITSTATUS(status));
+}
+
 static void S_reap(struct master *m)
 {
 	time_t now = time(NULL);
@@ -216,16 +226,8 @@ static void S_reap(struct master *m)
 			m->w[i].pid = 0;
 			if (m->w[i].retire || got_term)
 				break;
-			if (m->w[i].stuck)	/* S_check_stuck said why */
-				;
-			else if (WIFSIGNALED(status))
-				log_line("worker %ld killed by signal %d (%s), "
-				    "restarting", (long)pid, WTERMSIG(status),
-				    strsignal(WTERMSIG(status)));
-			else
-				log_line("worker %ld exited with status %d, "
-				    "restarting", (long)pid,
-				    WEXITSTATUS(status));
+			if (!m->w[i].stuck)	/* else S_check_stuck said why */
+				S_log_death(pid, status);
 			/* Dying within a second of start again and again
 			 * (a database that cannot open): back off. */
 			if (now - m->w[i].started < 2)
