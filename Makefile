@@ -21,7 +21,7 @@ WARNINGS   = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
              -Wwrite-strings -Wshadow
 CPPFLAGS  += -D_DEFAULT_SOURCE -D_GNU_SOURCE
 ALL_CFLAGS = -std=c11 $(WARNINGS) $(CPPFLAGS) $(CFLAGS)
-LIBS       = -lfcgi -lsqlite3 -lcmark
+LIBS       = -lfcgi -lsqlite3 -lcmark -lseccomp
 
 # Where the in-tree build looks by default; 'make install' builds again
 # with the installed paths.
@@ -38,7 +38,8 @@ SERVER_SRCS = cgi/main.c cgi/master.c cgi/fold.c cgi/fastcgi.c cgi/cgi.c \
               cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c cgi/alloc.c cgi/log.c \
               cgi/url.c cgi/phone.c cgi/pages_more.c cgi/pages_search.c \
               cgi/pages_tag.c cgi/search_query.c cgi/store_search.c \
-              cgi/bound.c cgi/render.c cgi/store_render.c
+              cgi/bound.c cgi/render.c cgi/store_render.c cgi/sandbox.c \
+              cgi/heartbeat.c
 # db/migrations/NNNN-*.sql, built into articled as a C table (upgrades).
 MIGRATIONS = $(sort $(wildcard db/migrations/*.sql))
 VIEWTAIL_SRCS = cgi/viewtail.c cgi/viewtail_data.c cgi/viewtail_out.c \
@@ -97,12 +98,23 @@ run:
 	@tools/serve
 
 # Sanitizer build of the server, for the tests (address, undefined).
+# It and the callgrind build run without the seccomp filter
+# (ARTICLED_NO_SECCOMP): the sanitizers and valgrind need calls a worker
+# does not (docs/security.md).  Only these two builds.
 $(BUILD)/asan/articled: $(SERVER_SRCS) $(BUILD)/migrations.c $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/asan
 	@echo "CC $@ (address, undefined)"
 	@$(CC) $(ALL_CFLAGS) -O1 -fsanitize=address,undefined \
 	    -fno-omit-frame-pointer -fno-sanitize-recover=undefined $(PATHS) \
-	    -Icgi -o $@ $(SERVER_SRCS) $(BUILD)/migrations.c $(LIBS)
+	    -DARTICLED_NO_SECCOMP -DHEARTBEAT_STUCK_MS=30000 -Icgi -o $@ $(SERVER_SRCS) \
+	    $(BUILD)/migrations.c $(LIBS)
+
+# The release build without the filter, for valgrind (bench/callgrind.py).
+$(BUILD)/callgrind/articled: $(SERVER_SRCS) $(BUILD)/migrations.c $(HEADERS) Makefile
+	@mkdir -p $(BUILD)/callgrind
+	@echo "CC $@ (no seccomp, for valgrind)"
+	@$(CC) $(ALL_CFLAGS) $(PATHS) -DARTICLED_NO_SECCOMP -Icgi -o $@ \
+	    $(SERVER_SRCS) $(BUILD)/migrations.c $(LIBS)
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 UNIT_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
@@ -130,7 +142,7 @@ test:
 
 bench:
 	@tools/deps bench
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/callgrind/articled
 	@bench/run
 
 # Built again from scratch (a PREFIX may differ from the last install's)

@@ -21,6 +21,7 @@
 #include <fcgiapp.h>
 
 #include "buf.h"
+#include "heartbeat.h"
 #include "log.h"
 #include "pages.h"
 #include "request.h"
@@ -170,15 +171,19 @@ static int S_send(FCGX_Request *req, const struct response *resp,
  * wait was cut short.  The worker accepts, not libfcgi: libfcgi would
  * block in accept() where a stop cannot reach it, and its reads of a
  * request fail on EINTR, which lost requests at every SIGHUP. */
-static int S_accept(int lfd, volatile sig_atomic_t *stop)
+static int S_accept(int lfd, struct heartbeat *hb,
+    volatile sig_atomic_t *stop)
 {
 	struct pollfd pf[2];
 	int conn;
 
 	while (!*stop) {
+		heartbeat_idle(hb);	/* alive, and holding no request */
 		conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-		if (conn >= 0)
+		if (conn >= 0) {
+			heartbeat_busy(hb);
 			return conn;
+		}
 		if (errno != EAGAIN && errno != EWOULDBLOCK &&
 		    errno != EINTR && errno != ECONNABORTED) {
 			log_line("accept: %s", strerror(errno));
@@ -189,7 +194,9 @@ static int S_accept(int lfd, volatile sig_atomic_t *stop)
 		pf[0].events = POLLIN;
 		pf[1].fd = S_wake[0];
 		pf[1].events = POLLIN;
-		if (poll(pf, 2, -1) < 0 && errno != EINTR) {
+		/* Woken now and then to beat: the master takes a worker
+		 * silent for too long for a stuck one. */
+		if (poll(pf, 2, HEARTBEAT_IDLE_MS) < 0 && errno != EINTR) {
 			log_line("poll: %s", strerror(errno));
 			sleep(1);
 		}
@@ -208,13 +215,9 @@ static int S_read_request(FCGX_Request *req, int conn)
 	return FCGX_Accept_r(req);
 }
 
-int fastcgi_serve(struct pages *p, int fd, volatile sig_atomic_t *stop)
+int fastcgi_prepare(int fd)
 {
-	FCGX_Request req;
-	struct request r;
-	struct response resp;
-	struct buf head = BUF_INIT;
-	int conn, flags;
+	int flags;
 
 	if (getenv("LIBFCGI_OS_CLOSE_POLL_TIMEOUT") == NULL)
 		setenv("LIBFCGI_OS_CLOSE_POLL_TIMEOUT", "0", 1);
@@ -228,9 +231,21 @@ int fastcgi_serve(struct pages *p, int fd, volatile sig_atomic_t *stop)
 		log_line("worker set-up: %s", strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+int fastcgi_serve(struct pages *p, int fd, struct heartbeat *hb,
+    volatile sig_atomic_t *stop)
+{
+	FCGX_Request req;
+	struct request r;
+	struct response resp;
+	struct buf head = BUF_INIT;
+	int conn;
+
 	FCGX_InitRequest(&req, -1, 0);
 	response_init(&resp);
-	while ((conn = S_accept(fd, stop)) >= 0) {
+	while ((conn = S_accept(fd, hb, stop)) >= 0) {
 		if (S_read_request(&req, conn) < 0) {
 			/* Not a request: libfcgi closed it, or we do. */
 			FCGX_Free(&req, req.ipcFd >= 0);

@@ -18,10 +18,12 @@
 #include "counter.h"
 #include "errors.h"
 #include "fold.h"
+#include "heartbeat.h"
 #include "layout.h"
 #include "log.h"
 #include "master.h"
 #include "pages.h"
+#include "sandbox.h"
 #include "store.h"
 #include "transport.h"
 
@@ -112,7 +114,19 @@ int master_write_error_pages(const struct options *o)
 
 /* ---- a worker ------------------------------------------------------- */
 
-static void S_worker(struct master *m)
+/* The worker's last step before serving: the seccomp allow-list, after
+ * everything that opens files or sockets at start is done. */
+static void S_worker_sandbox(void)
+{
+	char err[1024];
+
+	if (sandbox_enter(err, sizeof(err)) != 0) {
+		log_line("%s", err);
+		_exit(3);
+	}
+}
+
+static void S_worker(struct master *m, int slot)
 {
 	struct counter *c;
 	struct pages *p;
@@ -155,7 +169,11 @@ static void S_worker(struct master *m)
 	m->tmpl = NULL;	/* now the worker's pages own them */
 	pages_set_counting(p, !m->opt.no_views);
 	pages_set_quiet(p, 1);
-	rc = fastcgi_serve(p, m->fd, &got_term);
+	if (fastcgi_prepare(m->fd) != 0)
+		_exit(3);
+	S_worker_sandbox();
+	rc = fastcgi_serve(p, m->fd, m->beats ? &m->beats[slot] : NULL,
+	    &got_term);
 	pages_close(p);
 	_exit(rc == 0 ? 0 : 3);
 }
@@ -168,6 +186,8 @@ static int S_spawn(struct master *m, int i)
 	pid_t pid;
 
 	folder_release(&m->folder);
+	if (m->beats != NULL)	/* a fresh start, not the last one's stamp */
+		heartbeat_idle(&m->beats[i]);
 	pid = fork();
 
 	if (pid < 0) {
@@ -175,11 +195,22 @@ static int S_spawn(struct master *m, int i)
 		return -1;
 	}
 	if (pid == 0)
-		S_worker(m);
+		S_worker(m, i);
 	m->w[i].pid = pid;
 	m->w[i].started = time(NULL);
 	m->w[i].retire = 0;
+	m->w[i].stuck = 0;
 	return 0;
+}
+
+static void S_log_death(pid_t pid, int status)
+{
+	if (WIFSIGNALED(status))
+		log_line("worker %ld killed by signal %d (%s), restarting",
+		    (long)pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		log_line("worker %ld exited with status %d, restarting",
+		    (long)pid, WEXITSTATUS(status));
 }
 
 static void S_reap(struct master *m)
@@ -195,13 +226,8 @@ static void S_reap(struct master *m)
 			m->w[i].pid = 0;
 			if (m->w[i].retire || got_term)
 				break;
-			if (WIFSIGNALED(status))
-				log_line("worker %ld killed by signal %d, "
-				    "restarting", (long)pid, WTERMSIG(status));
-			else
-				log_line("worker %ld exited with status %d, "
-				    "restarting", (long)pid,
-				    WEXITSTATUS(status));
+			if (!m->w[i].stuck)	/* else S_check_stuck said why */
+				S_log_death(pid, status);
 			/* Dying within a second of start again and again
 			 * (a database that cannot open): back off. */
 			if (now - m->w[i].started < 2)
@@ -218,6 +244,29 @@ static void S_reap(struct master *m)
 }
 
 static void S_stop_workers(struct master *m);
+
+/* A worker that held one request, or gave no sign of life, for longer
+ * than the bound is killed; S_reap restarts it.  Its request in hand is
+ * lost (nginx answers 502); those queued on the socket go to the next. */
+static void S_check_stuck(struct master *m)
+{
+	long long now = heartbeat_now(), stale;
+	int i, busy;
+
+	if (m->beats == NULL)
+		return;
+	for (i = 0; i < m->opt.workers; i++) {
+		if (m->w[i].pid <= 0 || m->w[i].stuck ||
+		    (stale = heartbeat_stale(&m->beats[i], now, &busy)) == 0)
+			continue;
+		log_line("worker %ld %s for %lld ms (the bound is %d ms): "
+		    "killed, restarting", (long)m->w[i].pid, busy ?
+		    "held one request" : "gave no sign of life (stopped?)",
+		    stale, HEARTBEAT_STUCK_MS);
+		m->w[i].stuck = 1;
+		kill(m->w[i].pid, SIGKILL);
+	}
+}
 
 static void S_fill(struct master *m)
 {
@@ -432,7 +481,9 @@ static void S_check_replaced(struct master *m)
 
 int master_run(struct master *m)
 {
-	struct timespec second = { 1, 0 };
+	/* Half a second: the fold's second and the stuck workers' bound
+	 * are both checked at this pace. */
+	struct timespec wait = { 0, 500 * 1000 * 1000 };
 	time_t last_fold = 0;
 	sigset_t block;
 
@@ -453,13 +504,16 @@ int master_run(struct master *m)
 	log_line("serving %s on %s with %d worker%s", m->opt.db,
 	    m->opt.socket ? m->opt.socket : "fd 0", m->opt.workers,
 	    m->opt.workers == 1 ? "" : "s");
+	if ((m->beats = heartbeats_open(m->opt.workers)) == NULL)
+		log_line("heartbeats: %s: stuck workers will not be "
+		    "noticed", strerror(errno));
 	folder_init(&m->folder, m->opt.db, NULL);
 	S_open_counter(m);
 	S_check_replaced(m);
 	S_fill(m);
 	while (!got_term) {
 		if (!got_chld && !got_hup)	/* a signal cuts it short */
-			pselect(0, NULL, NULL, NULL, &second, &m->waitmask);
+			pselect(0, NULL, NULL, NULL, &wait, &m->waitmask);
 		if (got_chld) {
 			got_chld = 0;
 			S_reap(m);
@@ -469,6 +523,7 @@ int master_run(struct master *m)
 			S_reload(m);
 			S_reap(m);
 		}
+		S_check_stuck(m);
 		if (!got_term)
 			S_fill(m);
 		if (time(NULL) != last_fold) {
@@ -481,6 +536,7 @@ int master_run(struct master *m)
 	S_stop(m);
 	if (m->opt.socket != NULL && strchr(m->opt.socket, '/') != NULL)
 		unlink(m->opt.socket);
+	heartbeats_free(m->beats, m->opt.workers);
 	log_line("stopped");
 	return 0;
 }

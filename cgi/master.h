@@ -14,6 +14,7 @@
 #define MAX_WORKERS		64
 
 struct counter;
+struct heartbeat;
 struct templates;
 
 /* What the command line and the environment ask for (main.c). */
@@ -35,6 +36,7 @@ struct worker_slot {
 	time_t	restart_at;	/* backoff after a crash loop */
 	int	quick_deaths;
 	int	retire;		/* SIGHUP: replace once it exits */
+	int	stuck;		/* killed for its heartbeat; logged */
 };
 
 struct master {
@@ -46,6 +48,7 @@ struct master {
 	int			 counter_failing;	/* logged once */
 	int			 views_file_moved;	/* logged once */
 	struct folder		 folder;	/* the master's own connection */
+	struct heartbeat	*beats;		/* one per slot, shared memory */
 	long long		 error_pages_rev;	/* rev they show */
 	sigset_t		 waitmask;	/* signals open while waiting */
 	dev_t			 db_dev;	/* the file the workers opened */

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 struct folder;
+struct heartbeat;
 struct pages;
 
 /* Creates the listening socket: a path (Unix socket, mode applied) or
@@ -17,9 +18,14 @@ int	fastcgi_listen(const char *where, unsigned mode, int backlog,
 	    char *err, size_t errlen);
 /* True if fd is a listening socket (as spawn-fcgi passes on fd 0). */
 int	fastcgi_is_socket(int fd);
+/* A worker's set-up before its sandbox: libfcgi, the self-pipe, fd made
+ * non-blocking.  0, or -1 logged. */
+int	fastcgi_prepare(int fd);
 /* A worker: accepts and answers requests on fd until *stop is set, then
- * finishes the request in hand and returns 0. */
-int	fastcgi_serve(struct pages *p, int fd, volatile sig_atomic_t *stop);
+ * finishes the request in hand and returns 0.  Stamps hb (NULL: none)
+ * when idle and at each request (heartbeat.h). */
+int	fastcgi_serve(struct pages *p, int fd, struct heartbeat *hb,
+	    volatile sig_atomic_t *stop);
 /* Makes libfcgi's blocked accept return so the loop can see *stop. */
 void	fastcgi_shutdown(void);
 

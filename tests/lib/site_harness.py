@@ -15,6 +15,7 @@ wait: wait.py (wait_until); the CGI site: cgi_site.py; Chromium: browser.py.
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -132,6 +133,7 @@ class Site:
                         **(env or {}))
         self.articled = None
         self.nginx = None
+        self.forbidden_expected = False
         self.log_path = os.path.join(self.var, "log", "articled.log")
         conf = subprocess.run([os.path.join(ROOT, "tools", "nginx-conf"), ROOT,
                                self.var, str(self.port), self.sock],
@@ -196,6 +198,17 @@ class Site:
         self.stop_articled()
         procs.stop(self.nginx, signal.SIGQUIT, 10)
         self.nginx = None
+        if not self.forbidden_expected:    # tests/e2e/test_sandbox.py's own
+            self.assert_no_forbidden_call()
+
+    def forbidden_calls(self):
+        """The system calls the sandbox refused, from the log
+        (cgi/sandbox.c's line): none on any path articled serves."""
+        return re.findall(r"sandbox: forbidden system call (\S+)", self.log())
+
+    def assert_no_forbidden_call(self):
+        calls = self.forbidden_calls()
+        assert not calls, "the sandbox refused %s:\n%s" % (calls, self.log())
 
     def master_pid(self):
         return self.articled.pid
