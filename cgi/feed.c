@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "feed.h"
 #include "markdown.h"
+#include "render.h"
 #include "text.h"
 
 void feed_xml_escape(struct buf *out, const char *s, size_t n)
@@ -83,19 +84,22 @@ static void S_head(const struct site *site, const char *stamp,
 	buf_puts(out, "</name></author>\n<generator>articled</generator>\n");
 }
 
-static int S_entry(const struct site *site, const struct article *a,
-    const char *stamp, struct buf *out)
+/* One entry, its content from the guarded render (render.h): an article
+ * past the render bound is left out of the feed until it changes. */
+static int S_entry(struct store *st, const struct site *site,
+    const struct article *a, const char *stamp, struct buf *out)
 {
 	const char *published = feed_date_ok(a->published_at) ?
 	    a->published_at : stamp;
 	const char *updated = feed_date_ok(a->updated_at) &&
 	    strcmp(a->updated_at, published) > 0 ? a->updated_at : published;
 	struct md_page md;
+	enum render_rc rc;
 
 	md_page_init(&md);
-	if (md_render(a->body, a->body_len, &md) != 0) {
+	if ((rc = render_article(st, a, &md)) != RENDER_OK) {
 		md_page_free(&md);
-		return -1;
+		return rc == RENDER_SLOW ? 0 : -1;
 	}
 	buf_puts(out, "<entry>\n<title type=\"text\">");
 	S_esc(out, a->title);
@@ -116,8 +120,8 @@ static int S_entry(const struct site *site, const struct article *a,
 	return 0;
 }
 
-int feed_atom(const struct site *site, const struct article *arts,
-    size_t n, const char *stamp, struct buf *out)
+int feed_atom(struct store *st, const struct site *site,
+    const struct article *arts, size_t n, const char *stamp, struct buf *out)
 {
 	size_t i;
 
@@ -125,7 +129,7 @@ int feed_atom(const struct site *site, const struct article *arts,
 		stamp = "1970-01-01T00:00:00Z";
 	S_head(site, stamp, out);
 	for (i = 0; i < n; i++)
-		if (S_entry(site, &arts[i], stamp, out) != 0)
+		if (S_entry(st, site, &arts[i], stamp, out) != 0)
 			return -1;
 	buf_puts(out, "</feed>\n");
 	return 0;

@@ -8,14 +8,18 @@
 #include "store.h"
 
 struct buf;
+struct store;
 
 #define FEED_ENTRIES	20
 
-/* Writes the feed of arts (newest first) into out.  stamp is when the
- * site last changed (store_feed_stamp): the feed's updated.  0, or -1
- * when an article cannot be rendered. */
-int	feed_atom(const struct site *site, const struct article *arts,
-	    size_t n, const char *stamp, struct buf *out);
+/* Writes the feed of arts (newest first, read by store_list) into out,
+ * each body through the guarded render of st (render.h): one past the
+ * render bound is left out.  stamp is when the site last changed
+ * (store_feed_stamp): the feed's updated.  0, or -1 when an article
+ * cannot be rendered. */
+int	feed_atom(struct store *st, const struct site *site,
+	    const struct article *arts, size_t n, const char *stamp,
+	    struct buf *out);
 
 /* Appends s as XML character data or a quoted attribute value: escaped,
  * invalid UTF-8 and characters XML 1.0 forbids replaced. */

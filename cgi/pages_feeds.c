@@ -60,7 +60,7 @@ static enum store_rc S_build_feed(struct site_view *sv, const char *stamp,
 	    &n);
 	if (rc != STORE_OK)
 		return rc;
-	bad = feed_atom(&sv->settings, arts, n, stamp, out);
+	bad = feed_atom(sv->store, &sv->settings, arts, n, stamp, out);
 	while (n > 0)
 		store_article_free(&arts[--n]);
 	return bad ? STORE_UNAVAILABLE : STORE_OK;

@@ -105,3 +105,23 @@ def test_a_slow_body_on_the_list_loses_its_excerpt_not_the_list(site):
     assert 'href="%s"' % slow in r.text, "the title still links to it"
     assert site.get(slow).status == 503
     assert len(log_lines_naming(site, "slow-one")) == 1, site.log()
+
+
+def test_the_feed_leaves_out_a_pathological_article_and_renders_it_once(site):
+    """The feed renders every entry's body: through the same guarded render,
+    a body past the bound is left out (the feed still answers, with the
+    other articles), is named in the log once, and is not rendered again
+    for the next feed or the post."""
+    add_slow_article(site)
+    first = site.get("/feed.xml")
+    assert first.status == 200
+    assert b"Slow one" not in first.body
+    assert b"<entry>" in first.body          # the seed article is still there
+    assert len(log_lines_naming(site, "slow-one")) == 1
+    owner(site, "UPDATE settings SET value = 'Feed again' WHERE key = 'tagline';")
+    cpu = worker_cpu_seconds(site)
+    again = site.get("/feed.xml")              # rebuilt after the change
+    assert again.status == 200 and b"Slow one" not in again.body
+    assert site.get("/post/slow-one").status == 503
+    assert worker_cpu_seconds(site) - cpu < 0.25, "the slow body was rendered again"
+    assert len(log_lines_naming(site, "slow-one")) == 1
