@@ -92,6 +92,10 @@ int		 store_exec(struct store *s, enum stmt which);
 char		*store_column_dup(sqlite3_stmt *st, int col, size_t *len);
 /* An article from a row of LIST_COLUMNS (store_sql.c). */
 void		 store_article_from_row(sqlite3_stmt *st, struct article *a);
+/* The one text column of statement which, bound to ?1 = now, into out
+ * ("" for no row or NULL) (store_read.c). */
+enum store_rc	 store_text_at(struct store *s, enum stmt which,
+		    const char *now, char *out, size_t outlen);
 /* Maps the WAL-index header once a read has made it (store.c). */
 void		 store_map_shm(struct store *s);
 

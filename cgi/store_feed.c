@@ -30,20 +30,7 @@ enum store_rc store_slug_moved(struct store *s, const char *slug,
 enum store_rc store_feed_stamp(struct store *s, const char *now, char *out,
     size_t outlen)
 {
-	sqlite3_stmt *st;
-	const unsigned char *t;
-	int rc;
-
-	out[0] = '\0';
-	if (s->db == NULL)
-		return STORE_UNAVAILABLE;
-	st = store_stmt(s, STMT_FEED_STAMP);
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && (t = sqlite3_column_text(st, 0)) != NULL)
-		snprintf(out, outlen, "%s", (const char *)t);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? STORE_OK : store_rc_of(s, rc);
+	return store_text_at(s, STMT_FEED_STAMP, now, out, outlen);
 }
 
 enum store_rc store_sitemap_urls(struct store *s, const char *now,

@@ -238,8 +238,8 @@ enum store_rc store_article(struct store *s, const char *slug,
 	return rc == SQLITE_DONE ? STORE_NOTFOUND : store_rc_of(s, rc);
 }
 
-enum store_rc store_next_publish(struct store *s, const char *now,
-    char *out, size_t outlen)
+enum store_rc store_text_at(struct store *s, enum stmt which,
+    const char *now, char *out, size_t outlen)
 {
 	sqlite3_stmt *st;
 	const unsigned char *t;
@@ -248,13 +248,19 @@ enum store_rc store_next_publish(struct store *s, const char *now,
 	out[0] = '\0';
 	if (s->db == NULL)
 		return STORE_UNAVAILABLE;
-	st = store_stmt(s, STMT_NEXT_PUBLISH);
+	st = store_stmt(s, which);
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && (t = sqlite3_column_text(st, 0)) != NULL)
 		snprintf(out, outlen, "%s", (const char *)t);
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? STORE_OK : store_rc_of(s, rc);
+}
+
+enum store_rc store_next_publish(struct store *s, const char *now,
+    char *out, size_t outlen)
+{
+	return store_text_at(s, STMT_NEXT_PUBLISH, now, out, outlen);
 }
 
 enum store_rc store_list_keys(struct store *s, const char *now,
