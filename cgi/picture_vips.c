@@ -98,9 +98,10 @@ static int S_too_big(int w, int h, long long max_pixels, char *why,
 	return PICTURE_REFUSED;
 }
 
-/* The header only: the size as shown (orientation applied). */
+/* The header only: the size as shown (orientation applied), and
+ * whether an ICC profile comes with the pixels. */
 static int S_header(const void *buf, size_t len, long long max_pixels,
-    struct picture_set *set, char *why, size_t whylen)
+    struct picture_set *set, int *icc, char *why, size_t whylen)
 {
 	VipsImage *head = vips_image_new_from_buffer(buf, len, S_FAIL_ON,
 	    "access", VIPS_ACCESS_SEQUENTIAL, NULL);
@@ -110,6 +111,7 @@ static int S_header(const void *buf, size_t len, long long max_pixels,
 		return S_damaged(why, whylen);
 	w = vips_image_get_width(head);
 	h = vips_image_get_height(head);
+	*icc = vips_image_get_typeof(head, VIPS_META_ICC_NAME) != 0;
 	if (vips_image_get_orientation_swap(head)) {
 		set->width = h;
 		set->height = w;
@@ -137,16 +139,20 @@ static void S_strip(VipsImage *img)
 	g_strfreev(fields);
 }
 
-/* One decode at `width`, oriented, in sRGB, with no profile left, held
- * in memory for the smaller widths. */
-static VipsImage *S_base(const void *buf, size_t len, int width)
+/* One decode at `width`, oriented, in sRGB, with no metadata left, held
+ * in memory for the smaller widths.  export_profile makes thumbnail
+ * apply an embedded ICC profile (P3, Adobe RGB, CMYK); without it 8.14
+ * keeps the numbers and drops the meaning.  An untagged picture is
+ * taken as sRGB as it is: an sRGB-to-sRGB transform would cost a third
+ * more CPU for nothing. */
+static VipsImage *S_base(const void *buf, size_t len, int width, int icc)
 {
 	VipsImage *t[3] = { NULL, NULL, NULL };
 	VipsImage *base = NULL;
 
 	if (vips_thumbnail_buffer((void *)buf, len, &t[0], width,
 	    "height", VIPS_MAX_COORD, "option_string", S_FAIL_ON,
-	    NULL) == 0 &&
+	    icc ? "export_profile" : NULL, "srgb", NULL) == 0 &&
 	    vips_colourspace(t[0], &t[1], VIPS_INTERPRETATION_sRGB,
 	    NULL) == 0 &&
 	    vips_cast_uchar(t[1], &t[2], NULL) == 0)
@@ -287,15 +293,15 @@ int picture_make(const void *buf, size_t len, long long max_pixels,
 {
 	struct picture_want want[PICTURE_VARIANTS_MAX];
 	VipsImage *base;
-	int rc;
+	int icc = 0, rc;
 	size_t n;
 
 	memset(set, 0, sizeof(*set));
-	if ((rc = S_header(buf, len, max_pixels, set, why, whylen)) != 0)
+	if ((rc = S_header(buf, len, max_pixels, set, &icc, why, whylen)) != 0)
 		return rc;
 	/* The widths do not depend on alpha; the formats do. */
 	n = picture_plan(set->width, 0, want);
-	if ((base = S_base(buf, len, S_widest(want, n))) == NULL)
+	if ((base = S_base(buf, len, S_widest(want, n), icc)) == NULL)
 		return S_damaged(why, whylen);
 	base = S_opaque(base);
 	n = picture_plan(set->width, vips_image_hasalpha(base), want);

@@ -166,6 +166,36 @@ def test_exif_orientation_6_is_applied():
         assert "exif" not in out.info or b"\x01\x12" not in out.info["exif"]
 
 
+def test_an_embedded_p3_profile_is_converted_to_srgb(tmp_path):
+    """The same numbers mean a more saturated colour in Display P3: the
+    variants carry the sRGB numbers for it, and no profile."""
+    flat = tmp_path / "flat.png"
+    Image.new("RGB", (600, 400), (200, 100, 50)).save(flat)
+    p3 = tmp_path / "p3.jpg"
+    subprocess.run(["vips", "copy", str(flat), "%s[profile=p3,Q=95]" % p3],
+                   check=True)
+    assert "ICC_Profile:ProfileDescription" in exif_of(p3.read_bytes())
+    _, variants = make(p3.read_bytes())
+    for v in variants:
+        r, g, b = decoded(v).convert("RGB").getpixel((100, 100))
+        assert r >= 210 and g <= 97 and b <= 38, (v[:3], r, g, b)
+        assert "icc_profile" not in decoded(v).info
+
+
+def test_cmyk_and_16_bit_grey_become_8_bit_rgb():
+    cmyk = pics.encode(Image.new("CMYK", (600, 400), (0, 255, 255, 0)),
+                       "JPEG")
+    for v in make(cmyk)[1]:
+        r, g, b = decoded(v).convert("RGB").getpixel((50, 50))
+        assert r > 200 and g < 80 and b < 80, (v[:3], r, g, b)
+    grey = Image.new("I;16", (500, 300), 40000)
+    for v in make(pics.encode(grey, "PNG"))[1]:
+        im = decoded(v)
+        assert im.mode == "RGB", (v[:3], im.mode)
+        r, g, b = im.getpixel((50, 50))
+        assert r == g == b and abs(r - 40000 // 257) <= 2, (v[:3], r, g, b)
+
+
 def exif_of(data):
     res = subprocess.run(["exiftool", "-j", "-G", "-a", "-"], input=data,
                          capture_output=True, check=True)
