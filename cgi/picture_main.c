@@ -158,13 +158,17 @@ static int S_write_all(const void *p, size_t n)
 	return 0;
 }
 
+/* One line, whatever a library's message held. */
 static int S_refuse(const char *why)
 {
 	char line[600];
-	int n = snprintf(line, sizeof(line), "refused %s\n", why);
+	int i, n = snprintf(line, sizeof(line), "refused %s\n", why);
 
 	if (n < 0 || (size_t)n >= sizeof(line))
 		n = (int)sizeof(line) - 1;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)line[i] < 0x20)
+			line[i] = ' ';
 	line[n - 1] = '\n';
 	if (S_write_all(line, (size_t)n) != 0)
 		return S_fail("writing stdout failed");

@@ -264,6 +264,25 @@ static int S_variant(VipsImage *base, const struct picture_want *want,
 	return rc;
 }
 
+/* WebP holds at most 16383 pixels a side: a picture so tall for its
+ * width that its widest variant would pass that is refused here, rather
+ * than failing in the saver after the decode. */
+#define S_WEBP_MAX	16383
+
+static int S_too_tall(const struct picture_set *set, int widest,
+    char *why, size_t whylen)
+{
+	long long h = ((long long)set->height * widest + set->width / 2) /
+	    set->width;
+
+	if (h <= S_WEBP_MAX)
+		return 0;
+	snprintf(why, whylen, "the picture is %d \u00d7 %d pixels: too tall "
+	    "for its width (at most %d pixels high at %d wide)", set->width,
+	    set->height, S_WEBP_MAX, widest);
+	return PICTURE_REFUSED;
+}
+
 static int S_widest(const struct picture_want *want, size_t n)
 {
 	int w = 0;
@@ -301,6 +320,8 @@ int picture_make(const void *buf, size_t len, long long max_pixels,
 		return rc;
 	/* The widths do not depend on alpha; the formats do. */
 	n = picture_plan(set->width, 0, want);
+	if ((rc = S_too_tall(set, S_widest(want, n), why, whylen)) != 0)
+		return rc;
 	if ((base = S_base(buf, len, S_widest(want, n), icc)) == NULL)
 		return S_damaged(why, whylen);
 	base = S_opaque(base);

@@ -258,6 +258,20 @@ def test_max_pixels_option_sets_the_limit(photo):
                    "10 million pixels are accepted")
 
 
+def test_extreme_shapes():
+    """A strip 1,000,000 px wide is made (480 x 1 and so on); one too tall
+    for WebP's 16383 px at its largest width is refused up front."""
+    size, variants = make(pics.blank_png(1000000, 1))
+    assert size == (1000000, 1)
+    assert shape(variants) == [("webp", 480, 1), ("jpeg", 480, 1),
+                               ("webp", 960, 1), ("jpeg", 960, 1),
+                               ("webp", 1600, 1), ("jpeg", 1600, 1),
+                               ("jpeg", 1200, 1)]
+    why = refused(pics.blank_png(100, 40000), cpu_max=1.0)
+    assert why == ("the picture is 100 \u00d7 40000 pixels: too tall for "
+                   "its width (at most 16383 pixels high at 100 wide)")
+
+
 def test_truncated_jpeg_and_png_are_refused_never_a_signal(photo):
     why = refused(photo[:len(photo) // 2])
     assert why.startswith("the picture is damaged or incomplete"), why
