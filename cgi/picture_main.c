@@ -3,9 +3,9 @@
  * (stdout).  It runs apart from articled because image decoders are
  * where memory bugs live: its own rlimits, its own seccomp filter.
  *
- * Order: options; rlimits; stdin read whole (at most 20 MiB); libvips
- * started (modules loaded); the sandbox; then the untrusted bytes are
- * decoded (picture_vips.c) and the answer written:
+ * Order: options; every descriptor but 0, 1, 2 closed; rlimits; stdin
+ * read whole (at most 20 MiB); libvips started (modules loaded); the
+ * sandbox; then the untrusted bytes are decoded (picture_vips.c) and the answer written:
  *   size <W> <H>\n
  *   variant <format> <width> <height> <nbytes>\n<nbytes bytes>   (each)
  *   end\n                                             exit 0
@@ -250,6 +250,10 @@ int main(int argc, char **argv)
 		fputs(S_usage, stderr);
 		return 1;
 	}
+	/* Only stdin, stdout and stderr: a descriptor the parent let
+	 * through (its database!) must not be writable from here. */
+	if (close_range(3, ~0U, 0) != 0)
+		return S_fail("close_range failed");
 	/* One malloc arena: each thread's own would reserve 64 MiB of
 	 * address space and make RLIMIT_AS a poor measure of memory. */
 	mallopt(M_ARENA_MAX, 1);

@@ -342,11 +342,11 @@ def test_articled_itself_does_not_link_libvips():
         assert ("libvips" in res.stdout) == (binary == "articled-picture")
 
 
-def blocked_writing(photo):
+def blocked_writing(photo, pass_fds=()):
     """A maker that has made its variants and now waits to write them
     (nobody reads its stdout): past its sandbox, in write(2)."""
     p = subprocess.Popen([BIN], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
+                         stderr=subprocess.PIPE, pass_fds=pass_fds)
     p.stdin.write(photo)
     p.stdin.close()
 
@@ -362,9 +362,15 @@ def proc_field(pid, name, path="status"):
         return [ln for ln in f.read().splitlines() if ln.startswith(name)]
 
 
-def test_sandbox_and_limits_are_on_while_it_works(photo):
-    p = blocked_writing(photo)
+def test_sandbox_and_limits_are_on_while_it_works(photo, tmp_path):
+    """Also: a descriptor the parent let through (here a file open for
+    writing, as a database would be) is closed before any decoding."""
+    leaked = os.open(str(tmp_path / "db"), os.O_RDWR | os.O_CREAT)
+    p = blocked_writing(photo, pass_fds=(leaked,))
+    os.close(leaked)
     try:
+        fds = os.listdir("/proc/%d/fd" % p.pid)
+        assert sorted(fds) == ["0", "1", "2"], fds
         assert proc_field(p.pid, "Seccomp:") == ["Seccomp:\t2"]
         assert proc_field(p.pid, "NoNewPrivs:") == ["NoNewPrivs:\t1"]
         limits = {ln[:26].strip(): ln[26:].split()[:2]
