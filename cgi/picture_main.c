@@ -116,7 +116,8 @@ static int S_limits(const struct opts *o)
 }
 
 /* All of stdin, at most S_MAX_INPUT + 1 bytes (one more says "over").
- * The caller frees *buf. */
+ * The caller frees *buf.  -1 with errno: ENOMEM (--max-memory too small
+ * for the bytes themselves), or read's. */
 static int S_read_all(unsigned char **buf, size_t *len)
 {
 	size_t cap = S_MAX_INPUT + 1;
@@ -238,6 +239,29 @@ static int S_make(const unsigned char *buf, size_t len, const struct opts *o)
 	return rc;
 }
 
+/* Before the bytes are read: nothing inherited, the limits set. */
+static int S_confine(const struct opts *o)
+{
+	/* Only stdin, stdout and stderr: a descriptor the parent let
+	 * through (its database!) must not be writable from here. */
+	if (close_range(3, ~0U, 0) != 0)
+		return S_fail("close_range failed");
+	/* One malloc arena: each thread's own would reserve 64 MiB of
+	 * address space and make RLIMIT_AS a poor measure of memory. */
+	mallopt(M_ARENA_MAX, 1);
+	if (S_limits(o) != 0)
+		return S_fail("setrlimit failed");
+	return 0;
+}
+
+static int S_read_failed(void)
+{
+	fprintf(stderr, "articled-picture: reading stdin: %s%s\n",
+	    strerror(errno), errno == ENOMEM ? " (--max-memory is too small "
+	    "to hold the bytes)" : "");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -250,17 +274,10 @@ int main(int argc, char **argv)
 		fputs(S_usage, stderr);
 		return 1;
 	}
-	/* Only stdin, stdout and stderr: a descriptor the parent let
-	 * through (its database!) must not be writable from here. */
-	if (close_range(3, ~0U, 0) != 0)
-		return S_fail("close_range failed");
-	/* One malloc arena: each thread's own would reserve 64 MiB of
-	 * address space and make RLIMIT_AS a poor measure of memory. */
-	mallopt(M_ARENA_MAX, 1);
-	if (S_limits(&o) != 0)
-		return S_fail("setrlimit failed");
+	if (S_confine(&o) != 0)
+		return 1;
 	if (S_read_all(&buf, &len) != 0)
-		return S_fail("reading stdin failed");
+		return S_read_failed();
 	if (picture_vips_start(argv[0], err, sizeof(err)) != 0 ||
 	    picture_sandbox_enter(err, sizeof(err)) != 0) {
 		free(buf);

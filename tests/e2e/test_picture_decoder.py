@@ -308,6 +308,9 @@ def test_bad_options_exit_1_with_usage():
                  ["--frobnicate", "1"]):
         rc, out, err, _ = run(b"", *args)
         assert rc == 1 and out == b"" and "usage:" in err, (args, rc, err)
+    rc, out, err, _ = run(pics.photo(300, 200), "--max-memory", "64")
+    assert rc == 1 and out == b"", (rc, out[:200])
+    assert "--max-memory is too small to hold the bytes" in err, err
 
 
 def test_the_cpu_limit_ends_a_long_decode():
