@@ -7,10 +7,13 @@
  * thumbnail at the largest width wanted (a JPEG decodes at 1/2, 1/4 or
  * 1/8 scale; EXIF orientation applied; an embedded ICC profile converted
  * to sRGB), held in memory, and each smaller width resized from it: one
- * decode instead of one per width (bench/picture_make.py measures it).
+ * decode instead of one per variant (bench/picture_make.py: 1.1 s of CPU
+ * against 2.3 s for a 12 MP JPEG).
  * Loaders run with fail_on=error: a truncated or damaged file is
- * refused, never made into a grey half-picture.  Savers strip every
- * piece of metadata (EXIF with GPS, XMP, IPTC, the ICC profile).
+ * refused, never made into a grey half-picture (a JPEG libjpeg only
+ * warns about -- stray bytes some cameras write -- is kept).  Every
+ * piece of metadata (EXIF with GPS, XMP, IPTC, the ICC profile) is
+ * removed from the decoded image, and the savers strip too.
  * Animated GIF and WebP: the first frame only (a still), vips's default
  * n=1. */
 #include <stdio.h>
