@@ -125,6 +125,15 @@ $(BUILD)/asan/articled: $(SERVER_SRCS) $(BUILD)/migrations.c $(HEADERS) Makefile
 	    -DARTICLED_NO_SECCOMP -DHEARTBEAT_STUCK_MS=30000 -Icgi -o $@ $(SERVER_SRCS) \
 	    $(BUILD)/migrations.c $(LIBS)
 
+# The sanitizer build finds the picture maker beside itself, as an
+# installed articled does: the release one, linked there (libvips is not
+# built with sanitizers, and ASan's shadow memory cannot live under the
+# maker's RLIMIT_AS).
+$(BUILD)/asan/articled-picture: bin/articled-picture
+	@mkdir -p $(BUILD)/asan
+	@ln -sf $(CURDIR)/bin/articled-picture $@
+$(BUILD)/asan/articled: | $(BUILD)/asan/articled-picture
+
 # The release build without the filter, for valgrind (bench/callgrind.py).
 $(BUILD)/callgrind/articled: $(SERVER_SRCS) $(BUILD)/migrations.c $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/callgrind
