@@ -136,6 +136,24 @@ def test_animated_gif_gives_its_first_frame_as_a_still():
         assert r > 230 and g < 30 and b < 30, (v[0], r, g, b)
 
 
+def test_a_gif_with_transparency_falls_back_to_png():
+    im = Image.new("P", (200, 100), 0)
+    im.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
+    im.paste(1, (50, 20, 150, 80))
+    size, variants = make(pics.encode(im, "GIF", transparency=0))
+    assert size == (200, 100)
+    assert shape(variants) == [("webp", 200, 100), ("png", 200, 100),
+                               ("jpeg", 200, 100)]
+    for v in variants:
+        rgba = decoded(v).convert("RGBA")
+        corner, middle = rgba.getpixel((5, 5)), rgba.getpixel((100, 50))
+        assert middle[0] > 240 and middle[1] < 20 and middle[3] == 255
+        if v[0] == "jpeg":
+            assert min(corner) > 245, corner      # flattened on white
+        else:
+            assert corner[3] == 0, (v[0], corner)
+
+
 def test_webp_input():
     im = Image.new("RGB", (1000, 750), (10, 200, 30))
     size, variants = make(pics.encode(im, "WEBP", quality=80))
