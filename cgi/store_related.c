@@ -5,8 +5,8 @@
  * words are split by how many titles hold them (counted up to
  * RELATED_RARE, never further): the rare ones are ranked by bm25 as
  * before (all of them on a small site: the same answer as ranking all),
- * and only if they give fewer than three, the articles holding all the
- * common words, then any of them, are added, the most recently added
+ * and only if they give fewer than three, the articles holding the first
+ * two common words, then any of them, are added, the most recently added
  * first (FTS5 walks its index backwards and stops at the LIMIT). */
 #include <string.h>
 
@@ -18,6 +18,9 @@
  * ranked while their counts add up to at most RELATED_SCAN. */
 #define RELATED_RARE	32
 #define RELATED_SCAN	96
+/* The common words that must all be in a title: each one more makes
+ * FTS5's walk to the newest titles holding them all longer. */
+#define RELATED_AND	2
 
 /* How many titles hold phrase, counted up to RELATED_RARE + 1; -1 when
  * FTS5 refuses the phrase (it is the owner's title: not an error). */
@@ -38,44 +41,70 @@ static int S_count(struct store *s, const char *phrase, size_t len)
 	return n;
 }
 
+/* The queries made of a title's words. */
+struct split {
+	struct buf	rare;		/* 'title : ("w" OR ...)' */
+	struct buf	all;		/* the first RELATED_AND common, AND */
+	struct buf	any;		/* every common word, OR */
+	int		nrare;
+	int		scanned;	/* titles the rare words are in */
+	int		ncommon;
+};
+
 static void S_add(struct buf *q, const char *w, size_t len, const char *op)
 {
 	buf_puts(q, q->len == 0 ? "title : (" : op);
 	buf_put(q, w, len);
 }
 
-/* Splits words ("w" "w" ..., as search_title_query makes them) into
- * rare (joined by OR) and common (joined by AND, and by OR when there
- * are two or more); words FTS5 refuses are left out. */
-static void S_split(struct store *s, const char *words, struct buf *rare,
-    struct buf *all, struct buf *any)
+static void S_word(struct store *s, struct split *sp, const char *w,
+    size_t len)
+{
+	int n = S_count(s, w, len);
+
+	if (n <= 0)
+		return;		/* FTS5 refuses it, or it has no token */
+	if (n <= RELATED_RARE && sp->scanned + n <= RELATED_SCAN) {
+		sp->scanned += n;
+		sp->nrare++;
+		S_add(&sp->rare, w, len, " OR ");
+		return;
+	}
+	if (sp->ncommon++ < RELATED_AND)
+		S_add(&sp->all, w, len, " AND ");
+	S_add(&sp->any, w, len, " OR ");
+}
+
+/* Closes the queries, leaving out those that would find nothing new:
+ * rare words in no title but the post's own, any when it is all. */
+static void S_close(struct split *sp)
+{
+	if (sp->scanned <= sp->nrare)
+		buf_reset(&sp->rare);
+	if (sp->rare.len > 0)
+		buf_putc(&sp->rare, ')');
+	if (sp->all.len > 0)
+		buf_putc(&sp->all, ')');
+	if (sp->ncommon > 1)
+		buf_putc(&sp->any, ')');
+	else
+		buf_reset(&sp->any);
+}
+
+/* Splits words ("w" "w" ..., as search_title_query makes them). */
+static void S_split(struct store *s, const char *words, struct split *sp)
 {
 	const char *w = words, *end;
-	int n, scanned = 0, common = 0;
 
+	memset(sp, 0, sizeof(*sp));
 	while (*w != '\0') {
 		end = strchr(w, ' ');
 		if (end == NULL)
 			end = w + strlen(w);
-		n = S_count(s, w, (size_t)(end - w));
-		if (n >= 0 && n <= RELATED_RARE && scanned + n <= RELATED_SCAN) {
-			scanned += n;
-			S_add(rare, w, (size_t)(end - w), " OR ");
-		} else if (n >= 0) {
-			common++;
-			S_add(all, w, (size_t)(end - w), " AND ");
-			S_add(any, w, (size_t)(end - w), " OR ");
-		}
+		S_word(s, sp, w, (size_t)(end - w));
 		w = *end == ' ' ? end + 1 : end;
 	}
-	if (rare->len > 0)
-		buf_putc(rare, ')');
-	if (all->len > 0)
-		buf_putc(all, ')');
-	if (common > 1)
-		buf_putc(any, ')');
-	else
-		buf_reset(any);		/* the same as all */
+	S_close(sp);
 }
 
 static int S_query(struct store *s, enum stmt which, struct buf *q,
@@ -99,17 +128,18 @@ int store_related_titles(struct store *s, const struct article *a,
     const char *words, const char *now, struct link *out, size_t max,
     size_t *n)
 {
-	struct buf rare = BUF_INIT, all = BUF_INIT, any = BUF_INIT;
+	struct split sp;
 	int rc;
 
-	S_split(s, words, &rare, &all, &any);
-	if ((rc = S_query(s, STMT_RELATED_TITLES, &rare, a, now, out, max,
+	S_split(s, words, &sp);
+	if ((rc = S_query(s, STMT_RELATED_TITLES, &sp.rare, a, now, out, max,
 	    n)) == SQLITE_DONE &&
-	    (rc = S_query(s, STMT_RELATED_NEWEST, &all, a, now, out, max,
+	    (rc = S_query(s, STMT_RELATED_NEWEST, &sp.all, a, now, out, max,
 	    n)) == SQLITE_DONE)
-		rc = S_query(s, STMT_RELATED_NEWEST, &any, a, now, out, max, n);
-	buf_free(&rare);
-	buf_free(&all);
-	buf_free(&any);
+		rc = S_query(s, STMT_RELATED_NEWEST, &sp.any, a, now, out, max,
+		    n);
+	buf_free(&sp.rare);
+	buf_free(&sp.all);
+	buf_free(&sp.any);
 	return rc;
 }
