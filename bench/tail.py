@@ -154,6 +154,15 @@ def S_edit_first_views(bench, db, n, server):
             "wcpu_us": cpu / 1000.0 / len(ms)}
 
 
+def S_smaps(server):
+    """With BENCH_SMAPS=FILE, the first worker's /proc/PID/smaps into FILE
+    (what its RSS is made of)."""
+    if os.environ.get("BENCH_SMAPS") and server.workers():
+        with open("/proc/%d/smaps" % server.workers()[0]) as f, \
+                open(os.environ["BENCH_SMAPS"], "w") as out:
+            out.write(f.read())
+
+
 def S_mix(bench, name, script, sample, nurls, seconds):
     """articled then the ceiling on one stream; RSS of articled's workers."""
     r = wrk(bench, "/", 32, seconds, script=script)
@@ -180,6 +189,7 @@ def long_tail(bench, n):
     res["zipf"] = S_mix(bench, "zipf", zipf_lua, zs, zn, seconds)
     res["edit"] = S_edit_first_views(bench, db, 20 if bench.cfg.quick else EDITS, s)
     res["edit"]["rss"] = s.rss()
+    S_smaps(s)
     s.stop()
     for name, lua in (("crawl", crawl_lua), ("zipf", zipf_lua)):
         c = S_ceiling_on(bench, res[name]["page"], lua, seconds)
@@ -214,7 +224,10 @@ def edits_only(bench, n):
     else:
         s = articled(bench, db, name="articled-edits")
     e = S_edit_first_views(bench, db, 20 if bench.cfg.quick else EDITS, s)
+    rss = s.rss()
+    S_smaps(s)
     s.stop()
+    log("worker RSS after the edits (VmRSS, RssAnon, RssFile, RssShmem KiB): %s" % rss)
     log("edited article's first view, %d edits: p50 %.2f ms, p99 %.2f ms, max %.2f ms "
         "(the slowest five: %s ms); worker CPU %.0f us per view"
         % (e["n"], e["p50"], e["p99"], e["max"], " ".join("%.2f" % x for x in e["slowest"]),

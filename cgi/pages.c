@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__		/* defined by the headers above */
+#include <malloc.h>
+#endif
 
 #include "alloc.h"
 #include "buf.h"
@@ -89,6 +92,16 @@ static void S_drop(struct pages *p)
 	p->npages = 0;
 	p->have_keys = 0;
 	p->changes = p->site.changes;
+	p->trim = 1;
+}
+
+void pages_idle(struct pages *p)
+{
+#ifdef __GLIBC__
+	if (p->trim)
+		malloc_trim(0);	/* the dropped pages' memory, to the system */
+#endif
+	p->trim = 0;
 }
 
 void pages_unavailable(struct pages *p)
