@@ -95,13 +95,20 @@ static void S_drop(struct pages *p)
 	p->trim = 1;
 }
 
+/* Also every PAGES_TRIM_EVERY answers: misses free what they built
+ * (renders, list pages) in between the cached pages' blocks, and glibc
+ * only ever gives back the heap's top. */
+#define PAGES_TRIM_EVERY	1024
+
 void pages_idle(struct pages *p)
 {
+	if (!p->trim && ++p->since_trim < PAGES_TRIM_EVERY)
+		return;
 #ifdef __GLIBC__
-	if (p->trim)
-		malloc_trim(0);	/* the dropped pages' memory, to the system */
+	malloc_trim(0);	/* the freed memory, to the system */
 #endif
 	p->trim = 0;
+	p->since_trim = 0;
 }
 
 void pages_unavailable(struct pages *p)

@@ -59,6 +59,7 @@ struct pages {
 	size_t			 npages;
 	int			 have_keys;
 	int			 trim;		/* dropped: pages_idle trims */
+	unsigned		 since_trim;	/* answers since it last did */
 	struct cache		*cache;
 	int			 counter_full_logged;
 	int			 counting;
