@@ -37,7 +37,7 @@ SERVER_SRCS = cgi/main.c cgi/master.c cgi/fold.c cgi/fastcgi.c cgi/cgi.c \
               cgi/store_fold.c cgi/store_migrate.c cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c cgi/sitemap.c cgi/conditional.c cgi/jsonld.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
               cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c cgi/alloc.c cgi/log.c \
               cgi/url.c cgi/phone.c cgi/pages_more.c cgi/pages_search.c \
-              cgi/pages_tag.c cgi/search_query.c cgi/store_search.c \
+              cgi/pages_tag.c cgi/search_query.c cgi/store_search.c cgi/store_related.c \
               cgi/bound.c cgi/render.c cgi/store_render.c cgi/sandbox.c \
               cgi/heartbeat.c
 # db/migrations/NNNN-*.sql, built into articled as a C table (upgrades).
@@ -148,7 +148,7 @@ UNIT_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
            cgi/cache.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
            cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c \
            cgi/alloc.c cgi/url.c cgi/phone.c cgi/pages_more.c \
-           cgi/pages_search.c cgi/pages_tag.c cgi/search_query.c cgi/store_search.c \
+           cgi/pages_search.c cgi/pages_tag.c cgi/search_query.c cgi/store_search.c cgi/store_related.c \
            cgi/bound.c cgi/render.c cgi/store_render.c
 UNIT_LIB += cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c \
             cgi/sitemap.c cgi/conditional.c cgi/jsonld.c
@@ -217,7 +217,7 @@ FUZZ_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
            cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c \
            cgi/alloc.c cgi/url.c cgi/phone.c \
            cgi/pages_more.c cgi/pages_search.c cgi/pages_tag.c \
-           cgi/search_query.c cgi/store_search.c \
+           cgi/search_query.c cgi/store_search.c cgi/store_related.c \
            cgi/bound.c cgi/render.c cgi/store_render.c \
            cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c \
            cgi/sitemap.c cgi/conditional.c cgi/jsonld.c

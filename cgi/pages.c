@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__		/* defined by the headers above */
+#include <malloc.h>
+#endif
 
 #include "alloc.h"
 #include "buf.h"
@@ -89,6 +92,28 @@ static void S_drop(struct pages *p)
 	p->npages = 0;
 	p->have_keys = 0;
 	p->changes = p->site.changes;
+	p->trim = 1;
+}
+
+/* Also every PAGES_TRIM_EVERY answers: misses free what they built
+ * (renders, list pages) in between the cached pages' blocks, and glibc
+ * only ever gives back the heap's top.  Only when PAGES_TRIM_FREE or
+ * more lies free: memory given back costs a page fault per page when it
+ * is used again, which after every edit (SQLite drops and refills its
+ * cache) would add about half a millisecond to the next first view. */
+#define PAGES_TRIM_EVERY	1024
+#define PAGES_TRIM_FREE		(512 * 1024)
+
+void pages_idle(struct pages *p)
+{
+	if (!p->trim && ++p->since_trim < PAGES_TRIM_EVERY)
+		return;
+#ifdef __GLIBC__
+	if (mallinfo2().fordblks >= PAGES_TRIM_FREE)
+		malloc_trim(0);	/* the freed memory, to the system */
+#endif
+	p->trim = 0;
+	p->since_trim = 0;
 }
 
 void pages_unavailable(struct pages *p)

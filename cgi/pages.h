@@ -38,6 +38,9 @@ void		 pages_set_quiet(struct pages *p, int quiet);
  * view when the answer is a 200 article page and r is countable. */
 void		 pages_handle(struct pages *p, const struct request *r,
 		    struct response *resp);
+/* After an answer is sent: when the site changed during it (the page
+ * cache was emptied), gives the freed memory back to the system. */
+void		 pages_idle(struct pages *p);
 
 /* The handlers the route table names (see router.h for route_handler). */
 struct route;

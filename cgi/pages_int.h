@@ -58,6 +58,8 @@ struct pages {
 	struct list_key		*page_keys;	/* first key of each list page */
 	size_t			 npages;
 	int			 have_keys;
+	int			 trim;		/* dropped: pages_idle trims */
+	unsigned		 since_trim;	/* answers since it last did */
 	struct cache		*cache;
 	int			 counter_full_logged;
 	int			 counting;

@@ -137,11 +137,21 @@ const char *const store_sql[STMT__MAX] = {
 	"WHERE t.article_id = ?1 AND a.draft = 0 AND a.published_at <= ?2 "
 	"GROUP BY a.id ORDER BY count(*) DESC, a.published_at DESC, a.id DESC "
 	"LIMIT ?3",
-	/* STMT_RELATED_TITLES: ?1 is "title : (...)" of the post's words */
+	/* STMT_RELATED_TITLES: ?1 is "title : (...)" of the post's rare
+	 * words (store_related.c) */
 	"SELECT a.slug, a.title FROM articles_fts "
 	"CROSS JOIN articles a ON a.id = articles_fts.rowid "
 	"WHERE articles_fts MATCH ?1 AND a.id <> ?2 AND a.draft = 0 "
 	"AND a.published_at <= ?3 ORDER BY rank LIMIT ?4",
+	/* STMT_RELATED_COUNT: titles holding ?1, counted up to ?2 */
+	"SELECT count(*) FROM (SELECT 1 FROM articles_fts "
+	"WHERE articles_fts MATCH ?1 LIMIT ?2)",
+	/* STMT_RELATED_NEWEST: as STMT_RELATED_TITLES, the most recently
+	 * added first: FTS5 walks back and stops at the LIMIT */
+	"SELECT a.slug, a.title FROM articles_fts "
+	"CROSS JOIN articles a ON a.id = articles_fts.rowid "
+	"WHERE articles_fts MATCH ?1 AND a.id <> ?2 AND a.draft = 0 "
+	"AND a.published_at <= ?3 ORDER BY articles_fts.rowid DESC LIMIT ?4",
 	/* STMT_MOST_READ: the stored counts (the last second's views are
 	 * not worth a counter read per article) */
 	"SELECT a.slug, a.title FROM views v "
