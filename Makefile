@@ -39,7 +39,8 @@ SERVER_SRCS = cgi/main.c cgi/master.c cgi/fold.c cgi/fastcgi.c cgi/cgi.c \
               cgi/url.c cgi/phone.c cgi/pages_more.c cgi/pages_search.c \
               cgi/pages_tag.c cgi/search_query.c cgi/store_search.c \
               cgi/bound.c cgi/render.c cgi/store_render.c cgi/sandbox.c \
-              cgi/heartbeat.c
+              cgi/heartbeat.c cgi/maker.c cgi/maker_run.c cgi/maker_proto.c \
+              cgi/maker_files.c cgi/maker_cgi.c cgi/master_maker.c cgi/store_media.c
 # db/migrations/NNNN-*.sql, built into articled as a C table (upgrades).
 MIGRATIONS = $(sort $(wildcard db/migrations/*.sql))
 VIEWTAIL_SRCS = cgi/viewtail.c cgi/viewtail_data.c cgi/viewtail_out.c \
