@@ -310,6 +310,23 @@ static void S_ended(struct maker *mk, const struct media_pending *p,
 	S_refuse(mk, p, problem);
 }
 
+/* What the decoder wrote on stderr, as one line of the log. */
+static void S_log_said(const struct media_pending *p, const struct buf *err)
+{
+	char said[600];
+	size_t i, n = 0;
+
+	for (i = 0; i < err->len && n + 1 < sizeof(said); i++)
+		said[n++] = (unsigned char)err->data[i] < 0x20 ||
+		    err->data[i] == 0x7f ? ' ' : err->data[i];
+	while (n > 0 && said[n - 1] == ' ')
+		n--;
+	said[n] = '\0';
+	if (n > 0)
+		log_line("picture %s: the picture maker said: %s", p->name,
+		    said);
+}
+
 static void S_make(struct maker *mk, const struct media_pending *p)
 {
 	long long t0 = S_ms();
@@ -327,9 +344,9 @@ static void S_make(struct maker *mk, const struct media_pending *p)
 	    err, sizeof(err)) != 0)
 		log_line("picture %s: %s (it stays pending)", p->name, err);
 	else
-		S_ended(mk, p, &r, t0);
+		S_log_said(p, &r.err), S_ended(mk, p, &r, t0);
 	free(data);
-	buf_free(&r.out);
+	maker_run_free(&r);
 }
 
 /* One pass over what is pending now; -1 when the list cannot be read. */

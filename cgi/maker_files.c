@@ -180,7 +180,7 @@ static int S_wanted(const struct sync *s, const char *name)
 {
 	struct wanted key;
 
-	if (snprintf(key.name, sizeof(key.name), "%s", name) >=
+	if (s->n == 0 || snprintf(key.name, sizeof(key.name), "%s", name) >=
 	    (int)sizeof(key.name))
 		return 0;
 	return bsearch(&key, s->w, s->n, sizeof(*s->w), S_cmp) != NULL;
@@ -238,7 +238,8 @@ static int S_sync_dir(struct sync *s)
 	size_t i;
 	int fd;
 
-	qsort(s->w, s->n, sizeof(*s->w), S_cmp);
+	if (s->n > 0)	/* qsort and bsearch take no NULL, even for 0 */
+		qsort(s->w, s->n, sizeof(*s->w), S_cmp);
 	if ((fd = dup(s->vfd)) < 0 || (d = fdopendir(fd)) == NULL) {
 		S_failed(s, "reading", "the folder");
 		return -1;

@@ -17,10 +17,13 @@
 
 #include "maker_run.h"
 
+#define RUN_ERR_KEPT	2048	/* of its stderr, for the log */
+
 struct run {
 	pid_t			 pid;
 	int			 in;	/* its stdin, ours to write; -1: closed */
 	int			 out;	/* its stdout; -1: at EOF */
+	int			 err;	/* its stderr; -1: at EOF */
 	const unsigned char	*data;
 	size_t			 len;
 	size_t			 off;
@@ -45,7 +48,7 @@ static void S_close(int *fd)
 /* In the child: the pipes as stdin and stdout, then the decoder.  It
  * dies with the maker (a maker killed mid-work leaves no decoder). */
 static void S_child(const char *decoder, const struct maker_limits *lim,
-    int in, int out)
+    int in, int out, int err)
 {
 	char px[32], mem[32], cpu[32];
 	sigset_t none;
@@ -55,7 +58,8 @@ static void S_child(const char *decoder, const struct maker_limits *lim,
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0)
+	if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 ||
+	    dup2(err, STDERR_FILENO) < 0)
 		_exit(127);
 	snprintf(px, sizeof(px), "%ld", lim->max_pixels);
 	snprintf(mem, sizeof(mem), "%d", lim->max_memory_mib);
@@ -70,25 +74,28 @@ static void S_child(const char *decoder, const struct maker_limits *lim,
 static int S_start(struct run *rn, const char *decoder,
     const struct maker_limits *lim, char *err, size_t errlen)
 {
-	int in[2], out[2];
+	int p[6], i;
 
-	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
+	if (pipe2(p, O_CLOEXEC) != 0 || pipe2(p + 2, O_CLOEXEC) != 0 ||
+	    pipe2(p + 4, O_CLOEXEC) != 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		return -1;
+		return -1;	/* at most two pipes left open: EMFILE */
 	}
 	if ((rn->pid = fork()) < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
-		close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+		for (i = 0; i < 6; i++)
+			close(p[i]);
 		return -1;
 	}
 	if (rn->pid == 0)
-		S_child(decoder, lim, in[0], out[1]);
-	close(in[0]);
-	close(out[1]);
-	rn->in = in[1];
-	rn->out = out[0];
+		S_child(decoder, lim, p[0], p[3], p[5]);
+	close(p[0]), close(p[3]), close(p[5]);
+	rn->in = p[1];
+	rn->out = p[2];
+	rn->err = p[4];
 	fcntl(rn->in, F_SETFL, O_NONBLOCK);
 	fcntl(rn->out, F_SETFL, O_NONBLOCK);
+	fcntl(rn->err, F_SETFL, O_NONBLOCK);
 	return 0;
 }
 
@@ -106,30 +113,40 @@ static void S_feed(struct run *rn)
 		S_close(&rn->in);
 }
 
-static void S_drain(struct run *rn, struct buf *out)
+/* Reads what fd has into out (at most keep bytes kept; the rest read
+ * and dropped). */
+static void S_drain(int *fd, struct buf *out, size_t keep)
 {
+	char scrap[4096];
 	ssize_t n;
 
-	buf_grow(out, 65536);
-	n = read(rn->out, out->data + out->len, out->cap - out->len);
-	if (n > 0)
+	if (out->len < keep) {
+		buf_grow(out, 65536);
+		n = read(*fd, out->data + out->len, out->cap - out->len);
+	} else {
+		n = read(*fd, scrap, sizeof(scrap));
+	}
+	if (n > 0 && out->len < keep)
 		out->len += (size_t)n;
-	else if (n == 0 || (errno != EAGAIN && errno != EINTR))
-		S_close(&rn->out);
+	else if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		S_close(fd);
 }
 
 /* One poll of both pipes, for at most a second (*stop is looked at). */
-static void S_step(struct run *rn, struct buf *out)
+static void S_step(struct run *rn, struct run_result *r)
 {
-	struct pollfd fds[2] = { { rn->out, POLLIN, 0 }, { rn->in, POLLOUT, 0 } };
+	struct pollfd fds[3] = { { rn->out, POLLIN, 0 },
+	    { rn->err, POLLIN, 0 }, { rn->in, POLLOUT, 0 } };
 	long long left = rn->deadline - S_now_ms();
 
-	if (poll(fds, rn->in >= 0 ? 2 : 1, left > 1000 ? 1000 :
-	    left < 0 ? 0 : (int)left) <= 0)
+	/* A closed end is -1, which poll() skips. */
+	if (poll(fds, 3, left > 1000 ? 1000 : left < 0 ? 0 : (int)left) <= 0)
 		return;
 	if (fds[0].revents != 0)
-		S_drain(rn, out);
-	if (rn->in >= 0 && fds[1].revents != 0)
+		S_drain(&rn->out, &r->out, (size_t)-1);
+	if (fds[1].revents != 0)
+		S_drain(&rn->err, &r->err, RUN_ERR_KEPT);
+	if (rn->in >= 0 && fds[2].revents != 0)
 		S_feed(rn);
 }
 
@@ -174,9 +191,10 @@ static void S_talk(struct run *rn, const struct maker_limits *lim,
 
 	while (rn->out >= 0 && !*stop && S_now_ms() < rn->deadline &&
 	    r->out.len <= lim->max_output)
-		S_step(rn, &r->out);
+		S_step(rn, r);
 	S_close(&rn->in);
 	S_close(&rn->out);
+	S_close(&rn->err);
 	if (*stop)
 		S_kill(rn, r, RUN_STOPPED);
 	else if (r->out.len > lim->max_output)
@@ -191,9 +209,10 @@ int maker_run(const char *decoder, const struct maker_limits *lim,
     const unsigned char *in, size_t len, volatile sig_atomic_t *stop,
     struct run_result *r, char *err, size_t errlen)
 {
-	struct run rn = { 0, -1, -1, in, len, 0, 0 };
+	struct run rn = { 0, -1, -1, -1, in, len, 0, 0 };
 
 	buf_init(&r->out);
+	buf_init(&r->err);
 	rn.deadline = S_now_ms() + (long long)lim->wall_s * 1000;
 	if (S_start(&rn, decoder, lim, err, errlen) != 0)
 		return -1;
@@ -201,4 +220,10 @@ int maker_run(const char *decoder, const struct maker_limits *lim,
 		S_close(&rn.in);
 	S_talk(&rn, lim, stop, r);
 	return 0;
+}
+
+void maker_run_free(struct run_result *r)
+{
+	buf_free(&r->out);
+	buf_free(&r->err);
 }

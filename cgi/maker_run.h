@@ -31,7 +31,12 @@ struct run_result {
 	enum run_end	how;
 	int		code;
 	struct buf	out;	/* its stdout; owned, buf_free */
+	struct buf	err;	/* the start of its stderr (a pipe: the
+				 * decoder may write no file), for the log */
 };
+
+/* Frees r's buffers. */
+void	maker_run_free(struct run_result *r);
 
 /* Runs decoder on in[0..len).  0 with the ending in r, or -1 when it
  * could not be started (pipe, fork) with the reason in err. */
