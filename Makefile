@@ -47,7 +47,7 @@ VIEWTAIL_SRCS = cgi/viewtail.c cgi/viewtail_data.c cgi/viewtail_out.c \
                 cgi/counter.c cgi/text.c cgi/buf.c cgi/alloc.c
 # The picture maker: the only program linked with libvips (issue 9).
 PICTURE_SRCS = cgi/picture_main.c cgi/picture_plan.c cgi/picture_vips.c \
-               cgi/picture_sandbox.c
+               cgi/picture_webp.c cgi/picture_sandbox.c
 VIPS_CFLAGS = $(shell pkg-config --cflags vips)
 VIPS_LIBS = $(shell pkg-config --libs vips)
 HEADERS = $(wildcard cgi/*.h)

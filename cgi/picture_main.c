@@ -12,6 +12,7 @@
  * or `refused <a sentence for the owner>\n`, exit 2.  Exit 1: our own
  * failure (bad option, a call that failed), said on stderr. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,21 +197,34 @@ static int S_write_set(const struct picture_set *set)
 	return S_write_all("end\n", 4);
 }
 
+static int S_memory(long max_memory_mib)
+{
+	char why[200];
+
+	snprintf(why, sizeof(why), "the picture needs more memory than the "
+	    "picture maker's limit (%ld MiB)", max_memory_mib);
+	return S_refuse(why);
+}
+
 /* The untrusted part, inside the sandbox. */
-static int S_make(const unsigned char *buf, size_t len, long long max_px)
+static int S_make(const unsigned char *buf, size_t len, const struct opts *o)
 {
 	struct picture_set set;
 	char why[400];
 	int rc;
 
+	if (len == 0)
+		return S_refuse("the file is empty");
 	if (len > (size_t)S_MAX_INPUT)
 		return S_refuse("the file is over 20 MiB: at most 20 MiB "
 		    "are accepted");
 	if (picture_sniff(buf, len) == NULL)
 		return S_refuse("the file is not a JPEG, PNG, WebP or GIF "
 		    "picture");
-	rc = picture_make(buf, len, max_px, &set, why, sizeof(why));
-	if (rc == PICTURE_REFUSED)
+	rc = picture_make(buf, len, o->max_pixels, &set, why, sizeof(why));
+	if (rc == PICTURE_MEMORY)
+		rc = S_memory(o->max_memory_mib);
+	else if (rc == PICTURE_REFUSED)
 		rc = S_refuse(why);
 	else if (rc != 0)
 		rc = S_fail(why);
@@ -232,6 +246,9 @@ int main(int argc, char **argv)
 		fputs(S_usage, stderr);
 		return 1;
 	}
+	/* One malloc arena: each thread's own would reserve 64 MiB of
+	 * address space and make RLIMIT_AS a poor measure of memory. */
+	mallopt(M_ARENA_MAX, 1);
 	if (S_limits(&o) != 0)
 		return S_fail("setrlimit failed");
 	if (S_read_all(&buf, &len) != 0)
@@ -241,7 +258,7 @@ int main(int argc, char **argv)
 		free(buf);
 		return S_fail(err);
 	}
-	rc = S_make(buf, len, o.max_pixels);
+	rc = S_make(buf, len, &o);
 	free(buf);
 	return rc;
 }

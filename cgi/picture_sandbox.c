@@ -5,9 +5,11 @@
  * futex and the threads vips insists on, read/write on the descriptors
  * it has, the clock, and exit.  Two answers for the rest:
  *   - opening, stat-ing or probing a file (openat, stat, access,
- *     readlink...) fails with EACCES: libraries look up things lazily
- *     (gettext catalogues for an error message, /proc or /sys for the
- *     CPU count) and cope with a refusal, while nothing is reachable;
+ *     readlink...) or asking what stderr is (ioctl, getpeername) fails
+ *     with EACCES: libraries look things up lazily (malloc reads
+ *     /proc/sys/vm/overcommit_memory in a new thread, glib's g_log asks
+ *     whether stderr is a terminal or journald) and cope with a refusal,
+ *     while nothing is reachable that way;
  *   - everything else (execve, socket, connect, fork, ptrace, kill of
  *     another process, executable memory...) raises SIGSYS: the handler
  *     writes the call's name on stderr and the process dies of it, so the
@@ -50,8 +52,10 @@ static const int S_allowed[] = {
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
 
-/* Answered EACCES: looking for a file finds nothing. */
+/* Answered EACCES: looking for a file finds nothing; stderr is not a
+ * terminal (isatty's ioctl) nor journald's socket (glib's g_log asks). */
 static const int S_denied[] = {
+	SCMP_SYS(ioctl), SCMP_SYS(getpeername), SCMP_SYS(getsockname),
 	SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(stat), SCMP_SYS(lstat),
 	SCMP_SYS(newfstatat), SCMP_SYS(statx), SCMP_SYS(access),
 	SCMP_SYS(faccessat), SCMP_SYS(faccessat2), SCMP_SYS(readlink),

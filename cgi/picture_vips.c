@@ -20,6 +20,7 @@
 #include <vips/vector.h>	/* vips_vector_set_enabled: not in vips.h */
 
 #include "picture_vips.h"
+#include "picture_webp.h"
 
 #define S_WEBP_Q	80
 #define S_JPEG_Q	82
@@ -58,11 +59,21 @@ static void S_vips_reason(char *out, size_t outlen)
 	vips_error_clear();
 }
 
+/* vips's words when an allocation or a thread hit RLIMIT_AS. */
+static int S_out_of_memory(const char *reason)
+{
+	return strstr(reason, "out of memory") != NULL ||
+	    strstr(reason, "Cannot allocate memory") != NULL ||
+	    strstr(reason, "Error creating thread") != NULL;
+}
+
 static int S_damaged(char *why, size_t whylen)
 {
 	char reason[200];
 
 	S_vips_reason(reason, sizeof(reason));
+	if (S_out_of_memory(reason))
+		return PICTURE_MEMORY;
 	snprintf(why, whylen, "the picture is damaged or incomplete and "
 	    "cannot be read (%s)", reason);
 	return PICTURE_REFUSED;
@@ -112,6 +123,20 @@ static int S_header(const void *buf, size_t len, long long max_pixels,
 	return 0;
 }
 
+/* Every piece of metadata off the image (EXIF with GPS, XMP, IPTC, ICC,
+ * comments, GIF and PNG extras): what is made from it inherits none.
+ * The savers' strip=TRUE alone is not enough: 8.14's WebP saver still
+ * writes the EXIF block (tests/e2e/test_picture_decoder.py found it). */
+static void S_strip(VipsImage *img)
+{
+	gchar **fields = vips_image_get_fields(img);
+	size_t i;
+
+	for (i = 0; fields[i] != NULL; i++)
+		(void)vips_image_remove(img, fields[i]);	/* FALSE: a core field */
+	g_strfreev(fields);
+}
+
 /* One decode at `width`, oriented, in sRGB, with no profile left, held
  * in memory for the smaller widths. */
 static VipsImage *S_base(const void *buf, size_t len, int width)
@@ -126,6 +151,8 @@ static VipsImage *S_base(const void *buf, size_t len, int width)
 	    NULL) == 0 &&
 	    vips_cast_uchar(t[1], &t[2], NULL) == 0)
 		base = vips_image_copy_memory(t[2]);
+	if (base != NULL)
+		S_strip(base);
 	VIPS_UNREF(t[0]);
 	VIPS_UNREF(t[1]);
 	VIPS_UNREF(t[2]);
@@ -187,13 +214,25 @@ static int S_save_jpeg(VipsImage *img, void **data, size_t *len)
 	return rc;
 }
 
+/* picture_webp_strip: the saver's strip leaves an EXIF chunk (8.14.1). */
+static int S_save_webp(VipsImage *img, void **data, size_t *len)
+{
+	if (vips_webpsave_buffer(img, data, len, "Q", S_WEBP_Q, "strip",
+	    TRUE, NULL) != 0)
+		return -1;
+	if ((*len = picture_webp_strip(*data, *len)) != 0)
+		return 0;
+	vips_error("articled-picture", "the WebP saver's output is not "
+	    "a WebP container");
+	return -1;
+}
+
 static int S_save(VipsImage *img, enum picture_format format, void **data,
     size_t *len)
 {
 	switch (format) {
 	case PICTURE_WEBP:
-		return vips_webpsave_buffer(img, data, len, "Q", S_WEBP_Q,
-		    "strip", TRUE, NULL);
+		return S_save_webp(img, data, len);
 	case PICTURE_PNG:
 		return vips_pngsave_buffer(img, data, len, "compression",
 		    S_PNG_LEVEL, "strip", TRUE, NULL);
@@ -236,6 +275,8 @@ static int S_failed(char *why, size_t whylen)
 	char reason[200];
 
 	S_vips_reason(reason, sizeof(reason));
+	if (S_out_of_memory(reason))
+		return PICTURE_MEMORY;
 	snprintf(why, whylen, "the picture maker failed to encode a "
 	    "variant (%s)", reason);
 	return PICTURE_FAILED;

@@ -10,7 +10,8 @@
 
 /* picture_make's answers besides 0. */
 #define PICTURE_REFUSED	2	/* the picture's fault: `why` says what */
-#define PICTURE_FAILED	1	/* ours (out of memory, a vips bug) */
+#define PICTURE_FAILED	1	/* ours (a vips bug) */
+#define PICTURE_MEMORY	3	/* over the memory limit (RLIMIT_AS) */
 
 struct picture_variant {
 	enum picture_format	format;
@@ -33,7 +34,7 @@ int	picture_vips_start(const char *argv0, char *err, size_t errlen);
 /* Reads the header of buf (type `type`, from picture_sniff), refuses a
  * picture over max_pixels before decoding any pixel, then makes every
  * variant of picture_plan into set.  0, PICTURE_REFUSED or
- * PICTURE_FAILED with a sentence in why. */
+ * PICTURE_FAILED with a sentence in why, or PICTURE_MEMORY. */
 int	picture_make(const void *buf, size_t len, long long max_pixels,
 	    struct picture_set *set, char *why, size_t whylen);
 
