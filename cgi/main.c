@@ -71,9 +71,11 @@ static void S_usage(FILE *f)
 	    "mirrors)\n"
 	    "  --media-dir DIR     the folder of picture files nginx serves "
 	    "(default: the\n"
-	    "                      database's folder + /media)\n"
+	    "                      database's folder + /media, or "
+	    "$ARTICLED_MEDIA_DIR)\n"
 	    "  --picture-maker PATH  the decoder (default: articled-picture "
-	    "beside articled)\n"
+	    "beside articled,\n"
+	    "                      or $ARTICLED_PICTURE_MAKER)\n"
 	    "  --make-pictures     make every pending picture, rebuild the "
 	    "folder, and exit\n"
 	    "  --upgrade           bring the database to this version's "
@@ -163,9 +165,14 @@ static int S_options(int argc, char **argv, struct options *o)
 		S_usage(stderr);
 		return -1;
 	}
-	/* Owned by the options, for the whole run. */
+	/* Owned by the options, for the whole run.  The environment, for a
+	 * CGI server, whose configuration gives no arguments. */
+	if (o->media_dir == NULL)
+		o->media_dir = getenv("ARTICLED_MEDIA_DIR");
 	if (o->media_dir == NULL)
 		o->media_dir = maker_files_default(o->db);
+	if (o->picture_maker == NULL)
+		o->picture_maker = getenv("ARTICLED_PICTURE_MAKER");
 	if (o->picture_maker == NULL)
 		o->picture_maker = maker_default_decoder();
 	return 0;
