@@ -1,5 +1,5 @@
 # articled: plain make, no generator.
-#   make          build bin/articled and bin/viewtail
+#   make          build bin/articled, bin/viewtail and bin/articled-picture
 #   make run      install missing packages, build, create db/site.db if
 #                 absent, serve http://127.0.0.1:8080 until Ctrl-C
 #   make test     the same set-up, then every test
@@ -39,19 +39,26 @@ SERVER_SRCS = cgi/main.c cgi/master.c cgi/fold.c cgi/fastcgi.c cgi/cgi.c \
               cgi/url.c cgi/phone.c cgi/pages_more.c cgi/pages_search.c \
               cgi/pages_tag.c cgi/search_query.c cgi/store_search.c \
               cgi/bound.c cgi/render.c cgi/store_render.c cgi/sandbox.c \
-              cgi/heartbeat.c cgi/media.c cgi/picture.c cgi/store_media_read.c \
+              cgi/heartbeat.c cgi/maker.c cgi/maker_run.c cgi/maker_proto.c \
+              cgi/maker_files.c cgi/maker_cgi.c cgi/master_maker.c cgi/store_media.c \
+              cgi/media.c cgi/picture.c cgi/store_media_read.c \
               cgi/pages_media.c cgi/pages_picture.c
 # db/migrations/NNNN-*.sql, built into articled as a C table (upgrades).
 MIGRATIONS = $(sort $(wildcard db/migrations/*.sql))
 VIEWTAIL_SRCS = cgi/viewtail.c cgi/viewtail_data.c cgi/viewtail_out.c \
                 cgi/counter.c cgi/text.c cgi/buf.c cgi/alloc.c
+# The picture maker: the only program linked with libvips (issue 9).
+PICTURE_SRCS = cgi/picture_main.c cgi/picture_plan.c cgi/picture_vips.c \
+               cgi/picture_webp.c cgi/picture_sandbox.c
+VIPS_CFLAGS = $(shell pkg-config --cflags vips)
+VIPS_LIBS = $(shell pkg-config --libs vips)
 HEADERS = $(wildcard cgi/*.h)
 
 BUILD = build
 
 .PHONY: all run test bench db deps install clean unit fuzz
 
-all: bin/articled bin/viewtail
+all: bin/articled bin/viewtail bin/articled-picture
 
 $(BUILD)/%.o: cgi/%.c $(HEADERS) Makefile
 	@mkdir -p $(BUILD)
@@ -75,6 +82,17 @@ bin/viewtail: $(VIEWTAIL_SRCS:cgi/%.c=$(BUILD)/%.o)
 	@mkdir -p bin
 	@echo "LD $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ -lsqlite3
+
+# libvips's headers only for the one file that includes them.
+$(BUILD)/picture_vips.o: cgi/picture_vips.c $(HEADERS) Makefile
+	@mkdir -p $(BUILD)
+	@echo "CC $<"
+	@$(CC) $(ALL_CFLAGS) $(VIPS_CFLAGS) -c $< -o $@
+
+bin/articled-picture: $(PICTURE_SRCS:cgi/%.c=$(BUILD)/%.o)
+	@mkdir -p bin
+	@echo "LD $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(VIPS_LIBS) -lseccomp
 
 # The live database: made once from schema.sql and the seed content, in a
 # temporary file moved into place, so a failure leaves nothing behind and
@@ -156,12 +174,15 @@ install:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/install \
 	    DEFAULT_DB=$(STATEDIR)/site.db DEFAULT_TEMPLATES=$(DATADIR)/templates \
 	    VIEWTAIL_DB=$(STATEDIR)/site.db \
-	    $(BUILD)/install/articled-bin $(BUILD)/install/viewtail-bin
+	    $(BUILD)/install/articled-bin $(BUILD)/install/viewtail-bin \
+	    $(BUILD)/install/articled-picture-bin
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates/static \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(UNITDIR)
 	install -m 755 $(BUILD)/install/articled-bin $(DESTDIR)$(BINDIR)/articled
 	install -m 755 $(BUILD)/install/viewtail-bin $(DESTDIR)$(BINDIR)/viewtail
+	install -m 755 $(BUILD)/install/articled-picture-bin \
+	    $(DESTDIR)$(BINDIR)/articled-picture
 	install -m 644 templates/*.html $(DESTDIR)$(DATADIR)/templates/
 	install -m 644 templates/static/* $(DESTDIR)$(DATADIR)/templates/static/
 	install -m 644 schema.sql db/seed.sql nginx.conf.example $(DESTDIR)$(DATADIR)/
@@ -177,6 +198,8 @@ $(BUILD)/articled-bin: $(SERVER_SRCS:cgi/%.c=$(BUILD)/%.o) \
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 $(BUILD)/viewtail-bin: $(VIEWTAIL_SRCS:cgi/%.c=$(BUILD)/%.o)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lsqlite3
+$(BUILD)/articled-picture-bin: $(PICTURE_SRCS:cgi/%.c=$(BUILD)/%.o)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(VIPS_LIBS) -lseccomp
 
 clean:
 	rm -rf bin $(BUILD)

@@ -184,8 +184,8 @@ class Server:
                 name, probe, os.path.join(bench.work, "log", name + ".log")))
 
     def workers(self):
-        try:
-            return procs.children(self.proc.pid)
+        try:   # not the picture maker: it serves nothing
+            return procs.articled_workers(self.proc.pid)
         except FileNotFoundError:
             return []
 

@@ -18,7 +18,7 @@
 enum media_format { MEDIA_WEBP, MEDIA_JPEG, MEDIA_PNG, MEDIA_FORMAT__MAX };
 enum media_status { MEDIA_PENDING, MEDIA_READY, MEDIA_REFUSED };
 
-struct media_variant {
+struct media_size {
 	enum media_format format;
 	int		  width;
 	int		  height;
@@ -31,7 +31,7 @@ struct media_info {
 	int		  width;	/* as shown; 0 until made */
 	int		  height;
 	char		  alt[MEDIA_ALT_MAX];	/* media.alt, not escaped */
-	struct media_variant v[MEDIA_VARIANTS_MAX];	/* by width */
+	struct media_size v[MEDIA_VARIANTS_MAX];	/* by width */
 	size_t		  nv;
 };
 

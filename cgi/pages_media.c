@@ -18,7 +18,7 @@
 #include "pages_int.h"
 #include "request.h"
 #include "response.h"
-#include "store_media.h"
+#include "store_media_read.h"
 
 #define MEDIA_IMMUTABLE	"public, max-age=31536000, immutable"
 #define MEDIA_V_PREFIX	"/media/v/"
@@ -76,9 +76,9 @@ void pages_media_variant(struct pages *p, const struct request *r,
 }
 
 /* The widest of the fallback's sizes (PNG when there are PNGs). */
-static const struct media_variant *S_widest(const struct media_info *m)
+static const struct media_size *S_widest(const struct media_info *m)
 {
-	const struct media_variant *best = NULL;
+	const struct media_size *best = NULL;
 	enum media_format f = MEDIA_JPEG;
 	size_t i;
 
@@ -95,7 +95,7 @@ static const struct media_variant *S_widest(const struct media_info *m)
 void pages_media_name(struct pages *p, const struct request *r,
     const struct route *rt, struct response *resp)
 {
-	const struct media_variant *v;
+	const struct media_size *v;
 	struct media_info m;
 	struct media_key k;
 	enum store_rc rc;

@@ -9,7 +9,7 @@
 
 #include "picture.h"
 #include "store.h"
-#include "store_media.h"
+#include "store_media_read.h"
 #include "text.h"
 
 #define MARK_OPEN	'\001'
@@ -36,7 +36,7 @@ void picture_marker(struct buf *out, const char *name, const char *alt,
 }
 
 static void S_url(const struct picture_page *pg, int64_t version,
-    const struct media_variant *v, struct buf *out)
+    const struct media_size *v, struct buf *out)
 {
 	struct media_key k = { version, v->width, v->format };
 	char path[MEDIA_PATH_MAX];
@@ -97,10 +97,10 @@ static void S_srcset(const struct picture_page *pg,
 
 /* The <img>'s src: the widest fallback up to SRC_MAX, else the
  * narrowest (sizes come by width). */
-static const struct media_variant *S_src(const struct media_info *m,
+static const struct media_size *S_src(const struct media_info *m,
     enum media_format f)
 {
-	const struct media_variant *best = NULL;
+	const struct media_size *best = NULL;
 	size_t i;
 
 	for (i = 0; i < m->nv; i++)
@@ -125,7 +125,7 @@ static void S_picture(struct picture_page *pg, const struct media_info *m,
     const char *alt, enum picture_use use, struct buf *out)
 {
 	enum media_format f = S_fallback(m);
-	const struct media_variant *src = S_src(m, f);
+	const struct media_size *src = S_src(m, f);
 	const char *sizes = use == PICTURE_THUMB ? SIZES_THUMB : SIZES_PAGE;
 	int known = m->width > 0 && m->height > 0;
 
@@ -150,7 +150,7 @@ static void S_picture(struct picture_page *pg, const struct media_info *m,
 static void S_feed_img(struct picture_page *pg, const struct media_info *m,
     const char *alt, struct buf *out)
 {
-	const struct media_variant *src = S_src(m, S_fallback(m));
+	const struct media_size *src = S_src(m, S_fallback(m));
 
 	buf_puts(out, "<img src=\"");
 	S_url(pg, m->version, src, out);
@@ -244,7 +244,7 @@ void picture_compose(struct picture_page *pg, const char *html, size_t n,
 int picture_preview(struct store *s, const char *base, const char *root,
     const char *name, struct picture_preview *pv)
 {
-	const struct media_variant *best = NULL;
+	const struct media_size *best = NULL;
 	struct media_key k;
 	struct media_info m;
 	char path[MEDIA_PATH_MAX];

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "store_db.h"
-#include "store_media.h"
+#include "store_media_read.h"
 
 static enum media_status S_status(const unsigned char *s)
 {
@@ -36,7 +36,7 @@ static void S_variant_row(sqlite3_stmt *st, struct media_info *m)
 {
 	const unsigned char *fmt = sqlite3_column_text(st, 5);
 	int f = fmt ? media_format_of((const char *)fmt) : -1;
-	struct media_variant *v;
+	struct media_size *v;
 
 	if (f < 0 || m->nv == MEDIA_VARIANTS_MAX)
 		return;

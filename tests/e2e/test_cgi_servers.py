@@ -193,3 +193,35 @@ def test_sigterm_once_the_answer_is_read_does_not_stop_the_fold(tmp_path):
         p.wait(20)
         assert b">%d views<" % (66 + i) in out
         assert stored(db) == str(66 + i), p.stderr.read()
+
+
+def test_a_pending_picture_is_made_after_one_request_that_returns_at_once(server):
+    """After answering, a CGI run starts the picture maker detached (its
+    own session, /dev/null for stdio): the answer does not wait for it,
+    the server does not stop it, and the picture becomes 'ready' with
+    its files in the folder beside the database, owned by www-data."""
+    from PIL import Image
+    path = os.path.join(server.dir, "www", "photo.jpg")
+    # Noise: the decoder takes a second or more, far longer than a page.
+    Image.frombytes("RGB", (4000, 3000), os.urandom(4000 * 3000 * 3)).save(
+        path, quality=60)
+    os.chmod(path, 0o644)
+    server.scalar("INSERT INTO media(name, alt, data) VALUES "
+                  "('photo.jpg', 'a photo', readfile('%s'));" % path)
+    status, _, _ = server.request(SCRIPT + "/blog")
+    assert status == 200
+    assert server.scalar("SELECT status FROM media;") == "pending"
+    assert server.wait_scalar("SELECT status FROM media;", "ready", 60) == \
+        "ready", server.log()
+    version = server.scalar("SELECT printf('%016x', version) FROM media;")
+    folder = os.path.join(server.site, "media", "v")
+    made = sorted(os.listdir(folder))
+    assert len(made) == 7 and all(n.startswith(version + "-") for n in made), made
+    assert all(os.stat(os.path.join(folder, n)).st_uid == server.uid for n in made)
+    rows = server.scalar("SELECT count(*) FROM media_variants;")
+    assert rows == "7"
+    # Nothing changed since: the next request starts no maker.
+    stamp = open(server.db + "-maker.lock").read().strip()
+    status, _, _ = server.request(SCRIPT + "/blog")
+    assert status == 200
+    assert stamp == server.scalar("SELECT rev FROM site_version;")
