@@ -19,18 +19,18 @@ through real nginx, pictures added with the real sqlite3 shell.
   and on /blog with covers.
 - A worker's memory stays flat after serving every size of 100 pictures.
 
-The sizes are made by articled's picture maker (bin/articled-picture, run
-by articled) when the build has it; until that part of issue 9 is merged
-the tests make them the way the maker's contract says (tests/e2e docs:
-make_sizes) in a transaction marked by articled_writing, and write the
-media folder's files, so that what is tested here is the pages' side.
+The sizes are made by articled's own picture maker (bin/articled-picture,
+run by articled's maker process); a picture is kept 'pending' by stopping
+that process (SIGSTOP) while the page is looked at.
 Run: /usr/bin/python3 -m pytest -q tests/e2e/test_pictures.py
 """
 import html
 import io
 import json
 import os
+import contextlib
 import re
+import signal
 import subprocess
 
 import pytest
@@ -39,7 +39,6 @@ from PIL import Image
 from site_harness import ROOT, Site
 from wait import wait_until
 
-MAKER = os.path.join(ROOT, "bin", "articled-picture")
 VNU = os.path.join(ROOT, "tools", "vnu")
 
 
@@ -63,77 +62,24 @@ def photo(w, h, mode="RGB", fmt="JPEG", seed=1):
     return out.getvalue()
 
 
-# ---- the maker's part, until articled's own maker is merged ------------------
-
-def widths_for(w):
-    """The contract's widths: each of 480, 960, 1600 under the shown width,
-    plus the shown width when under 1600."""
-    return [x for x in (480, 960, 1600) if x < w] + ([w] if w < 1600 else [])
-
-
-def encode(img, fmt):
-    out = io.BytesIO()
-    if fmt == "jpeg":
-        img.convert("RGB").save(out, "JPEG", quality=80)
-    elif fmt == "png":
-        img.save(out, "PNG")
-    else:
-        img.save(out, "WEBP", quality=75)
-    return out.getvalue()
-
-
-EXT = {"webp": "webp", "jpeg": "jpg", "png": "png"}
-
-
-def make_sizes(site, name):
-    """Makes picture name's sizes as articled-picture does, and stores
-    them as the supervisor does (rows, then files)."""
-    row = site.scalar("SELECT id || ' ' || version || ' ' || hex(data) FROM media "
-                      "WHERE name = %s;" % q(name)).split()
-    mid, version, data = int(row[0]), int(row[1]), bytes.fromhex(row[2])
-    img = Image.open(io.BytesIO(data))
-    img.load()
-    alpha = img.mode in ("RGBA", "LA") or "transparency" in img.info
-    img = img.convert("RGBA" if alpha else "RGB")
-    w, h = img.size
-    fallback = "png" if alpha else "jpeg"
-    sizes = [(f, x) for x in widths_for(w) for f in ("webp", fallback)]
-    if ("jpeg", min(1200, w)) not in sizes:
-        sizes.append(("jpeg", min(1200, w)))
-    tmp = os.path.join(site.dir, "sizes")
-    os.makedirs(tmp, exist_ok=True)
-    folder = os.path.join(os.path.dirname(site.db), "media", "v")
-    os.makedirs(folder, exist_ok=True)
-    sql = ["BEGIN IMMEDIATE;", "INSERT INTO articled_writing(who) VALUES ('maker');"]
-    for fmt, x in sizes:
-        y = max(1, round(h * x / w))
-        im = img.resize((x, y)) if x != w else img
-        if fmt == "jpeg" and alpha:
-            flat = Image.new("RGB", im.size, "white")
-            flat.paste(im, mask=im.split()[3])
-            im = flat
-        b = encode(im, fmt)
-        f = "%016x-%d.%s" % (version, x, EXT[fmt])
-        with open(os.path.join(tmp, f), "wb") as out:
-            out.write(b)
-        with open(os.path.join(folder, f), "wb") as out:
-            out.write(b)
-        sql.append("INSERT INTO media_variants(media_id, version, format, width, "
-                   "height, data) VALUES (%d, %d, '%s', %d, %d, readfile(%s));"
-                   % (mid, version, fmt, x, y, q(os.path.join(tmp, f))))
-    sql.append("UPDATE media SET status = 'ready', width = %d, height = %d "
-               "WHERE id = %d AND version = %d;" % (w, h, mid, version))
-    sql += ["DELETE FROM articled_writing WHERE who = 'maker';", "COMMIT;"]
-    site.sql("\n".join(sql))
-
+# ---- the maker ------------------------------------------------------------------
 
 def ready(site, name, timeout=120):
-    """Picture name's sizes made: by articled's maker when there is one."""
-    if not os.path.exists(MAKER):
-        make_sizes(site, name)
+    """Picture name's sizes made by articled's picture maker."""
     wait_until(lambda: site.scalar("SELECT status FROM media WHERE name = %s;"
                                    % q(name)) == "ready",
                "picture %s to be ready" % name, timeout)
+
+
+@contextlib.contextmanager
+def maker_paused(site):
+    """articled's maker process stopped: what is pending stays pending."""
+    pid = wait_until(site.maker_pid, "articled's picture maker to run")
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(pid, signal.SIGCONT)
 
 
 def add_picture(site, name, alt, data):
@@ -188,7 +134,6 @@ def site(tmp_path_factory):
     add_picture(s, "room.jpg", "Room as stored", photo(1200, 800, seed=2))
     add_picture(s, "spine.png", "Diagram of the lower spine",
                 photo(700, 500, "RGBA", "PNG", seed=3))
-    add_picture(s, "later.jpg", "A picture still being made", photo(640, 480, seed=4))
     for n in ("cover.jpg", "room.jpg", "spine.png"):
         ready(s, n)
     add_article(s, "with-pictures", "With pictures", BODY, cover="cover.jpg")
@@ -229,18 +174,32 @@ def test_post_draws_cover_first_then_body_pictures(site):
 
 
 def test_pending_missing_and_elsewhere(site):
-    text = page(site, "/post/with-pictures")
-    pend = re.search(r'<span class="picture-pending"[^>]*>.*?</span></span>', text, re.S)
-    assert pend, text
-    assert 'aria-label="Being prepared"' in pend.group(0)
-    assert 'viewBox="0 0 960 720"' in pend.group(0)      # size unknown: 4:3
-    assert "Being prepared</span>" in pend.group(0)
-    assert '<span class="missing-picture">Not there at all</span>' in text
-    assert "/media/later.jpg" not in text and "nothing-here" not in text
-    # Never an <img> of the original address.
-    assert not re.search(r'<img[^>]+src="/media/(?!v/)', text)
-    # An image elsewhere keeps today's behaviour: a plain <img>.
-    assert '<img src="https://example.org/x.jpg" alt="elsewhere"' in text
+    with maker_paused(site):
+        add_picture(site, "later.jpg", "A picture still being made",
+                    photo(640, 480, seed=4))
+        # Made again at the owner's word: its size is known meanwhile.
+        site.sql("UPDATE media SET status = 'pending' WHERE name = 'room.jpg';")
+        text = page(site, "/post/with-pictures")
+        assert len(pictures(text)) == 2          # the cover and the spine
+        pend = re.findall(r'<span class="picture-pending"[^>]*>.*?</span></span>', text, re.S)
+        assert len(pend) == 2, text
+        room, later = pend
+        assert 'aria-label="The treatment room"' in room
+        assert 'viewBox="0 0 1200 800"' in room   # the size it has
+        assert 'aria-label="Being prepared"' in later
+        assert 'viewBox="0 0 960 720"' in later   # size unknown yet: 4:3
+        assert "Being prepared</span>" in later
+        assert '<span class="missing-picture">Not there at all</span>' in text
+        assert "/media/later.jpg" not in text and "nothing-here" not in text
+        # Never an <img> of the original's address.
+        assert not re.search(r'<img[^>]+src="/media/(?!v/)', text)
+        # An image elsewhere keeps today's behaviour: a plain <img>.
+        assert '<img src="https://example.org/x.jpg" alt="elsewhere"' in text
+        r = site.get("/media/later.jpg")
+        assert r.status == 503 and r.header("retry-after")
+    ready(site, "later.jpg")
+    ready(site, "room.jpg")
+    assert len(pictures(page(site, "/post/with-pictures"))) == 4
 
 
 def test_og_image_is_the_cover_1200_jpeg(site):
@@ -297,12 +256,14 @@ def test_replaced_picture_gets_new_addresses_at_once(site, tmp_path):
     path = os.path.join(site.dir, "swap2.src")
     with open(path, "wb") as f:
         f.write(photo(900, 600, seed=6))
-    site.sql("UPDATE media SET data = readfile(%s) WHERE name = 'swap.jpg';" % q(path))
-    text = page(site, "/post/swap")
-    assert "<picture>" not in text and 'aria-label="Swapped"' in text
-    assert 'viewBox="0 0 960 720"' in text
-    r = site.get("/media/swap.jpg")
-    assert r.status == 503 and r.header("retry-after")
+    with maker_paused(site):
+        site.sql("UPDATE media SET data = readfile(%s) WHERE name = 'swap.jpg';"
+                 % q(path))
+        text = page(site, "/post/swap")
+        assert "<picture>" not in text and 'aria-label="Swapped"' in text
+        assert 'viewBox="0 0 960 720"' in text
+        r = site.get("/media/swap.jpg")
+        assert r.status == 503 and r.header("retry-after")
     ready(site, "swap.jpg")
     new = pictures(page(site, "/post/swap"))[0]
     assert new != old and "900" in new
@@ -360,8 +321,6 @@ def test_media_v_strict_addresses(site):
 
 def test_media_name_serves_the_widest_fallback(site):
     add_picture(site, "alpha.jpg", "A PNG named .jpg", photo(500, 400, "RGBA", "PNG"))
-    r = site.get("/media/alpha.jpg")
-    assert r.status == 503 and r.header("retry-after")
     ready(site, "alpha.jpg")
     r = site.get("/media/alpha.jpg")
     assert r.status == 200 and r.header("content-type") == "image/png"
@@ -377,10 +336,19 @@ def test_media_name_serves_the_widest_fallback(site):
 
 def test_nu_checker_finds_no_error(site, tmp_path):
     files = []
-    for path in ("/post/with-pictures", "/blog", "/post/swap"):
-        f = tmp_path / (path.strip("/").replace("/", "_") + ".html")
-        f.write_bytes(site.get(path).body)
-        files.append(str(f))
+    with maker_paused(site):
+        add_picture(site, "nu-pending.jpg", "Soon here", photo(600, 400, seed=7))
+        add_article(site, "every-state", "Every state",
+                    "![](/media/room.jpg)\n\n![Soon](/media/nu-pending.jpg) and "
+                    "![Gone](/media/nu-missing.jpg) and [![Linked](/media/spine.png)]"
+                    "(/post/with-pictures)", cover="cover.jpg")
+        for path in ("/post/every-state", "/post/with-pictures", "/blog"):
+            f = tmp_path / (path.strip("/").replace("/", "_") + ".html")
+            f.write_bytes(site.get(path).body)
+            files.append(str(f))
+    text = open(files[0]).read()
+    assert "picture-pending" in text and "missing-picture" in text
+    assert text.count("<picture>") == 3
     r = subprocess.run([VNU, "--errors-only", "--format", "json"] + files,
                        capture_output=True, text=True, timeout=300)
     report = [l for l in (r.stderr + r.stdout).splitlines() if l.startswith("{")]
@@ -402,7 +370,9 @@ def test_worker_memory_flat_after_every_size_of_100_pictures(tmp_path):
         urls = []
         for i in range(100):
             add_picture(s, "p%d.jpg" % i, "Picture %d" % i, photo(1700, 1275, seed=i))
-            ready(s, "p%d.jpg" % i)
+        wait_until(lambda: s.scalar("SELECT count(*) FROM media WHERE status = "
+                                    "'ready';") == "100",
+                   "the maker to make 100 pictures", 900, step=1)
         rows = s.sql("SELECT printf('%016x', m.version) || '-' || v.width || '.' || "
                      "CASE v.format WHEN 'jpeg' THEN 'jpg' ELSE v.format END "
                      "FROM media_variants v JOIN media m ON m.id = v.media_id;").split()
