@@ -144,6 +144,7 @@ UNIT_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
            cgi/bound.c cgi/render.c cgi/store_render.c
 UNIT_LIB += cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c \
             cgi/sitemap.c cgi/conditional.c cgi/jsonld.c
+UNIT_LIB += cgi/maker_proto.c
 
 $(BUILD)/unit/%: tests/unit/%.c $(UNIT_LIB) $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/unit

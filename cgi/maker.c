@@ -40,6 +40,11 @@ static void S_on_stop(int sig)
 	got_stop = 1;
 }
 
+int maker_stopping(void)
+{
+	return got_stop;
+}
+
 void maker_limits_default(struct maker_limits *lim)
 {
 	lim->max_pixels = 50000000;
@@ -129,6 +134,12 @@ static void S_sync(struct maker *mk)
 	char err[1024];
 	int written, removed;
 
+	/* Made again if someone removed it while articled ran. */
+	if (maker_files_prepare(mk->o->media_dir, (uid_t)-1, (gid_t)-1, err,
+	    sizeof(err)) != 0) {
+		log_line("picture folder: %s", err);
+		return;
+	}
 	if (maker_files_sync(mk->o->media_dir, mk->ms, &written, &removed,
 	    err, sizeof(err)) != 0)
 		log_line("picture folder %s: %s", mk->o->media_dir, err);
@@ -393,6 +404,7 @@ int maker_serve(const struct maker_opts *o)
 	struct timespec second = { 1, 0 };
 	int64_t seen = -1;
 
+	mk.db.quiet = 1;	/* the master's fold says it already */
 	log_line("picture maker: %s, folder %s", o->decoder, o->media_dir);
 	while (!got_stop) {
 		S_round(&mk, &seen);

@@ -134,6 +134,9 @@ int maker_proto_refused(const unsigned char *out, size_t len,
 	    n + 1 < problemlen; i++)	/* UTF-8 kept; controls dropped */
 		if (out[i] >= 0x20 && out[i] != 0x7f)
 			problem[n++] = (char)out[i];
+	if (i < len && out[i] != '\n')	/* cut: no half character */
+		while (n > 0 && ((unsigned char)problem[n - 1] & 0x80))
+			n--;
 	problem[n] = '\0';
 	return n > 0 ? 0 : -1;
 }
