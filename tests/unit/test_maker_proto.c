@@ -121,7 +121,25 @@ static int test_a_refusal_gives_its_sentence_without_controls(void)
 	return 1;
 }
 
+static int test_a_long_sentence_is_cut_between_characters(void)
+{
+	/* "× ×": U+00D7 is two bytes. */
+	static const char out[] = "refused \xc3\x97 \xc3\x97 pixels\n";
+	char four[5], five[6];
+
+	if (maker_proto_refused((const unsigned char *)out, sizeof(out) - 1,
+	    four, sizeof(four)) != 0 || strcmp(four, "\xc3\x97 ") != 0 ||
+	    maker_proto_refused((const unsigned char *)out, sizeof(out) - 1,
+	    five, sizeof(five)) != 0 ||
+	    strcmp(five, "\xc3\x97 \xc3\x97") != 0) {
+		printf("# cut: '%s' '%s'\n", four, five);
+		return 0;
+	}
+	return 1;
+}
+
 static const struct test S_tests[] = {
+	T(test_a_long_sentence_is_cut_between_characters),
 	T(test_a_good_answer_gives_each_variant_and_its_bytes),
 	T(test_an_answer_cut_short_is_refused),
 	T(test_anything_after_end_is_refused),
