@@ -330,3 +330,20 @@ def test_sigterm_while_a_picture_is_made_stops_at_once_and_the_next_start_makes_
     psite.start_articled()
     wait_status(psite, "big.jpg", "ready")
     assert_folder_is_rows(psite, "big.jpg")
+
+
+def test_a_picture_whose_store_met_a_long_lock_is_made_later_unasked(psite, tmp_path):
+    """The owner's shell holds the write lock longer than the maker waits
+    (10 s): the picture stays pending, said in the log, and is made again
+    within 30 s though nothing changed in the database."""
+    maker, decoder = stop_decoder_mid_work(psite, "late.jpg", tmp_path)
+    mark = len(psite.log())
+    with OwnerLock(psite.db) as lock:
+        os.kill(decoder, signal.SIGCONT)
+        wait_until(lambda: "picture late.jpg: cannot store its sizes (it stays pending)"
+                   in psite.log()[mark:], "the maker to give up on the lock", 30,
+                   describe=lambda _: psite.log()[mark:])
+        lock.commit()           # changes nothing: site_version.rev stays
+    assert_nothing_stored(psite, "late.jpg")
+    wait_status(psite, "late.jpg", "ready", timeout=60)
+    assert_folder_is_rows(psite, "late.jpg")
