@@ -148,6 +148,7 @@ UNIT_LIB += cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c \
             cgi/sitemap.c cgi/conditional.c cgi/jsonld.c
 UNIT_LIB += cgi/media.c cgi/picture.c cgi/store_media_read.c cgi/pages_media.c \
             cgi/pages_picture.c
+UNIT_LIB += cgi/maker_proto.c
 
 $(BUILD)/unit/%: tests/unit/%.c $(UNIT_LIB) $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/unit

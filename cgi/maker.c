@@ -23,6 +23,10 @@
 #include "store_media.h"
 
 #define MAKER_PROBLEM	512
+/* A picture left pending by a passing trouble (a lock held for longer
+ * than the store waits, no decoder yet) is tried again this much later
+ * even if nothing changes. */
+#define MAKER_RETRY_S	30
 
 static volatile sig_atomic_t	 got_stop;
 
@@ -32,12 +36,18 @@ struct maker {
 	struct db_spell		 db;
 	int			 no_decoder;	/* logged once */
 	int			 progress;	/* pictures settled this round */
+	time_t			 retry_at;	/* 0: only when rev moves */
 };
 
 static void S_on_stop(int sig)
 {
 	(void)sig;
 	got_stop = 1;
+}
+
+int maker_stopping(void)
+{
+	return got_stop;
 }
 
 void maker_limits_default(struct maker_limits *lim)
@@ -129,6 +139,12 @@ static void S_sync(struct maker *mk)
 	char err[1024];
 	int written, removed;
 
+	/* Made again if someone removed it while articled ran. */
+	if (maker_files_prepare(mk->o->media_dir, (uid_t)-1, (gid_t)-1, err,
+	    sizeof(err)) != 0) {
+		log_line("picture folder: %s", err);
+		return;
+	}
 	if (maker_files_sync(mk->o->media_dir, mk->ms, &written, &removed,
 	    err, sizeof(err)) != 0)
 		log_line("picture folder %s: %s", mk->o->media_dir, err);
@@ -324,7 +340,7 @@ static void S_log_said(const struct media_pending *p, const struct buf *err)
 	said[n] = '\0';
 	if (n > 0)
 		log_line("picture %s: the picture maker said: %s", p->name,
-		    said);
+		    said + strspn(said, " "));
 }
 
 static void S_make(struct maker *mk, const struct media_pending *p)
@@ -373,6 +389,7 @@ static int S_make_pending(struct maker *mk)
 static void S_round(struct maker *mk, int64_t *seen)
 {
 	int64_t rev;
+	int n;
 
 	if (S_open(mk) != 0)
 		return;
@@ -380,19 +397,24 @@ static void S_round(struct maker *mk, int64_t *seen)
 		S_trouble(mk, STORE_UNAVAILABLE);
 		return;
 	}
-	if (rev == *seen)
+	if (rev == *seen && (mk->retry_at == 0 || time(NULL) < mk->retry_at))
 		return;
 	S_sync(mk);
-	if (S_make_pending(mk) >= 0)
-		*seen = rev;
+	mk->progress = 0;
+	if ((n = S_make_pending(mk)) < 0)
+		return;
+	*seen = rev;
+	mk->retry_at = mk->progress < n && !got_stop ?
+	    time(NULL) + MAKER_RETRY_S : 0;
 }
 
 int maker_serve(const struct maker_opts *o)
 {
-	struct maker mk = { o, NULL, { 0, 0 }, 0, 0 };
+	struct maker mk = { o, NULL, { 0, 0 }, 0, 0, 0 };
 	struct timespec second = { 1, 0 };
 	int64_t seen = -1;
 
+	mk.db.quiet = 1;	/* the master's fold says it already */
 	log_line("picture maker: %s, folder %s", o->decoder, o->media_dir);
 	while (!got_stop) {
 		S_round(&mk, &seen);
@@ -405,7 +427,7 @@ int maker_serve(const struct maker_opts *o)
 
 int maker_drain(const struct maker_opts *o, int64_t *rev)
 {
-	struct maker mk = { o, NULL, { 0, 0 }, 0, 0 };
+	struct maker mk = { o, NULL, { 0, 0 }, 0, 0, 0 };
 	int n = 1;
 
 	if (S_open(&mk) != 0)

@@ -26,6 +26,8 @@ char	*maker_default_decoder(void);
 /* The process's own set-up: lower priority, no new privileges, its name
  * (articled-maker), SIGTERM to stop between steps, never mid-write. */
 void	maker_process_setup(void);
+/* Whether SIGTERM (or SIGINT) has come since maker_process_setup. */
+int	maker_stopping(void);
 /* Under a master: keeps the folder and makes what is pending, waking once
  * a second to look at site_version.rev, until SIGTERM.  Returns the exit
  * code. */

@@ -71,16 +71,12 @@ static void S_stamp_write(int fd, int64_t rev)
 
 int maker_cgi_run(const struct maker_opts *o)
 {
-	char err[1024];
 	int64_t rev;
 	int fd;
 
 	maker_process_setup();
 	if ((fd = maker_lock(o->db)) < 0)
 		return 0;	/* another one is at work */
-	if (maker_files_prepare(o->media_dir, (uid_t)-1, (gid_t)-1, err,
-	    sizeof(err)) != 0)
-		log_line("picture folder: %s", err);
 	if (maker_drain(o, &rev) == 0)
 		S_stamp_write(fd, rev);
 	close(fd);

@@ -32,7 +32,11 @@ char *maker_files_default(const char *db)
 static int S_mkdir(const char *path, uid_t uid, gid_t gid, char *err,
     size_t errlen)
 {
-	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+	if (mkdir(path, 0755) == 0) {
+		/* 0755 whatever the umask (the unit's is 0027): nginx's
+		 * workers read the folder. */
+		chmod(path, 0755);
+	} else if (errno != EEXIST) {
 		snprintf(err, errlen, "mkdir %s: %s", path, strerror(errno));
 		return -1;
 	}

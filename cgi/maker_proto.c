@@ -121,6 +121,20 @@ int maker_proto_parse(const unsigned char *out, size_t len,
 	return 0;
 }
 
+/* s[0..n) without a last character cut in the middle. */
+static size_t S_whole_utf8(const char *s, size_t n)
+{
+	size_t lead = n;
+	unsigned char c;
+
+	while (lead > 0 && ((unsigned char)s[lead - 1] & 0xc0) == 0x80)
+		lead--;
+	if (lead == 0 || (c = (unsigned char)s[lead - 1]) < 0x80)
+		return n;
+	lead--;		/* the lead byte's index */
+	return n - lead >= (c >= 0xf0 ? 4u : c >= 0xe0 ? 3u : 2u) ? n : lead;
+}
+
 int maker_proto_refused(const unsigned char *out, size_t len,
     char *problem, size_t problemlen)
 {
@@ -134,6 +148,8 @@ int maker_proto_refused(const unsigned char *out, size_t len,
 	    n + 1 < problemlen; i++)	/* UTF-8 kept; controls dropped */
 		if (out[i] >= 0x20 && out[i] != 0x7f)
 			problem[n++] = (char)out[i];
+	if (i < len && out[i] != '\n')	/* cut short */
+		n = S_whole_utf8(problem, n);
 	problem[n] = '\0';
 	return n > 0 ? 0 : -1;
 }

@@ -36,8 +36,8 @@ static int S_take_lock(const char *db)
 {
 	int fd;
 
-	while ((fd = maker_lock(db)) < 0 && getppid() != 1)
-		sleep(1);
+	while ((fd = maker_lock(db)) < 0 && !maker_stopping())
+		sleep(1);	/* SIGTERM cuts it short */
 	return fd;
 }
 

@@ -298,3 +298,52 @@ def test_the_folder_is_rebuilt_on_start_and_nothing_is_made_again(psite, tmp_pat
     assert psite.scalar("SELECT group_concat(id) FROM media_variants;") == ids
     assert "made in" not in psite.log()[mark:]
     assert psite.get("/").status == 200
+
+
+def test_a_picture_replaced_while_it_is_made_is_made_from_the_new_bytes(psite, tmp_path):
+    maker, decoder = stop_decoder_mid_work(psite, "room.jpg", tmp_path)
+    old = media(psite, "room.jpg")[1]
+    psite.sql("UPDATE media SET data = readfile('%s') WHERE name = 'room.jpg';"
+              % photo(str(tmp_path / "small.jpg"), size=(640, 480)))
+    mark = len(psite.log())
+    os.kill(decoder, signal.SIGCONT)    # the old bytes' sizes arrive now
+    wait_until(lambda: "picture room.jpg changed while it was made" in psite.log()[mark:],
+               "the maker to notice the new version", 60, describe=lambda _: psite.log()[mark:])
+    status, version, _, w, h = wait_status(psite, "room.jpg", "ready")
+    assert version != old and (w, h) == ("640", "480")
+    assert {int(n.split("-")[1].split(".")[0]) for n in variant_rows(psite, "room.jpg")} \
+        == {480, 640}
+    wait_until(lambda: set(files(psite)) == set(variant_rows(psite, "room.jpg")),
+               "the folder to hold the new version's files only", 10,
+               describe=lambda _: sorted(files(psite)))
+    assert_folder_is_rows(psite, "room.jpg")
+
+
+def test_sigterm_while_a_picture_is_made_stops_at_once_and_the_next_start_makes_it(
+        psite, tmp_path):
+    maker, decoder = stop_decoder_mid_work(psite, "big.jpg", tmp_path)
+    # The master's exit status 0 within 10 s (else stop_articled kills
+    # it and gives -9): the maker left the decoder and did not hold on.
+    assert psite.stop_articled(timeout=10) == 0, psite.log()
+    assert not os.path.exists("/proc/%d" % maker)
+    assert_nothing_stored(psite, "big.jpg")
+    psite.start_articled()
+    wait_status(psite, "big.jpg", "ready")
+    assert_folder_is_rows(psite, "big.jpg")
+
+
+def test_a_picture_whose_store_met_a_long_lock_is_made_later_unasked(psite, tmp_path):
+    """The owner's shell holds the write lock longer than the maker waits
+    (10 s): the picture stays pending, said in the log, and is made again
+    within 30 s though nothing changed in the database."""
+    maker, decoder = stop_decoder_mid_work(psite, "late.jpg", tmp_path)
+    mark = len(psite.log())
+    with OwnerLock(psite.db) as lock:
+        os.kill(decoder, signal.SIGCONT)
+        wait_until(lambda: "picture late.jpg: cannot store its sizes (it stays pending)"
+                   in psite.log()[mark:], "the maker to give up on the lock", 30,
+                   describe=lambda _: psite.log()[mark:])
+        lock.commit()           # changes nothing: site_version.rev stays
+    assert_nothing_stored(psite, "late.jpg")
+    wait_status(psite, "late.jpg", "ready", timeout=60)
+    assert_folder_is_rows(psite, "late.jpg")
