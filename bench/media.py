@@ -16,7 +16,7 @@ import time
 
 from context import log
 from measure import warm, wrk
-from servers import articled, http_get
+from servers import ROOT, articled, http_get
 
 TARGET = 0.8
 RSS_TARGET_KIB = 8 * 1024
@@ -116,6 +116,9 @@ def S_memory(bench, db, server, out, n):
 def media(bench, db):
     """The ratio to static and the RSS, in bench.res['media']."""
     out = bench.res.setdefault("media", {})
+    # articled runs the decoder beside its own binary, copied like it.
+    shutil.copy2(os.path.join(ROOT, "bin", "articled-picture"),
+                 os.path.join(os.path.dirname(bench.articled), "articled-picture"))
     server = articled(bench, db, name="articled-media")
     try:
         S_serving(bench, db, out)
