@@ -389,3 +389,55 @@ def test_worker_memory_flat_after_every_size_of_100_pictures(tmp_path):
         assert kib <= 8 * 1024, kib
     finally:
         s.stop()
+
+
+# ---- Lighthouse -------------------------------------------------------------------
+
+def big_photo(seed):
+    """A 4000 x 3000 photo of several MB: a smooth scene under grain."""
+    import random
+    from PIL import Image
+    rnd = random.Random(seed)
+    small = Image.new("RGB", (40, 30))
+    small.putdata([(rnd.randrange(256), rnd.randrange(256), rnd.randrange(256))
+                   for _ in range(40 * 30)])
+    scene = small.resize((4000, 3000), Image.BICUBIC)
+    grain = Image.effect_noise((4000, 3000), 40).convert("RGB")
+    out = io.BytesIO()
+    Image.blend(scene, grain, 0.25).save(out, "JPEG", quality=95)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def lh_site(tmp_path_factory):
+    s = Site(tmp_path_factory.mktemp("pictures-lighthouse"))
+    s.start()
+    s.sql("UPDATE settings SET value = '%s' WHERE key = 'base_url';" % s.url("").rstrip("/"))
+    for name, alt, seed in (("clinic-cover.jpg", "The clinic's waiting room", 1),
+                            ("needles.jpg", "Fine needles on a clean tray", 2)):
+        data = big_photo(seed)
+        assert len(data) > 3 * 1024 * 1024, len(data)
+        add_picture(s, name, alt, data)
+        ready(s, name)
+    body = ("Acupuncture uses fine needles. " * 30 + "\n\n![](/media/needles.jpg)\n\n" +
+            "What to expect at a first visit. " * 40)
+    add_article(s, "a-visit-in-pictures", "A visit in pictures", body,
+                cover="clinic-cover.jpg")
+    yield s
+    s.stop()
+
+
+@pytest.mark.parametrize("preset", ["desktop", "mobile"])
+def test_lighthouse_post_with_big_pictures(lh_site, tmp_path, preset):
+    from test_lighthouse import CATEGORIES, failing_audits, lighthouse
+    runs = []
+    for i in range(3):
+        report = lighthouse(lh_site.url("/post/a-visit-in-pictures"), preset,
+                            str(tmp_path / ("report-%d.json" % i)))
+        assert not report.get("runtimeError"), report["runtimeError"]
+        runs.append(report)
+    median = {c: sorted(r["categories"][c]["score"] for r in runs)[1] for c in CATEGORIES}
+    problems = {c: failing_audits(runs[0], c) for c in CATEGORIES if median[c] != 1}
+    print(preset, median)
+    floor = {"performance": 0.95 if preset == "mobile" else 1}
+    assert all(median[c] >= floor.get(c, 1) for c in CATEGORIES), (median, problems)
