@@ -456,14 +456,15 @@ static void S_plain(cmark_node *img, struct buf *out)
 
 /* One of the site's pictures (![alt](/media/NAME)) becomes a marker that
  * the page replaces by its sizes when drawn (picture.h): they change
- * without the body changing.  cmark emits a custom inline as it is. */
+ * without the body changing.  cmark emits a custom inline as it is.  Last
+ * first: an image in another's text goes before the one freeing it. */
 static void S_mark_pictures(const struct nodes *pics)
 {
 	struct buf alt = BUF_INIT, m = BUF_INIT;
 	cmark_node *node;
 	size_t i;
 
-	for (i = 0; i < pics->n; i++) {
+	for (i = pics->n; i-- > 0;) {
 		buf_reset(&alt);
 		buf_reset(&m);
 		S_plain(pics->v[i], &alt);

@@ -247,6 +247,15 @@ def test_a_body_cannot_forge_a_picture(site):
     assert "/media/v/" not in text.split("</head>", 1)[1]
 
 
+def test_a_picture_in_another_pictures_text(site):
+    add_article(site, "nested", "Nested",
+                "![outer ![inner](/media/room.jpg) *words*](/media/spine.png)")
+    text = page(site, "/post/nested")
+    pics = pictures(text)
+    assert len(pics) == 1, text
+    assert attrs(re.search(r"<img [^>]*>", pics[0]).group(0))["alt"] == "outer   words"
+
+
 def test_replaced_picture_gets_new_addresses_at_once(site, tmp_path):
     add_picture(site, "swap.jpg", "Swapped", photo(800, 600, seed=5))
     ready(site, "swap.jpg")
