@@ -450,3 +450,40 @@ def test_lighthouse_post_with_big_pictures(lh_site, tmp_path, preset):
     print(preset, median)
     floor = {"performance": 0.95 if preset == "mobile" else 1}
     assert all(median[c] >= floor.get(c, 1) for c in CATEGORIES), (median, problems)
+
+
+# ---- CGI ----------------------------------------------------------------------------
+
+def test_pictures_under_cgi(tmp_path):
+    """Under a CGI-only host the addresses carry the script's path, and
+    articled serves the sizes itself (busybox httpd; the release build,
+    whose decoder sits beside it)."""
+    from cgi_site import SCRIPT, CgiSite, busybox_has_httpd
+    assert busybox_has_httpd(), "busybox httpd is needed (tools/deps test)"
+    cs = CgiSite(tmp_path, binary=os.path.join(ROOT, "bin", "articled"))
+    try:
+        src = os.path.join(str(tmp_path), "room.src")
+        with open(src, "wb") as f:
+            f.write(photo(1000, 750, seed=9))
+        cs.scalar("INSERT INTO media(name, alt, data) VALUES ('room.jpg', 'The room', "
+                  "readfile(%s));" % q(src))
+        cs.scalar("INSERT INTO articles(slug, title, body, published_at, cover) VALUES "
+                  "('cgi-pictures', 'CGI pictures', '![](/media/room.jpg)', "
+                  "'2024-01-01T00:00:00Z', 'room.jpg');")
+        first = cs.request(SCRIPT + "/post/cgi-pictures").body.decode()
+        assert "picture-pending" in first and "<picture>" not in first
+        wait_until(lambda: cs.scalar("SELECT status FROM media;") == "ready",
+                   "the CGI run's maker to make room.jpg", 120)
+        text = cs.request(SCRIPT + "/post/cgi-pictures").body.decode()
+        assert text.count("<picture>") == 2
+        urls = re.findall(r'src="(%s/media/v/[0-9a-f]{16}-\d+\.jpg)"' % SCRIPT, text)
+        assert urls, text
+        r = cs.request(urls[0])
+        assert r.status == 200 and r.header("content-type") == "image/jpeg"
+        assert r.header("cache-control") == "public, max-age=31536000, immutable"
+        assert Image.open(io.BytesIO(r.body)).size[0] in (480, 960, 1000)
+        r = cs.request(SCRIPT + "/media/room.jpg")
+        assert r.status == 200 and Image.open(io.BytesIO(r.body)).size == (1000, 750)
+        cs.runs_finished(30)
+    finally:
+        cs.stop()
