@@ -106,6 +106,7 @@ def S_memory(bench, db, server, out, n):
         status, _ = http_get(bench.port, url)
         assert status == 200, (url, status)
     out["sizes_served"] = len(S_addresses(db))
+    out["pictures"] = n + 1
     out["rss_kib"] = [r[0] for r in server.rss()]
     log("media: worker VmRSS after serving all %d sizes of %d pictures from articled: %s KiB "
         "(target <= %d) %s" % (out["sizes_served"], n + 1, "/".join(map(str, out["rss_kib"])),
