@@ -61,8 +61,12 @@ int media_name_valid(const char *name)
 
 const char *media_url_name(const char *url)
 {
-	if (url == NULL || strncmp(url, "/media/", 7) != 0 ||
-	    !media_name_valid(url + 7))
+	size_t n;
+
+	if (url == NULL || strncmp(url, "/media/", 7) != 0)
+		return NULL;
+	n = strlen(url + 7);
+	if (n == 0 || n > MEDIA_NAME_MAX || strpbrk(url + 7, "/?#") != NULL)
 		return NULL;
 	return url + 7;
 }

@@ -52,8 +52,9 @@ const char	*media_format_type(enum media_format f);	/* image/... */
  * . - _ between them, at most 100). */
 int		 media_name_valid(const char *name);
 
-/* The name in url when it is exactly "/media/NAME" with a valid name (an
- * image of the site's own), else NULL. */
+/* The name in url when it is "/media/NAME", NAME at most MEDIA_NAME_MAX
+ * bytes without / ? # (an image of the site's own: a name no picture has,
+ * valid or not, shows its alt text), else NULL. */
 const char	*media_url_name(const char *url);
 
 /* Parses what follows "/media/v/": exactly 16 lower-case hex digits (a

@@ -123,6 +123,8 @@ BODY = """Intro paragraph.
 ![Not there at all](/media/nothing-here.jpg)
 
 ![elsewhere](https://example.org/x.jpg)
+
+![Badly named](/media/Spine%20X.JPG)
 """
 
 
@@ -190,6 +192,7 @@ def test_pending_missing_and_elsewhere(site):
         assert 'viewBox="0 0 960 720"' in later   # size unknown yet: 4:3
         assert "Being prepared</span>" in later
         assert '<span class="missing-picture">Not there at all</span>' in text
+        assert '<span class="missing-picture">Badly named</span>' in text
         assert "/media/later.jpg" not in text and "nothing-here" not in text
         # Never an <img> of the original's address.
         assert not re.search(r'<img[^>]+src="/media/(?!v/)', text)

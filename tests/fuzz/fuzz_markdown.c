@@ -123,7 +123,7 @@ static size_t S_code_points(const struct buf *b)
 }
 
 /* The pictures' markers (picture.h: \1NAME\2ALT\3, drawn when a page
- * is) are the only controls allowed: each whole, with a valid name and
+ * is) are the only controls allowed: each whole, with a name and
  * clean alt text; they are cut out before the HTML is checked. */
 static void S_strip_markers(struct buf *html)
 {
@@ -140,8 +140,10 @@ static void S_strip_markers(struct buf *html)
 		z = a ? memchr(a, '\3', n - (size_t)(a - s)) : NULL;
 		S_require(z != NULL, "marker cut short", html);
 		buf_reset(&name);
+		buf_puts(&name, "/media/");
 		buf_put(&name, s + i + 1, (size_t)(a - (s + i) - 1));
-		S_require(media_name_valid(buf_cstr(&name)), "marker's name", html);
+		S_require(media_url_name(buf_cstr(&name)) != NULL,
+		    "marker's name", html);
 		S_require(text_is_clean(a + 1, (size_t)(z - a - 1)) &&
 		    memchr(a + 1, '<', (size_t)(z - a - 1)) == NULL,
 		    "marker's alt", html);
