@@ -205,6 +205,24 @@ def test_pending_missing_and_elsewhere(site):
     assert len(pictures(page(site, "/post/with-pictures"))) == 4
 
 
+def test_a_refused_picture_shows_its_alt_text(site):
+    add_picture(site, "broken.jpg", "A photo that did not survive the upload",
+                photo(800, 600, seed=8)[:1500])
+    wait_until(lambda: site.scalar("SELECT status FROM media WHERE name = 'broken.jpg';")
+               == "refused", "the maker to refuse a truncated JPEG", 60)
+    add_article(site, "refused", "Refused", "Before ![](/media/broken.jpg) after.",
+                cover="broken.jpg")
+    text = page(site, "/post/refused")
+    assert "<picture>" not in text and "picture-pending" not in text
+    body = text.split("</head>", 1)[1]
+    assert not re.search(r"<img ", body)
+    assert body.count('<span class="missing-picture">A photo that did not survive '
+                      'the upload</span>') == 2        # the cover and the body's
+    assert "og:image:width" not in text
+    r = site.get("/media/broken.jpg")
+    assert r.status == 404 and r.header("content-type").startswith("text/html")
+
+
 def test_og_image_is_the_cover_1200_jpeg(site):
     text = page(site, "/post/with-pictures")
     base = site.scalar("SELECT value FROM settings WHERE key = 'base_url';")
