@@ -128,6 +128,15 @@ $(BUILD)/asan/articled: $(SERVER_SRCS) $(BUILD)/migrations.c $(HEADERS) Makefile
 	    -DARTICLED_NO_SECCOMP -DHEARTBEAT_STUCK_MS=30000 -Icgi -o $@ $(SERVER_SRCS) \
 	    $(BUILD)/migrations.c $(LIBS)
 
+# The sanitizer build finds the picture maker beside itself, as an
+# installed articled does: the release one, linked there (libvips is not
+# built with sanitizers, and ASan's shadow memory cannot live under the
+# maker's RLIMIT_AS).
+$(BUILD)/asan/articled-picture: bin/articled-picture
+	@mkdir -p $(BUILD)/asan
+	@ln -sf $(CURDIR)/bin/articled-picture $@
+$(BUILD)/asan/articled: | $(BUILD)/asan/articled-picture
+
 # The release build without the filter, for valgrind (bench/callgrind.py).
 $(BUILD)/callgrind/articled: $(SERVER_SRCS) $(BUILD)/migrations.c $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/callgrind
@@ -149,6 +158,7 @@ UNIT_LIB += cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c \
 UNIT_LIB += cgi/media.c cgi/picture.c cgi/store_media_read.c cgi/pages_media.c \
             cgi/pages_picture.c
 UNIT_LIB += cgi/maker_proto.c
+UNIT_LIB += cgi/picture_plan.c cgi/picture_webp.c
 
 $(BUILD)/unit/%: tests/unit/%.c $(UNIT_LIB) $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/unit
