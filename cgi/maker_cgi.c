@@ -75,8 +75,11 @@ int maker_cgi_run(const struct maker_opts *o)
 	int fd;
 
 	maker_process_setup();
-	if ((fd = maker_lock(o->db)) < 0)
-		return 0;	/* another one is at work */
+	if ((fd = maker_lock(o->db)) < 0) {
+		log_line("another picture maker is at work (%s-maker.lock is "
+		    "held): it makes what is pending", o->db);
+		return 0;
+	}
 	if (maker_drain(o, &rev) == 0)
 		S_stamp_write(fd, rev);
 	close(fd);
@@ -110,10 +113,15 @@ static void S_exec_maker(const struct maker_opts *o)
 void maker_cgi_kick(const struct maker_opts *o, int64_t rev)
 {
 	pid_t pid;
-	int status;
+	int status, fd;
 
 	if (rev < 0 || S_stamp(o->db) == rev)
 		return;
+	/* One at work already: no process started for nothing at each
+	 * request while it works (it looks at rev again before it ends). */
+	if ((fd = maker_lock(o->db)) < 0)
+		return;
+	close(fd);
 	if ((pid = fork()) < 0) {
 		log_line("picture maker: fork: %s", strerror(errno));
 		return;

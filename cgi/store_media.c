@@ -108,6 +108,12 @@ struct media_store *media_store_open(const char *db, char *err, size_t errlen)
 		media_store_close(ms);
 		return NULL;
 	}
+	/* Closing as the last connection would checkpoint under the write
+	 * lock: a CGI run's fold, which never waits for it, would miss its
+	 * turn (its view then waits for the next run).  The next run's own
+	 * close checkpoints instead. */
+	sqlite3_db_config(ms->s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
+	    (int *)NULL);
 	return ms;
 }
 

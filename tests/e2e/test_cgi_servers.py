@@ -123,15 +123,30 @@ def test_a_site_served_by_root_is_given_to_the_cgi_user_with_chown(tmp_path):
         finally:
             site.stop()
         assert os.stat(server.db + "-views").st_uid == 0
-        # The README's command, as written there, for this folder.
+        assert os.stat(os.path.join(server.site, "media", "v")).st_uid == 0
+        # The README's commands, as written there, for this folder.
         subprocess.run("chown www-data:www-data %s %s/site.db*" % (
             server.site, server.site), shell=True, check=True)
+        subprocess.run("chown -R www-data:www-data %s/media" % server.site,
+                       shell=True, check=True)
         server.start()
         for i in (68, 69):
             status, _, text = server.request(POST)
             assert status == 200, (status, server.log())
             assert views_shown(text) == i
         assert server.wait_scalar(STORED, "69") == "69", server.log()
+        # ...and the picture maker, as www-data, writes in the folder.
+        from PIL import Image
+        path = os.path.join(server.dir, "www", "photo.png")
+        Image.new("RGB", (300, 200), (10, 20, 30)).save(path)
+        os.chmod(path, 0o644)
+        server.scalar("INSERT INTO media(name, alt, data) VALUES "
+                      "('photo.png', 'a photo', readfile('%s'));" % path)
+        assert server.request(POST)[0] == 200
+        assert server.wait_scalar("SELECT status FROM media;", "ready", 60) == \
+            "ready", server.log()
+        # no alpha: 300 px in WebP and JPEG (the link preview's JPEG too)
+        assert len(os.listdir(os.path.join(server.site, "media", "v"))) == 2
     finally:
         server.cleanup()
 
