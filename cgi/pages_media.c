@@ -27,6 +27,23 @@
 #define MEDIA_NOT_READY	"This picture is being prepared. " \
 	"Please try again in a moment."
 
+/* 1 with a 503 when the database cannot be read. */
+static int S_down(struct pages *p, struct response *resp)
+{
+	if (pages_fresh(p))
+		return 0;
+	pages_error(p, resp, 503, NULL);
+	return 1;
+}
+
+/* A size's validator: its address, which names the version. */
+static void S_etag(const struct media_key *k, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "\"%016llx-%d.%s\"",
+	    (unsigned long long)k->version, k->width,
+	    media_format_ext(k->format));
+}
+
 /* Size k's bytes with its validators, or 304 when the client has them. */
 static void S_send(struct pages *p, const struct request *r,
     const struct media_key *k, const char *cache, struct response *resp)
@@ -44,9 +61,7 @@ static void S_send(struct pages *p, const struct request *r,
 		pages_failed(p, resp);
 		return;
 	}
-	snprintf(etag, sizeof(etag), "\"%016llx-%d.%s\"",
-	    (unsigned long long)k->version, k->width,
-	    media_format_ext(k->format));
+	S_etag(k, etag, sizeof(etag));
 	response_header(resp, "ETag", etag);
 	resp->content_type = media_format_type(k->format);
 	resp->cache_control = cache;
@@ -63,10 +78,8 @@ void pages_media_variant(struct pages *p, const struct request *r,
 	struct media_key k;
 
 	(void)rt;
-	if (!pages_fresh(p)) {
-		pages_error(p, resp, 503, NULL);
+	if (S_down(p, resp))
 		return;
-	}
 	if (strncmp(r->path, MEDIA_V_PREFIX, strlen(MEDIA_V_PREFIX)) != 0 ||
 	    !media_key_parse(r->path + strlen(MEDIA_V_PREFIX), &k)) {
 		pages_error(p, resp, 404, NULL);
@@ -101,10 +114,8 @@ void pages_media_name(struct pages *p, const struct request *r,
 	enum store_rc rc;
 
 	(void)rt;
-	if (!pages_fresh(p)) {
-		pages_error(p, resp, 503, NULL);
+	if (S_down(p, resp))
 		return;
-	}
 	rc = store_media_info(pages_site(p)->store, r->path +
 	    strlen(MEDIA_PREFIX), &m);
 	if (rc != STORE_OK && rc != STORE_NOTFOUND) {

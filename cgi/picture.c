@@ -121,6 +121,15 @@ static void S_loading(struct picture_page *pg, enum picture_use use,
 		buf_puts(out, " loading=\"lazy\" decoding=\"async\">");
 }
 
+/* The WebP sizes, for the browsers that take them (all of today's). */
+static void S_source(const struct picture_page *pg, const struct media_info *m,
+    const char *sizes, struct buf *out)
+{
+	buf_puts(out, "<source type=\"image/webp\" srcset=\"");
+	S_srcset(pg, m, MEDIA_WEBP, out);
+	buf_printf(out, "\" sizes=\"%s\">", sizes);
+}
+
 static void S_picture(struct picture_page *pg, const struct media_info *m,
     const char *alt, enum picture_use use, struct buf *out)
 {
@@ -130,11 +139,8 @@ static void S_picture(struct picture_page *pg, const struct media_info *m,
 	int known = m->width > 0 && m->height > 0;
 
 	buf_puts(out, "<picture>");
-	if (f != MEDIA_WEBP && S_has(m, MEDIA_WEBP, 0)) {
-		buf_puts(out, "<source type=\"image/webp\" srcset=\"");
-		S_srcset(pg, m, MEDIA_WEBP, out);
-		buf_printf(out, "\" sizes=\"%s\">", sizes);
-	}
+	if (f != MEDIA_WEBP && S_has(m, MEDIA_WEBP, 0))
+		S_source(pg, m, sizes, out);
 	buf_puts(out, "<img src=\"");
 	S_url(pg, m->version, src, out);
 	buf_puts(out, "\" srcset=\"");
@@ -180,6 +186,16 @@ static void S_missing(const char *alt, struct buf *out)
 		    alt);
 }
 
+/* The Markdown's alt text (escaped), else the picture's own. */
+static void S_alt(const char *alt_html, const struct media_info *m,
+    struct buf *out)
+{
+	if (alt_html[0] != '\0')
+		buf_puts(out, alt_html);
+	else
+		text_escape_html(out, m->alt, strlen(m->alt));
+}
+
 void picture_draw(struct picture_page *pg, const char *name,
     const char *alt_html, enum picture_use use, struct buf *out)
 {
@@ -191,10 +207,7 @@ void picture_draw(struct picture_page *pg, const char *name,
 
 	if (rc != STORE_OK && rc != STORE_NOTFOUND)
 		pg->failed = 1;
-	if (alt_html[0] != '\0')
-		buf_puts(&alt, alt_html);
-	else
-		text_escape_html(&alt, m.alt, strlen(m.alt));
+	S_alt(alt_html, &m, &alt);
 	if (ready && use == PICTURE_FEED)
 		S_feed_img(pg, &m, buf_cstr(&alt), out);
 	else if (ready)
