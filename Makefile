@@ -39,7 +39,10 @@ SERVER_SRCS = cgi/main.c cgi/master.c cgi/fold.c cgi/fastcgi.c cgi/cgi.c \
               cgi/url.c cgi/phone.c cgi/pages_more.c cgi/pages_search.c \
               cgi/pages_tag.c cgi/search_query.c cgi/store_search.c cgi/store_related.c \
               cgi/bound.c cgi/render.c cgi/store_render.c cgi/sandbox.c \
-              cgi/heartbeat.c
+              cgi/heartbeat.c cgi/maker.c cgi/maker_run.c cgi/maker_proto.c \
+              cgi/maker_files.c cgi/maker_cgi.c cgi/master_maker.c cgi/store_media.c \
+              cgi/media.c cgi/picture.c cgi/store_media_read.c \
+              cgi/pages_media.c cgi/pages_picture.c
 # db/migrations/NNNN-*.sql, built into articled as a C table (upgrades).
 MIGRATIONS = $(sort $(wildcard db/migrations/*.sql))
 VIEWTAIL_SRCS = cgi/viewtail.c cgi/viewtail_data.c cgi/viewtail_out.c \
@@ -152,6 +155,9 @@ UNIT_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
            cgi/bound.c cgi/render.c cgi/store_render.c
 UNIT_LIB += cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c \
             cgi/sitemap.c cgi/conditional.c cgi/jsonld.c
+UNIT_LIB += cgi/media.c cgi/picture.c cgi/store_media_read.c cgi/pages_media.c \
+            cgi/pages_picture.c
+UNIT_LIB += cgi/maker_proto.c
 UNIT_LIB += cgi/picture_plan.c cgi/picture_webp.c
 
 $(BUILD)/unit/%: tests/unit/%.c $(UNIT_LIB) $(HEADERS) Makefile
@@ -220,7 +226,9 @@ FUZZ_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
            cgi/search_query.c cgi/store_search.c cgi/store_related.c \
            cgi/bound.c cgi/render.c cgi/store_render.c \
            cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c \
-           cgi/sitemap.c cgi/conditional.c cgi/jsonld.c
+           cgi/sitemap.c cgi/conditional.c cgi/jsonld.c \
+           cgi/media.c cgi/picture.c cgi/store_media_read.c cgi/pages_media.c \
+           cgi/pages_picture.c
 
 FUZZERS = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(HEADERS) Makefile

@@ -130,6 +130,24 @@ def S_resource_targets(targets, res):
                               lk["bad"], lk["held"], "{:,}".format(lk["db"])))
 
 
+def S_media_targets(targets, res):
+    """Issue 9's: a picture's size through nginx against nginx static, and
+    worker RSS after every size of 100 pictures (bench/media.py)."""
+    m = res.get("media")
+    if not m or "ratio" not in m:
+        return
+    S_target(targets, "a ~100 KB picture size (/media/v/) >= 0.8 of nginx static",
+             m["ratio"] >= 0.8, "%s, %d bytes: %s req/s against static %s req/s "
+             "(articled alone, no file: %.0f req/s)" % (
+                 m["url"], m["bytes"], "/".join("%.0f" % a for _, a in m["runs"]),
+                 "/".join("%.0f" % c for c, _ in m["runs"]), m["articled_rps"]))
+    if m.get("rss_kib"):
+        S_target(targets, "worker RSS <= 8 MiB after serving every size of %d pictures"
+                 % m["pictures"], max(m["rss_kib"]) <= 8 * 1024,
+                 "VmRSS %s KiB after %d sizes" % (
+                     " / ".join(map(str, m["rss_kib"])), m["sizes_served"]))
+
+
 def S_tail_targets(targets, res):
     """Issue 8's targets, from bench/tail.py's run (ratios to the ceiling
     measured on the same URL stream)."""
@@ -185,6 +203,7 @@ def report(bench, a, b):
     S_resource_targets(targets, bench.res)
     S_tail_targets(targets, bench.res)
     S_feeds_targets(targets, bench.res)
+    S_media_targets(targets, bench.res)
     print()
     print("\n".join(["| target | | figures |", "|---|---|---|"] + targets))
     log("done in %.0f s" % bench.info["elapsed"])

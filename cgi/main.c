@@ -17,6 +17,9 @@
 #include "counter.h"
 #include "fold.h"
 #include "layout.h"
+#include "maker.h"
+#include "maker_cgi.h"
+#include "maker_files.h"
 #include "master.h"
 #include "pages.h"
 #include "schema.h"
@@ -38,8 +41,11 @@ static void S_usage(FILE *f)
 	    "[--templates DIR]\n"
 	    "                [--workers N] [--error-pages DIR] "
 	    "[--socket-mode MODE] [--user NAME]\n"
-	    "                [--no-views]\n"
+	    "                [--no-views] [--media-dir DIR] "
+	    "[--picture-maker PATH]\n"
 	    "       articled --upgrade [--db PATH] [--user NAME]\n"
+	    "       articled --make-pictures [--db PATH] [--media-dir DIR] "
+	    "[--picture-maker PATH]\n"
 	    "\n"
 	    "Serves a site's articles from SQLite over FastCGI, or answers "
 	    "one CGI request.\n"
@@ -63,6 +69,15 @@ static void S_usage(FILE *f)
 	    "started as root)\n"
 	    "  --no-views          count no views (benchmarks, read-only "
 	    "mirrors)\n"
+	    "  --media-dir DIR     the folder of picture files nginx serves "
+	    "(default: the\n"
+	    "                      database's folder + /media, or "
+	    "$ARTICLED_MEDIA_DIR)\n"
+	    "  --picture-maker PATH  the decoder (default: articled-picture "
+	    "beside articled,\n"
+	    "                      or $ARTICLED_PICTURE_MAKER)\n"
+	    "  --make-pictures     make every pending picture, rebuild the "
+	    "folder, and exit\n"
 	    "  --upgrade           bring the database to this version's "
 	    "schema (a copy\n"
 	    "                      PATH.vN-backup first) and exit; articled "
@@ -86,6 +101,9 @@ static int S_options(int argc, char **argv, struct options *o)
 		{ "user", required_argument, NULL, 'u' },
 		{ "no-views", no_argument, NULL, 'n' },
 		{ "upgrade", no_argument, NULL, 'U' },
+		{ "media-dir", required_argument, NULL, 'M' },
+		{ "picture-maker", required_argument, NULL, 'P' },
+		{ "make-pictures", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -112,6 +130,9 @@ static int S_options(int argc, char **argv, struct options *o)
 		case 'u': o->user = optarg; break;
 		case 'n': o->no_views = 1; break;
 		case 'U': o->upgrade = 1; break;
+		case 'M': o->media_dir = optarg; break;
+		case 'P': o->picture_maker = optarg; break;
+		case 'K': o->make_pictures = 1; break;
 		case 'w':
 			n = strtol(optarg, &end, 10);
 			if (*end != '\0' || n < 1 || n > MAX_WORKERS) {
@@ -144,6 +165,16 @@ static int S_options(int argc, char **argv, struct options *o)
 		S_usage(stderr);
 		return -1;
 	}
+	/* Owned by the options, for the whole run.  The environment, for a
+	 * CGI server, whose configuration gives no arguments. */
+	if (o->media_dir == NULL)
+		o->media_dir = getenv("ARTICLED_MEDIA_DIR");
+	if (o->media_dir == NULL)
+		o->media_dir = maker_files_default(o->db);
+	if (o->picture_maker == NULL)
+		o->picture_maker = getenv("ARTICLED_PICTURE_MAKER");
+	if (o->picture_maker == NULL)
+		o->picture_maker = maker_default_decoder();
 	return 0;
 }
 
@@ -240,11 +271,21 @@ static int S_cgi_unavailable(const char *err)
 	return 1;
 }
 
+static void S_maker_opts(const struct options *o, struct maker_opts *mo)
+{
+	mo->db = o->db;
+	mo->media_dir = o->media_dir;
+	mo->decoder = o->picture_maker;
+	maker_limits_default(&mo->lim);
+}
+
 static int S_cgi(const struct options *o, struct templates *t)
 {
+	struct maker_opts mo;
 	struct counter *c;
 	struct folder f;
 	struct pages *p;
+	long long rev;
 	char err[1024];
 	int rc;
 
@@ -261,10 +302,35 @@ static int S_cgi(const struct options *o, struct templates *t)
 	pages_set_counter(p, c);
 	folder_init(&f, o->db, c);
 	rc = cgi_serve(p, &f);
+	rev = folder_site_rev(&f);
 	folder_release(&f);
 	pages_close(p);
 	counter_close(c);
+	/* Answered, and no connection left open: pictures now. */
+	S_maker_opts(o, &mo);
+	maker_cgi_kick(&mo, rev);
 	return rc == 0 ? 0 : 1;
+}
+
+/* The picture folder, made at start so that nginx finds it; with --user
+ * as root, made before privileges go and given to the user.  A folder
+ * that cannot be made is said but does not stop the start: articled
+ * serves the pictures itself meanwhile. */
+static void S_media_dir(const struct options *o)
+{
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	struct passwd *pw;
+	char err[1024];
+
+	if (o->user != NULL && geteuid() == 0 &&
+	    (pw = getpwnam(o->user)) != NULL) {
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	if (maker_files_prepare(o->media_dir, uid, gid, err, sizeof(err)) != 0)
+		fprintf(stderr, "articled: picture folder: %s (pictures are "
+		    "served by articled until it can be made)\n", err);
 }
 
 static void S_unlink_socket(const struct options *o)
@@ -304,6 +370,8 @@ static int S_start(struct master *m)
 {
 	int early = m->opt.user != NULL && geteuid() == 0;
 
+	S_media_dir(&m->opt);
+
 	if (early && (S_listen(m) != 0 ||
 	    S_drop_privileges(m->opt.user, m->opt.socket) != 0)) {
 		S_unlink_socket(&m->opt);
@@ -319,6 +387,14 @@ static int S_start(struct master *m)
 	return master_run(m);
 }
 
+static int S_make_pictures(const struct options *o)
+{
+	struct maker_opts mo;
+
+	S_maker_opts(o, &mo);
+	return maker_cgi_run(&mo);
+}
+
 int main(int argc, char **argv)
 {
 	struct master m;
@@ -331,6 +407,8 @@ int main(int argc, char **argv)
 		return 2;
 	if (m.opt.upgrade)
 		return S_upgrade(&m.opt) == 0 ? 0 : 1;
+	if (m.opt.make_pictures)
+		return S_make_pictures(&m.opt);
 	if ((m.tmpl = templates_load(m.opt.templates, err, sizeof(err))) ==
 	    NULL) {
 		fprintf(stderr, "articled: %s\n", err);

@@ -220,6 +220,8 @@ static void S_reap(struct master *m)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (master_maker_reaped(m, pid, status))
+			continue;
 		for (i = 0; i < m->opt.workers; i++) {
 			if (m->w[i].pid != pid)
 				continue;
@@ -276,6 +278,7 @@ static void S_fill(struct master *m)
 	for (i = 0; i < m->opt.workers; i++)
 		if (m->w[i].pid == 0 && now >= m->w[i].restart_at)
 			S_spawn(m, i);
+	master_maker_fill(m);
 }
 
 /* The error pages nginx serves itself show the site's name: write them
@@ -398,7 +401,7 @@ static int S_alive(const struct master *m)
 
 	for (i = 0; i < m->opt.workers; i++)
 		n += m->w[i].pid > 0;
-	return n;
+	return n + (m->maker.pid > 0);
 }
 
 /* Asks every worker to finish its request and exit; kills those still
@@ -414,6 +417,7 @@ static void S_stop_workers(struct master *m)
 		m->w[i].retire = 1;
 		kill(m->w[i].pid, SIGTERM);
 	}
+	master_maker_stop(m);	/* between two steps, never mid-write */
 	while (S_alive(m) > 0 && time(NULL) < deadline) {
 		usleep(20000);
 		S_reap(m);
@@ -421,6 +425,8 @@ static void S_stop_workers(struct master *m)
 	for (i = 0; i < m->opt.workers; i++)
 		if (m->w[i].pid > 0)
 			kill(m->w[i].pid, SIGKILL);
+	if (m->maker.pid > 0)
+		kill(m->maker.pid, SIGKILL);
 	while (S_alive(m) > 0) {
 		usleep(10000);
 		S_reap(m);

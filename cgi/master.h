@@ -28,6 +28,9 @@ struct options {
 	int		 workers;
 	int		 no_views;
 	int		 upgrade;	/* --upgrade: upgrade, then exit */
+	const char	*media_dir;	/* --media-dir (set by main.c) */
+	const char	*picture_maker;	/* --picture-maker (set by main.c) */
+	int		 make_pictures;	/* --make-pictures: make, then exit */
 };
 
 struct worker_slot {
@@ -54,6 +57,7 @@ struct master {
 	dev_t			 db_dev;	/* the file the workers opened */
 	ino_t			 db_ino;
 	struct worker_slot	 w[MAX_WORKERS];
+	struct worker_slot	 maker;		/* the picture maker (master_maker.c) */
 };
 
 /* Runs the master on m->fd until SIGTERM/SIGINT; returns the exit code. */
@@ -63,5 +67,12 @@ int	master_run(struct master *m);
  * site's layout, from templates loaded afresh and the site's settings.
  * 0, or -1 with the reason logged. */
 int	master_write_error_pages(const struct options *o);
+
+/* The picture maker, a child like the workers (master_maker.c): started
+ * when not running (with the workers' back-off), told whether a pid
+ * reaped was its (1) or not (0), and asked to stop with them. */
+void	master_maker_fill(struct master *m);
+int	master_maker_reaped(struct master *m, pid_t pid, int status);
+void	master_maker_stop(struct master *m);
 
 #endif

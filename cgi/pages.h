@@ -65,4 +65,15 @@ void	pages_sitemap(struct pages *p, const struct request *r,
 void	pages_robots(struct pages *p, const struct request *r,
 	    const struct route *rt, struct response *resp);
 
+/* /media/v/<hex>-<width>.<ext> and /media/<name> (pages_media.c): a
+ * picture's sizes, when nginx has no file; the owner's address. */
+void	pages_media_variant(struct pages *p, const struct request *r,
+	    const struct route *rt, struct response *resp);
+void	pages_media_name(struct pages *p, const struct request *r,
+	    const struct route *rt, struct response *resp);
+/* The router's readers of what follows /media/v/ and /media/: 1 when it
+ * is written as an address of one (media.h), else 0 (a 404). */
+int	pages_media_path(const char *rest, struct route *rt);
+int	pages_media_name_path(const char *rest, struct route *rt);
+
 #endif

@@ -11,7 +11,7 @@
 	"SELECT v.key, v.total, v.folded, (" SCHEMA_SQL_GENERATION ") = ?1, " \
 	"a.slug, a.title, a.body, a.published_at, a.updated_at, " \
 	"a.id, r.body_hash, r.body_len, r.rules, r.html, r.excerpt, " \
-	"r.words, r.slow, a.reviewed_on, a.reviewed_by " \
+	"r.words, r.slow, a.reviewed_on, a.reviewed_by, a.cover " \
 	"FROM articles a JOIN views v ON v.article_id = a.id " \
 	"LEFT JOIN article_renders r ON r.article_id = a.id "
 
@@ -178,4 +178,14 @@ const char *const store_sql[STMT__MAX] = {
 	"JOIN articles a ON a.id = t.article_id WHERE a.draft = 0 "
 	"AND a.published_at <= ?1 GROUP BY t.tag "
 	"ORDER BY 3, 2 DESC",
+	/* STMT_MEDIA_INFO: a picture and the sizes of its version */
+	"SELECT m.version, m.status, m.width, m.height, m.alt, v.format, "
+	"v.width, v.height FROM media m LEFT JOIN media_variants v "
+	"ON v.media_id = m.id AND v.version = m.version "
+	"WHERE m.name = ?1 ORDER BY v.width, v.format",
+	/* STMT_MEDIA_VARIANT: one size of a current version, by the unique
+	 * index (media_id, version, format, width) */
+	"SELECT v.id FROM media m JOIN media_variants v "
+	"ON v.media_id = m.id AND v.version = m.version "
+	"WHERE m.version = ?1 AND v.format = ?2 AND v.width = ?3",
 };

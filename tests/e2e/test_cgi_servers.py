@@ -123,15 +123,30 @@ def test_a_site_served_by_root_is_given_to_the_cgi_user_with_chown(tmp_path):
         finally:
             site.stop()
         assert os.stat(server.db + "-views").st_uid == 0
-        # The README's command, as written there, for this folder.
+        assert os.stat(os.path.join(server.site, "media", "v")).st_uid == 0
+        # The README's commands, as written there, for this folder.
         subprocess.run("chown www-data:www-data %s %s/site.db*" % (
             server.site, server.site), shell=True, check=True)
+        subprocess.run("chown -R www-data:www-data %s/media" % server.site,
+                       shell=True, check=True)
         server.start()
         for i in (68, 69):
             status, _, text = server.request(POST)
             assert status == 200, (status, server.log())
             assert views_shown(text) == i
         assert server.wait_scalar(STORED, "69") == "69", server.log()
+        # ...and the picture maker, as www-data, writes in the folder.
+        from PIL import Image
+        path = os.path.join(server.dir, "www", "photo.png")
+        Image.new("RGB", (300, 200), (10, 20, 30)).save(path)
+        os.chmod(path, 0o644)
+        server.scalar("INSERT INTO media(name, alt, data) VALUES "
+                      "('photo.png', 'a photo', readfile('%s'));" % path)
+        assert server.request(POST)[0] == 200
+        assert server.wait_scalar("SELECT status FROM media;", "ready", 60) == \
+            "ready", server.log()
+        # no alpha: 300 px in WebP and JPEG (the link preview's JPEG too)
+        assert len(os.listdir(os.path.join(server.site, "media", "v"))) == 2
     finally:
         server.cleanup()
 
@@ -193,3 +208,35 @@ def test_sigterm_once_the_answer_is_read_does_not_stop_the_fold(tmp_path):
         p.wait(20)
         assert b">%d views<" % (66 + i) in out
         assert stored(db) == str(66 + i), p.stderr.read()
+
+
+def test_a_pending_picture_is_made_after_one_request_that_returns_at_once(server):
+    """After answering, a CGI run starts the picture maker detached (its
+    own session, /dev/null for stdio): the answer does not wait for it,
+    the server does not stop it, and the picture becomes 'ready' with
+    its files in the folder beside the database, owned by www-data."""
+    from PIL import Image
+    path = os.path.join(server.dir, "www", "photo.jpg")
+    # Noise: the decoder takes a second or more, far longer than a page.
+    Image.frombytes("RGB", (4000, 3000), os.urandom(4000 * 3000 * 3)).save(
+        path, quality=60)
+    os.chmod(path, 0o644)
+    server.scalar("INSERT INTO media(name, alt, data) VALUES "
+                  "('photo.jpg', 'a photo', readfile('%s'));" % path)
+    status, _, _ = server.request(SCRIPT + "/blog")
+    assert status == 200
+    assert server.scalar("SELECT status FROM media;") == "pending"
+    assert server.wait_scalar("SELECT status FROM media;", "ready", 60) == \
+        "ready", server.log()
+    version = server.scalar("SELECT printf('%016x', version) FROM media;")
+    folder = os.path.join(server.site, "media", "v")
+    made = sorted(os.listdir(folder))
+    assert len(made) == 7 and all(n.startswith(version + "-") for n in made), made
+    assert all(os.stat(os.path.join(folder, n)).st_uid == server.uid for n in made)
+    rows = server.scalar("SELECT count(*) FROM media_variants;")
+    assert rows == "7"
+    # Nothing changed since: the next request starts no maker.
+    stamp = open(server.db + "-maker.lock").read().strip()
+    status, _, _ = server.request(SCRIPT + "/blog")
+    assert status == 200
+    assert stamp == server.scalar("SELECT rev FROM site_version;")

@@ -95,3 +95,34 @@ def test_existing_database_served_again_stays_the_users(state):
         assert set(files.values()) == {pw.pw_uid}, files
     finally:
         s.stop()
+
+
+def test_the_picture_folder_and_its_files_are_the_users(state):
+    """The folder nginx serves pictures from is made at start, 0755, and
+    every file the picture maker writes there is the user's, 0644."""
+    import subprocess
+    from PIL import Image
+    from wait import wait_until
+    top, folder, db, pw = state
+    picture = os.path.join(top, "photo.jpg")
+    Image.new("RGB", (800, 600), (90, 120, 150)).save(picture)
+    os.chmod(picture, 0o644)
+    s, errors = start(top, db, pw)
+    try:
+        subprocess.run(["runuser", "-u", USER, "--", "sqlite3", "-bail", "-cmd",
+                        ".timeout 5000", db, "INSERT INTO media(name, alt, data) "
+                        "VALUES ('photo.jpg', 'a photo', readfile('%s'));" % picture],
+                       check=True, capture_output=True)
+        wait_until(lambda: s.scalar("SELECT status FROM media;") == "ready",
+                   "the picture to be made", 60, describe=lambda _: s.log())
+        media = os.path.join(folder, "media")
+        made = owners(media, os.path.join(media, "v"))
+        assert len(made) == 1 + 4, made      # v/; 480 and 800 in webp and jpeg
+        assert set(made.values()) == {pw.pw_uid}, made
+        assert os.lstat(media).st_uid == pw.pw_uid
+        for d in (media, os.path.join(media, "v")):
+            assert os.lstat(d).st_mode & 0o777 == 0o755
+        for f in os.listdir(os.path.join(media, "v")):
+            assert os.lstat(os.path.join(media, "v", f)).st_mode & 0o777 == 0o644
+    finally:
+        s.stop()

@@ -28,6 +28,8 @@ from wait import WaitTimeout
 SCRIPT = "/cgi-bin/articled"
 KINDS = ("apache-cgi", "apache-cgid", "lighttpd")
 APACHE_MODULES = "/usr/lib/apache2/modules"
+# The tree's decoder: the sanitizer build of articled has none beside it.
+PICTURE_MAKER = os.path.join(ROOT, "bin", "articled-picture")
 
 
 def available(kind):
@@ -66,6 +68,7 @@ def _apache_conf(s, cgid):
         "</Directory>",
         "SetEnv ARTICLED_DB \"%s\"" % s.db,
         "SetEnv ARTICLED_TEMPLATES \"%s\"" % s.templates,
+        "SetEnv ARTICLED_PICTURE_MAKER \"%s\"" % PICTURE_MAKER,
         "SetEnv ASAN_OPTIONS detect_leaks=0:abort_on_error=1",
     ]
     if cgid:
@@ -89,8 +92,9 @@ def _lighttpd_conf(s):
         '$HTTP["url"] =~ "^%s" { cgi.assign = ("" => "") }' % SCRIPT,
         'setenv.add-environment = ("ARTICLED_DB" => "%s", '
         '"ARTICLED_TEMPLATES" => "%s", '
+        '"ARTICLED_PICTURE_MAKER" => "%s", '
         '"ASAN_OPTIONS" => "detect_leaks=0:abort_on_error=1")' % (
-            s.db, s.templates),
+            s.db, s.templates, PICTURE_MAKER),
     ]) + "\n"
 
 

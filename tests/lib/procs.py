@@ -91,3 +91,24 @@ def children(pid):
     out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
                          text=True).stdout
     return [int(x) for x in out.split()]
+
+
+def comm(pid):
+    """A process's name (/proc/PID/comm), "" once it is gone."""
+    try:
+        with open("/proc/%d/comm" % pid) as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+def articled_workers(master):
+    """The master's workers: its children but the picture maker, which
+    names itself articled-maker (cgi/maker.c)."""
+    return [p for p in children(master) if comm(p) != "articled-maker"]
+
+
+def articled_maker(master):
+    """The master's picture maker's pid, or None."""
+    found = [p for p in children(master) if comm(p) == "articled-maker"]
+    return found[0] if found else None

@@ -136,7 +136,8 @@ class Site:
         self.forbidden_expected = False
         self.log_path = os.path.join(self.var, "log", "articled.log")
         conf = subprocess.run([os.path.join(ROOT, "tools", "nginx-conf"), ROOT,
-                               self.var, str(self.port), self.sock],
+                               self.var, str(self.port), self.sock,
+                               os.path.dirname(os.path.abspath(self.db))],
                               check=True, capture_output=True, text=True).stdout
         self.nginx_conf = os.path.join(self.var, "nginx.conf")
         with open(self.nginx_conf, "w") as f:
@@ -147,7 +148,15 @@ class Site:
         return [self.binary, "--db", self.db, "--templates",
                 os.path.join(ROOT, "templates"), "--socket", self.sock,
                 "--workers", str(self.workers), "--error-pages",
-                os.path.join(self.var, "errors")] + self.extra_args
+                os.path.join(self.var, "errors")] + self.picture_maker() + \
+            self.extra_args
+
+    def picture_maker(self):
+        """The decoder of this tree (the sanitizer build of articled has
+        none beside it), unless the test chose one."""
+        if "--picture-maker" in self.extra_args:
+            return []
+        return ["--picture-maker", os.path.join(ROOT, "bin", "articled-picture")]
 
     def start_articled(self, wait=True):
         if os.path.exists(self.sock):
@@ -214,7 +223,10 @@ class Site:
         return self.articled.pid
 
     def worker_pids(self):
-        return procs.children(self.articled.pid)
+        return procs.articled_workers(self.articled.pid)
+
+    def maker_pid(self):
+        return procs.articled_maker(self.articled.pid)
 
     def get_answered(self, path, **kw):
         """(response, pid of the worker that answered it): the one worker
