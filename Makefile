@@ -36,7 +36,7 @@ SERVER_SRCS = cgi/main.c cgi/master.c cgi/fold.c cgi/fastcgi.c cgi/cgi.c \
               cgi/store.c cgi/store_sql.c cgi/store_read.c \
               cgi/store_fold.c cgi/store_migrate.c cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c cgi/sitemap.c cgi/conditional.c cgi/jsonld.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
               cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c cgi/alloc.c cgi/log.c \
-              cgi/url.c cgi/phone.c cgi/pages_more.c cgi/pages_search.c \
+              cgi/url.c cgi/phone.c cgi/pages_more.c cgi/pages_list.c cgi/pages_search.c \
               cgi/pages_tag.c cgi/search_query.c cgi/store_search.c cgi/store_related.c \
               cgi/bound.c cgi/render.c cgi/store_render.c cgi/sandbox.c \
               cgi/heartbeat.c cgi/maker.c cgi/maker_run.c cgi/maker_proto.c \
@@ -150,7 +150,7 @@ UNIT_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
            cgi/store_read.c cgi/store_fold.c cgi/log.c cgi/views.c \
            cgi/cache.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
            cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c \
-           cgi/alloc.c cgi/url.c cgi/phone.c cgi/pages_more.c \
+           cgi/alloc.c cgi/url.c cgi/phone.c cgi/pages_more.c cgi/pages_list.c \
            cgi/pages_search.c cgi/pages_tag.c cgi/search_query.c cgi/store_search.c cgi/store_related.c \
            cgi/bound.c cgi/render.c cgi/store_render.c
 UNIT_LIB += cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c \
@@ -222,7 +222,7 @@ FUZZ_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
            cgi/cache.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
            cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c \
            cgi/alloc.c cgi/url.c cgi/phone.c \
-           cgi/pages_more.c cgi/pages_search.c cgi/pages_tag.c \
+           cgi/pages_more.c cgi/pages_list.c cgi/pages_search.c cgi/pages_tag.c \
            cgi/search_query.c cgi/store_search.c cgi/store_related.c \
            cgi/bound.c cgi/render.c cgi/store_render.c \
            cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c \

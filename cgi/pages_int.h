@@ -85,6 +85,9 @@ void	pages_error(struct pages *p, struct response *resp, int status,
 	    const char *message);
 void	pages_unavailable(struct pages *p);
 /* Renders list page `page` of spec holding arts into e (pages.c). */
+/* The view counter's slot of article key, with its stored base. */
+void	pages_slot_for(struct pages *p, struct cached_slot *s, int64_t key,
+	    int64_t base);
 int	pages_render_list(struct pages *p, const struct list_spec *spec,
 	    unsigned long page, const struct article *arts, size_t n,
 	    struct cached_page *e);
