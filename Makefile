@@ -37,10 +37,12 @@ SERVER_SRCS = cgi/main.c cgi/master.c cgi/fold.c cgi/fastcgi.c cgi/cgi.c \
               cgi/store_fold.c cgi/store_migrate.c cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c cgi/sitemap.c cgi/conditional.c cgi/jsonld.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
               cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c cgi/alloc.c cgi/log.c \
               cgi/url.c cgi/phone.c cgi/pages_more.c cgi/pages_search.c \
-              cgi/pages_tag.c cgi/search_query.c cgi/store_search.c \
+              cgi/pages_tag.c cgi/search_query.c cgi/store_search.c cgi/store_related.c \
               cgi/bound.c cgi/render.c cgi/store_render.c cgi/sandbox.c \
               cgi/heartbeat.c cgi/maker.c cgi/maker_run.c cgi/maker_proto.c \
-              cgi/maker_files.c cgi/maker_cgi.c cgi/master_maker.c cgi/store_media.c
+              cgi/maker_files.c cgi/maker_cgi.c cgi/master_maker.c cgi/store_media.c \
+              cgi/media.c cgi/picture.c cgi/store_media_read.c \
+              cgi/pages_media.c cgi/pages_picture.c
 # db/migrations/NNNN-*.sql, built into articled as a C table (upgrades).
 MIGRATIONS = $(sort $(wildcard db/migrations/*.sql))
 VIEWTAIL_SRCS = cgi/viewtail.c cgi/viewtail_data.c cgi/viewtail_out.c \
@@ -126,6 +128,15 @@ $(BUILD)/asan/articled: $(SERVER_SRCS) $(BUILD)/migrations.c $(HEADERS) Makefile
 	    -DARTICLED_NO_SECCOMP -DHEARTBEAT_STUCK_MS=30000 -Icgi -o $@ $(SERVER_SRCS) \
 	    $(BUILD)/migrations.c $(LIBS)
 
+# The sanitizer build finds the picture maker beside itself, as an
+# installed articled does: the release one, linked there (libvips is not
+# built with sanitizers, and ASan's shadow memory cannot live under the
+# maker's RLIMIT_AS).
+$(BUILD)/asan/articled-picture: bin/articled-picture
+	@mkdir -p $(BUILD)/asan
+	@ln -sf $(CURDIR)/bin/articled-picture $@
+$(BUILD)/asan/articled: | $(BUILD)/asan/articled-picture
+
 # The release build without the filter, for valgrind (bench/callgrind.py).
 $(BUILD)/callgrind/articled: $(SERVER_SRCS) $(BUILD)/migrations.c $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/callgrind
@@ -140,11 +151,14 @@ UNIT_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
            cgi/cache.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
            cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c \
            cgi/alloc.c cgi/url.c cgi/phone.c cgi/pages_more.c \
-           cgi/pages_search.c cgi/pages_tag.c cgi/search_query.c cgi/store_search.c \
+           cgi/pages_search.c cgi/pages_tag.c cgi/search_query.c cgi/store_search.c cgi/store_related.c \
            cgi/bound.c cgi/render.c cgi/store_render.c
 UNIT_LIB += cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c \
             cgi/sitemap.c cgi/conditional.c cgi/jsonld.c
+UNIT_LIB += cgi/media.c cgi/picture.c cgi/store_media_read.c cgi/pages_media.c \
+            cgi/pages_picture.c
 UNIT_LIB += cgi/maker_proto.c
+UNIT_LIB += cgi/picture_plan.c cgi/picture_webp.c
 
 $(BUILD)/unit/%: tests/unit/%.c $(UNIT_LIB) $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/unit
@@ -209,10 +223,12 @@ FUZZ_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
            cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c \
            cgi/alloc.c cgi/url.c cgi/phone.c \
            cgi/pages_more.c cgi/pages_search.c cgi/pages_tag.c \
-           cgi/search_query.c cgi/store_search.c \
+           cgi/search_query.c cgi/store_search.c cgi/store_related.c \
            cgi/bound.c cgi/render.c cgi/store_render.c \
            cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c \
-           cgi/sitemap.c cgi/conditional.c cgi/jsonld.c
+           cgi/sitemap.c cgi/conditional.c cgi/jsonld.c \
+           cgi/media.c cgi/picture.c cgi/store_media_read.c cgi/pages_media.c \
+           cgi/pages_picture.c
 
 FUZZERS = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(HEADERS) Makefile

@@ -130,6 +130,24 @@ def S_resource_targets(targets, res):
                               lk["bad"], lk["held"], "{:,}".format(lk["db"])))
 
 
+def S_media_targets(targets, res):
+    """Issue 9's: a picture's size through nginx against nginx static, and
+    worker RSS after every size of 100 pictures (bench/media.py)."""
+    m = res.get("media")
+    if not m or "ratio" not in m:
+        return
+    S_target(targets, "a ~100 KB picture size (/media/v/) >= 0.8 of nginx static",
+             m["ratio"] >= 0.8, "%s, %d bytes: %s req/s against static %s req/s "
+             "(articled alone, no file: %.0f req/s)" % (
+                 m["url"], m["bytes"], "/".join("%.0f" % a for _, a in m["runs"]),
+                 "/".join("%.0f" % c for c, _ in m["runs"]), m["articled_rps"]))
+    if m.get("rss_kib"):
+        S_target(targets, "worker RSS <= 8 MiB after serving every size of %d pictures"
+                 % m["pictures"], max(m["rss_kib"]) <= 8 * 1024,
+                 "VmRSS %s KiB after %d sizes" % (
+                     " / ".join(map(str, m["rss_kib"])), m["sizes_served"]))
+
+
 def S_tail_targets(targets, res):
     """Issue 8's targets, from bench/tail.py's run (ratios to the ceiling
     measured on the same URL stream)."""
@@ -148,14 +166,30 @@ def S_tail_targets(targets, res):
                 fmt_cpu(m["wcpu"]), fmt_cpu(m["ncpu"]), m["cmd"]))
     e = t["edit"]
     S_target(targets, "an edited article's first view p99 <= 2 ms (1 connection)",
-             e["p99"] <= 2.0, "p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d edits" % (
-                 e["p50"], e["p99"], e["max"], e["n"]))
-    worst = max((x[0] for x in t["crawl"]["rss"]), default=0)
-    S_target(targets, "worker RSS <= 8 MiB after the crawl", worst <= 8 * 1024,
+             e["p99"] <= 2.0, "p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d edits; "
+             "worker CPU %.0f µs per view" % (
+                 e["p50"], e["p99"], e["max"], e["n"], e.get("wcpu_us", 0)))
+    worst = max((x[0] for k in ("crawl", "zipf") for x in t[k]["rss"]), default=0)
+    worst = max([worst] + [x[0] for x in e["rss"]])
+    S_target(targets, "worker RSS <= 8 MiB after the crawl (and after the Zipf mix and "
+             "the edits)", worst <= 8 * 1024,
              "VmRSS after the crawl %s KiB, after the Zipf mix %s, after the edits %s" % (
                  " / ".join(str(x[0]) for x in t["crawl"]["rss"]),
                  " / ".join(str(x[0]) for x in t["zipf"]["rss"]),
                  " / ".join(str(x[0]) for x in e["rss"])))
+
+
+def S_feeds_targets(targets, res):
+    """bench/feeds.py's ratios: each document, once cached, against the
+    ceiling answering its very bytes."""
+    from feeds import TARGET
+    for path, r in res.get("feeds", {}).items():
+        S_target(targets, "`%s` (%s bytes), cached: >= %.1f of the ceiling answering "
+                 "the same bytes" % (path, "{:,}".format(r["bytes"]), TARGET),
+                 r["ratio"] >= TARGET,
+                 "median ratio %.2f: articled %s req/s, ceiling %s (interleaved rounds)" % (
+                     r["ratio"], " / ".join("%.0f" % a for _, a in r["runs"]),
+                     " / ".join("%.0f" % c for c, _ in r["runs"])))
 
 
 def report(bench, a, b):
@@ -168,6 +202,8 @@ def report(bench, a, b):
     S_search_targets(targets, bench.res)
     S_resource_targets(targets, bench.res)
     S_tail_targets(targets, bench.res)
+    S_feeds_targets(targets, bench.res)
+    S_media_targets(targets, bench.res)
     print()
     print("\n".join(["| target | | figures |", "|---|---|---|"] + targets))
     log("done in %.0f s" % bench.info["elapsed"])

@@ -83,13 +83,13 @@ def make_db(bench, n):
 
 # ---- nginx ----------------------------------------------------------------------
 
-def S_nginx_conf(var, port, sock, workers):
+def S_nginx_conf(var, port, sock, workers, dbdir):
     """tools/nginx-conf's configuration plus (a)'s location: the page's
     bytes as a static file, with every other setting as articled's pages
     have them."""
     env = dict(os.environ, NGINX_WORKERS=workers)
     conf = subprocess.run([os.path.join(ROOT, "tools", "nginx-conf"), ROOT, var,
-                           str(port), sock], check=True, capture_output=True,
+                           str(port), sock, dbdir], check=True, capture_output=True,
                           text=True, env=env).stdout
     if "worker_processes %s;" % workers not in conf:
         sys.exit("bench/run: tools/nginx-conf did not set worker_processes %s" % workers)
@@ -107,7 +107,8 @@ class Nginx:
         self.var = os.path.join(bench.work, "nginx-%s" % workers)
         for d in ("log", "tmp", "errors", "static"):
             os.makedirs(os.path.join(self.var, d), exist_ok=True)
-        conf = S_nginx_conf(self.var, self.port, bench.sock, workers)
+        # The databases are copied into bench.work: media/ beside them.
+        conf = S_nginx_conf(self.var, self.port, bench.sock, workers, bench.work)
         self.conf = os.path.join(self.var, "nginx.conf")
         with open(self.conf, "w") as f:
             f.write(conf)

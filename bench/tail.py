@@ -100,9 +100,23 @@ def S_ceiling_on(bench, page, script, seconds):
     return r
 
 
-def S_edit_first_views(bench, db, n):
+def S_cpu_ns(pids):
+    """Time on a CPU of these processes, in ns (/proc/PID/schedstat: finer
+    than /proc/PID/stat's ticks for 200 short views)."""
+    n = 0
+    for pid in pids:
+        try:
+            with open("/proc/%d/schedstat" % pid) as f:
+                n += int(f.read().split()[0])
+        except (OSError, IndexError, ValueError):
+            pass
+    return n
+
+
+def S_edit_first_views(bench, db, n, server):
     """n edits by the owner's shell, each followed at once by the edited
-    article's page on one connection: the view's latency in ms."""
+    article's page on one connection: the view's latency in ms, and the
+    workers' CPU time per view (less moved by other load than latency)."""
     slugs = sh(["sqlite3", db, "SELECT slug FROM articles ORDER BY id"]).split()
     picks = random.Random(ZIPF_SEED).sample(slugs, min(n, len(slugs)))
     sq = subprocess.Popen(["sqlite3", db], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -111,6 +125,8 @@ def S_edit_first_views(bench, db, n):
     sq.stdin.write(".timeout 5000\n")
     conn = http.client.HTTPConnection("127.0.0.1", bench.port, timeout=10)
     ms = []
+    pids = server.workers()
+    cpu = 0
     for k, slug in enumerate((picks * (n // len(picks) + 1))[:n]):
         sq.stdin.write("UPDATE articles SET body = body || char(10, 10) || 'Edit %d.' "
                        "WHERE slug = '%s';\nSELECT 'edited';\n" % (k, slug))
@@ -118,11 +134,13 @@ def S_edit_first_views(bench, db, n):
         line = sq.stdout.readline().strip()
         if line != "edited":
             raise SystemExit("bench/run: the edit failed: %s" % line)
+        c0 = S_cpu_ns(pids)
         t0 = time.perf_counter()
         conn.request("GET", "/post/" + slug)
         resp = conn.getresponse()
         body = resp.read()
         ms.append((time.perf_counter() - t0) * 1000)
+        cpu += S_cpu_ns(pids) - c0
         if resp.status != 200 or ("Edit %d." % k).encode() not in body:
             raise SystemExit("bench/run: the edited page is not shown at once (%d)"
                              % resp.status)
@@ -132,7 +150,17 @@ def S_edit_first_views(bench, db, n):
     bench.procs.remove(sq)
     ms.sort()
     return {"p50": statistics.median(ms), "p99": ms[max(0, int(len(ms) * 0.99) - 1)],
-            "max": ms[-1], "n": len(ms)}
+            "max": ms[-1], "n": len(ms), "slowest": ms[-5:],
+            "wcpu_us": cpu / 1000.0 / len(ms)}
+
+
+def S_smaps(server):
+    """With BENCH_SMAPS=FILE, the first worker's /proc/PID/smaps into FILE
+    (what its RSS is made of)."""
+    if os.environ.get("BENCH_SMAPS") and server.workers():
+        with open("/proc/%d/smaps" % server.workers()[0]) as f, \
+                open(os.environ["BENCH_SMAPS"], "w") as out:
+            out.write(f.read())
 
 
 def S_mix(bench, name, script, sample, nurls, seconds):
@@ -159,8 +187,9 @@ def long_tail(bench, n):
     res["crawl"] = S_mix(bench, "crawl", crawl_lua, cs, cn, seconds)
     wrk(bench, "/", 32, bench.cfg.warm, script=zipf_lua)
     res["zipf"] = S_mix(bench, "zipf", zipf_lua, zs, zn, seconds)
-    res["edit"] = S_edit_first_views(bench, db, 20 if bench.cfg.quick else EDITS)
+    res["edit"] = S_edit_first_views(bench, db, 20 if bench.cfg.quick else EDITS, s)
     res["edit"]["rss"] = s.rss()
+    S_smaps(s)
     s.stop()
     for name, lua in (("crawl", crawl_lua), ("zipf", zipf_lua)):
         c = S_ceiling_on(bench, res[name]["page"], lua, seconds)
@@ -170,6 +199,36 @@ def long_tail(bench, n):
                                    res[name]["rps"] / c["rps"] if c["rps"] else 0,
                                    " / ".join(str(x[0]) for x in res[name]["rss"])))
     e = res["edit"]
-    log("edited article's first view, %d edits: p50 %.2f ms, p99 %.2f ms, max %.2f ms"
-        % (e["n"], e["p50"], e["p99"], e["max"]))
+    log("edited article's first view, %d edits: p50 %.2f ms, p99 %.2f ms, max %.2f ms "
+        "(the slowest five: %s ms); worker CPU %.0f us per view; worker RSS after the "
+        "edits %s KiB"
+        % (e["n"], e["p50"], e["p99"], e["max"], " ".join("%.2f" % x for x in e["slowest"]),
+           e["wcpu_us"],
+           " / ".join(str(x[0]) for x in e["rss"])))
     bench.res["tail"] = res
+
+
+def edits_only(bench, n):
+    """The edited article's first view alone (bench/run --phase edits), on a
+    fresh n-article site: what its log line says, nothing stored."""
+    db = make_db(bench, n)
+    cg = os.environ.get("BENCH_CALLGRIND")   # a directory: one worker under callgrind
+    if cg:
+        from callgrind import CALLGRIND_BUILD
+        from servers import ROOT
+        s = Server(bench, ["valgrind", "--tool=callgrind",
+                           "--callgrind-out-file=%s/cg.%%p" % cg, CALLGRIND_BUILD,
+                           "--db", db, "--templates", os.path.join(ROOT, "templates"),
+                           "--socket", bench.sock, "--workers", "1"],
+                   "callgrind-edits", "/blog", timeout=60)
+    else:
+        s = articled(bench, db, name="articled-edits")
+    e = S_edit_first_views(bench, db, 20 if bench.cfg.quick else EDITS, s)
+    rss = s.rss()
+    S_smaps(s)
+    s.stop()
+    log("worker RSS after the edits (VmRSS, RssAnon, RssFile, RssShmem KiB): %s" % rss)
+    log("edited article's first view, %d edits: p50 %.2f ms, p99 %.2f ms, max %.2f ms "
+        "(the slowest five: %s ms); worker CPU %.0f us per view"
+        % (e["n"], e["p50"], e["p99"], e["max"], " ".join("%.2f" % x for x in e["slowest"]),
+           e["wcpu_us"]))

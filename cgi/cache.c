@@ -44,13 +44,19 @@ static void S_empty(struct cached_page *e)
 		buf_reset(&e->page);
 }
 
+/* Unlike an eviction, every page's memory goes back: after a change of
+ * the site few pages are asked for again soon, and the worker should not
+ * stay at a full cache's size (pages_idle then trims the heap). */
 void cache_clear(struct cache *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->n; i++)
+	for (i = 0; i < c->n; i++) {
 		S_empty(&c->entries[i]);
+		buf_free(&c->entries[i].page);
+	}
 	S_empty(&c->oversize);
+	buf_free(&c->oversize.page);
 }
 
 void cache_free(struct cache *c)

@@ -258,6 +258,7 @@ int fastcgi_serve(struct pages *p, int fd, struct heartbeat *hb,
 			S_drain(req.in);
 		S_send(&req, &resp, &head);	/* a gone client is not ours to log */
 		FCGX_Finish_r(&req);
+		pages_idle(p);
 	}
 	FCGX_Free(&req, req.ipcFd >= 0);
 	response_free(&resp);

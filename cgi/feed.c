@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "feed.h"
+#include "picture.h"
 #include "markdown.h"
 #include "render.h"
 #include "text.h"
@@ -84,6 +85,19 @@ static void S_head(const struct site *site, const char *stamp,
 	buf_puts(out, "</name></author>\n<generator>articled</generator>\n");
 }
 
+/* The body with its pictures as plain <img>s, addresses absolute. */
+static void S_content(struct store *st, const struct site *site,
+    const struct md_page *md, struct buf *out)
+{
+	struct picture_page pg = { st, "", site->base_url, 0, 0 };
+	struct buf html = BUF_INIT;
+
+	picture_compose(&pg, md->html.data ? md->html.data : "", md->html.len,
+	    PICTURE_FEED, &html);
+	feed_xml_escape(out, html.data ? html.data : "", html.len);
+	buf_free(&html);
+}
+
 /* One entry, its content from the guarded render (render.h): an article
  * past the render bound is left out of the feed until it changes. */
 static int S_entry(struct store *st, const struct site *site,
@@ -114,7 +128,7 @@ static int S_entry(struct store *st, const struct site *site,
 	feed_xml_escape(out, md.excerpt.data ? md.excerpt.data : "",
 	    md.excerpt.len);
 	buf_puts(out, "</summary>\n<content type=\"html\">");
-	feed_xml_escape(out, md.html.data ? md.html.data : "", md.html.len);
+	S_content(st, site, &md, out);
 	buf_puts(out, "</content>\n</entry>\n");
 	md_page_free(&md);
 	return 0;

@@ -88,13 +88,17 @@ static void S_publisher(const struct site *site, struct buf *out)
 }
 
 void jsonld_post(const struct site *site, const struct article *a,
-    const char *description, const char *path, struct buf *out)
+    const char *description, const char *path, const char *cover,
+    struct buf *out)
 {
 	struct buf url = BUF_INIT, image = BUF_INIT;
 
 	buf_puts(&url, site->base_url);
 	buf_puts(&url, path);
-	jsonld_image_url(site, &image);
+	if (cover != NULL)
+		buf_puts(&image, cover);
+	else
+		jsonld_image_url(site, &image);
 	buf_puts(out, "{\"@context\":\"https://schema.org\","
 	    "\"@type\":\"BlogPosting\"");
 	S_key(out, "headline", a->title);

@@ -10,6 +10,7 @@
 #include "jsonld.h"
 #include "layout.h"
 #include "phone.h"
+#include "picture.h"
 #include "store.h"
 #include "template.h"
 
@@ -18,11 +19,12 @@ static const char *const S_layout_names[] = {
 	"lang", "page_title", "description", "canonical", "site_name",
 	"tagline", "contacts", "has_contacts", "name", "phone", "tel",
 	"content", "is_home", "root", "home_url", "query", "noindex", "og_type",
-	"published_time", "og_image", "twitter_card", "jsonld", NULL };
+	"published_time", "og_image", "og_image_width", "og_image_height",
+	"og_image_alt", "twitter_card", "jsonld", NULL };
 static const char *const S_layout_raw[] = { "content", "jsonld", NULL };
 static const char *const S_list_names[] = {
 	"articles", "title", "url", "published", "published_iso", "excerpt",
-	"views", "newer_url", "older_url", "page", "pages", "empty",
+	"views", "cover", "newer_url", "older_url", "page", "pages", "empty",
 	"has_pager", "site_name", "tagline", "contacts", "has_contacts",
 	"name", "phone", "tel", "root", "home_url", "heading", NULL };
 static const char *const S_post_names[] = {
@@ -31,8 +33,9 @@ static const char *const S_post_names[] = {
 	"site_name", "contacts", "has_contacts",
 	"name", "phone", "tel", "root", "home_url", "tags", "tag", "url",
 	"has_tags", "older_url", "older_title", "newer_url", "newer_title",
-	"related", "has_related", NULL };
-static const char *const S_post_raw[] = { "body", NULL };
+	"related", "has_related", "cover", NULL };
+static const char *const S_post_raw[] = { "body", "cover", NULL };
+static const char *const S_list_raw[] = { "cover", NULL };
 static const char *const S_error_names[] = {
 	"status", "heading", "message", "site_name", "root",
 	"home_url", "is_404", "most_read", "has_most_read", "title", "url",
@@ -67,8 +70,8 @@ struct templates *templates_load(const char *dir, char *err, size_t errlen)
 
 	if ((t->layout = S_load_one(dir, "layout.html", S_layout_names,
 	    S_layout_raw, err, errlen)) == NULL ||
-	    (t->list = S_load_one(dir, "list.html", S_list_names, NULL, err,
-	    errlen)) == NULL ||
+	    (t->list = S_load_one(dir, "list.html", S_list_names, S_list_raw,
+	    err, errlen)) == NULL ||
 	    (t->post = S_load_one(dir, "post.html", S_post_names, S_post_raw,
 	    err, errlen)) == NULL ||
 	    (t->error = S_load_one(dir, "error.html", S_error_names, NULL, err,
@@ -144,6 +147,29 @@ static void S_contacts_free(struct contacts_ctx *cc)
 	free(cc->tel);
 }
 
+/* A shared link's preview (Open Graph, the Twitter card): the post's
+ * cover when it has one, else the site's picture. */
+static size_t S_preview(const struct layout *l, const struct page_head *h,
+    struct buf *image, char sizes[2][16], struct tval *v)
+{
+	const struct picture_preview *pv = h->image;
+	size_t n = 0;
+
+	sizes[0][0] = sizes[1][0] = '\0';
+	if (pv != NULL) {
+		buf_puts(image, pv->url);
+		snprintf(sizes[0], sizeof(sizes[0]), "%d", pv->width);
+		snprintf(sizes[1], sizeof(sizes[1]), "%d", pv->height);
+	} else {
+		jsonld_image_url(l->site, image);
+	}
+	v[n++] = tv_text("og_image", buf_cstr(image));
+	v[n++] = tv_text("og_image_width", sizes[0]);
+	v[n++] = tv_text("og_image_height", sizes[1]);
+	v[n++] = tv_text("og_image_alt", pv != NULL ? pv->alt : "");
+	return n;
+}
+
 /* Renders inner inside the layout into out.  The layout is rendered
  * with the inner context, whose parent holds the layout's values, so
  * {{content}} sees both. */
@@ -153,7 +179,8 @@ int layout_render(const struct layout *l, const struct tmpl *inner,
 {
 	struct contacts_ctx cc;
 	struct buf image = BUF_INIT;
-	struct tval lv[19];
+	struct tval lv[22];
+	char sizes[2][16];
 	struct tctx lctx = { lv, 0, NULL };
 	struct tctx ictx = { ivals, nivals, &lctx };
 	char canonical[1024] = "";
@@ -182,11 +209,9 @@ int layout_render(const struct layout *l, const struct tmpl *inner,
 	lv[n++] = tv_text("query", h->query ? h->query : "");
 	lv[n++] = tv_bool("noindex", h->noindex);
 	lv[n++] = tv_sub("content", inner);
-	/* A shared link's preview: Open Graph, the Twitter card, JSON-LD. */
-	jsonld_image_url(l->site, &image);
 	lv[n++] = tv_text("og_type", h->published ? "article" : "website");
 	lv[n++] = tv_text("published_time", h->published ? h->published : "");
-	lv[n++] = tv_text("og_image", buf_cstr(&image));
+	n += S_preview(l, h, &image, sizes, lv + n);
 	lv[n++] = tv_text("twitter_card", image.len ? "summary_large_image" :
 	    "summary");
 	lv[n++] = tv_html("jsonld", h->jsonld ? h->jsonld : "",

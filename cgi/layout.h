@@ -38,6 +38,8 @@ struct layout {
 };
 
 /* The page's own part of the layout. */
+struct picture_preview;
+
 struct page_head {
 	const char	*title;
 	const char	*description;
@@ -47,6 +49,7 @@ struct page_head {
 	int		 noindex;	/* robots: do not index (search pages) */
 	const char	*published;	/* an article's published_at; NULL: none */
 	const char	*jsonld;	/* its JSON-LD (jsonld.h); NULL: none */
+	const struct picture_preview *image;	/* its cover; NULL: the site's */
 };
 
 /* Renders inner (with its values) inside layout.html into out; slots as

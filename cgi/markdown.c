@@ -4,7 +4,6 @@
  * controls from numeric references such as &#1;).  One walk over the parsed
  * tree finds these, they are fixed in the tree, and only then does cmark
  * render: no HTML is rewritten after the fact. */
-#include <limits.h>
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,13 +16,14 @@
 #include "bound.h"
 #include "buf.h"
 #include "excerpt.h"
+#include "media.h"
+#include "picture.h"
 #include "markdown.h"
 #include "text.h"
 #include "url.h"
 
 #define MD_PARSE_OPTS	(CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8)
 #define MD_RENDER_OPTS	CMARK_OPT_SMART	/* not CMARK_OPT_UNSAFE */
-#define MD_WORDS_PER_MIN 200
 
 /* cmark's allocations go to the render bound's arena (bound.h), ours
  * too: cmark_node_free frees a tree with its root's allocator. */
@@ -76,35 +76,26 @@ static const char *S_cleaned(const char *s, struct buf *b)
 	return buf_cstr(b);
 }
 
-static void S_clean_literal(cmark_node *node)
+/* A node's literal, title or fence info, cleaned in place. */
+static void S_clean(cmark_node *node, const char *(*get)(cmark_node *),
+    int (*set)(cmark_node *, const char *))
 {
 	struct buf b = BUF_INIT;
 	const char *s;
 
-	if ((s = S_cleaned(cmark_node_get_literal(node), &b)) != NULL)
-		cmark_node_set_literal(node, s);
+	if ((s = S_cleaned(get(node), &b)) != NULL)
+		set(node, s);
 	buf_free(&b);
 }
-
-static void S_clean_title(cmark_node *node)
-{
-	struct buf b = BUF_INIT;
-	const char *s;
-
-	if ((s = S_cleaned(cmark_node_get_title(node), &b)) != NULL)
-		cmark_node_set_title(node, s);
-	buf_free(&b);
-}
+#define S_clean_literal(n) \
+	S_clean((n), cmark_node_get_literal, cmark_node_set_literal)
+#define S_clean_title(n) \
+	S_clean((n), cmark_node_get_title, cmark_node_set_title)
 
 static void S_clean_code_block(cmark_node *node)
 {
-	struct buf b = BUF_INIT;
-	const char *s;
-
 	S_clean_literal(node);
-	if ((s = S_cleaned(cmark_node_get_fence_info(node), &b)) != NULL)
-		cmark_node_set_fence_info(node, s);
-	buf_free(&b);
+	S_clean(node, cmark_node_get_fence_info, cmark_node_set_fence_info);
 }
 
 static void S_nodes_push(struct nodes *l, cmark_node *node)
@@ -417,7 +408,8 @@ static void S_name_empty_links(const struct nodes *links)
 /* The headings as they stand after the rebuilds, less the empty ones
  * (a lone "#", or one that held only raw HTML): an empty heading is no
  * heading, and levelling without it leaves no gap. */
-static void S_collect_headings(cmark_node *doc, struct nodes *keep)
+static void S_collect_headings(cmark_node *doc, struct nodes *keep,
+    struct nodes *pictures)
 {
 	struct nodes empty = { NULL, 0, 0 };
 	cmark_iter *it = cmark_iter_new(doc);
@@ -427,6 +419,10 @@ static void S_collect_headings(cmark_node *doc, struct nodes *keep)
 
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		node = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER &&
+		    cmark_node_get_type(node) == CMARK_NODE_IMAGE &&
+		    media_url_name(cmark_node_get_url(node)) != NULL)
+			S_nodes_push(pictures, node);
 		if (ev != CMARK_EVENT_ENTER ||
 		    cmark_node_get_type(node) != CMARK_NODE_HEADING)
 			continue;
@@ -439,10 +435,55 @@ static void S_collect_headings(cmark_node *doc, struct nodes *keep)
 	free(empty.v);
 }
 
+/* An image's text, as cmark gives it for alt. */
+static void S_plain(cmark_node *img, struct buf *out)
+{
+	cmark_iter *it = cmark_iter_new(img);
+	cmark_event_type ev;
+	cmark_node *n;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if (cmark_node_get_literal(n) != NULL)
+			buf_puts(out, cmark_node_get_literal(n));
+		else if (n != img && cmark_node_first_child(n) == NULL)
+			buf_putc(out, ' ');	/* a break */
+	}
+	cmark_iter_free(it);
+}
+
+/* One of the site's pictures (![alt](/media/NAME)) becomes a marker that
+ * the page replaces by its sizes when drawn (picture.h): they change
+ * without the body changing.  cmark emits a custom inline as it is.  Last
+ * first: an image in another's text goes before the one freeing it. */
+static void S_mark_pictures(const struct nodes *pics)
+{
+	struct buf alt = BUF_INIT, m = BUF_INIT;
+	cmark_node *node;
+	size_t i;
+
+	for (i = pics->n; i-- > 0;) {
+		buf_reset(&alt);
+		buf_reset(&m);
+		S_plain(pics->v[i], &alt);
+		picture_marker(&m, media_url_name(cmark_node_get_url(pics->v[i])),
+		    alt.data ? alt.data : "", alt.len);
+		node = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, &S_mem);
+		cmark_node_set_on_enter(node, buf_cstr(&m));
+		cmark_node_insert_before(pics->v[i], node);
+		cmark_node_free(pics->v[i]);
+	}
+	buf_free(&alt);
+	buf_free(&m);
+}
+
 /* Links named first, since a rebuild moves their text along; headings
- * last, as the rebuilds left them. */
+ * last, as the rebuilds left them; pictures after the walk. */
 static void S_fix(struct walk *w, cmark_node *doc)
 {
+	struct nodes pics = { NULL, 0, 0 };
 	size_t i;
 
 	S_name_empty_links(&w->empty_links);
@@ -450,8 +491,10 @@ static void S_fix(struct walk *w, cmark_node *doc)
 		S_rebuild(w->dirty.v[i]);
 	for (i = 0; i < w->raw.n; i++)
 		cmark_node_free(w->raw.v[i]);
-	S_collect_headings(doc, &w->headings);
+	S_collect_headings(doc, &w->headings, &pics);
 	S_level_headings(&w->headings);
+	S_mark_pictures(&pics);
+	free(pics.v);
 }
 
 static void S_walk_init(struct walk *w, bool fix)
@@ -516,20 +559,6 @@ const char *md_rules(void)
 	return rules;
 }
 
-void md_page_init(struct md_page *p)
-{
-	buf_init(&p->html);
-	buf_init(&p->excerpt);
-	p->words = 0;
-}
-
-void md_page_free(struct md_page *p)
-{
-	buf_free(&p->html);
-	buf_free(&p->excerpt);
-	p->words = 0;
-}
-
 int md_render(const char *src, size_t len, struct md_page *p)
 {
 	struct walk w;
@@ -568,13 +597,4 @@ int md_excerpt(const char *src, size_t len, struct md_page *p)
 	S_walk_result(&w, p);
 	S_walk_free(&w);
 	return 0;
-}
-
-unsigned md_reading_minutes(size_t words)
-{
-	size_t min = words / MD_WORDS_PER_MIN + (words % MD_WORDS_PER_MIN != 0);
-
-	if (min == 0)
-		return 1;
-	return min > UINT_MAX ? UINT_MAX : (unsigned)min;
 }

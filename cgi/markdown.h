@@ -23,8 +23,8 @@ void	md_page_free(struct md_page *p);
  * whenever markdown.c, excerpt.c, url.c or text.c's cleaning change
  * what a body renders to, so that stored renders (render.h) made by the
  * old rules are rebuilt, not trusted. */
-#define MD_RULES_VERSION	1
-/* "cmark 0.30.2; articled 1": the rules, as stored renders are keyed. */
+#define MD_RULES_VERSION	2	/* 2: pictures as markers */
+/* "cmark 0.30.2; articled 2": the rules, as stored renders are keyed. */
 const char *md_rules(void);
 
 /* The parse passed the render bound (bound.h): nothing was rendered. */

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__		/* defined by the headers above */
+#include <malloc.h>
+#endif
 
 #include "alloc.h"
 #include "buf.h"
@@ -89,6 +92,28 @@ static void S_drop(struct pages *p)
 	p->npages = 0;
 	p->have_keys = 0;
 	p->changes = p->site.changes;
+	p->trim = 1;
+}
+
+/* Also every PAGES_TRIM_EVERY answers: misses free what they built
+ * (renders, list pages) in between the cached pages' blocks, and glibc
+ * only ever gives back the heap's top.  Only when PAGES_TRIM_FREE or
+ * more lies free: memory given back costs a page fault per page when it
+ * is used again, which after every edit (SQLite drops and refills its
+ * cache) would add about half a millisecond to the next first view. */
+#define PAGES_TRIM_EVERY	1024
+#define PAGES_TRIM_FREE		(512 * 1024)
+
+void pages_idle(struct pages *p)
+{
+	if (!p->trim && ++p->since_trim < PAGES_TRIM_EVERY)
+		return;
+#ifdef __GLIBC__
+	if (mallinfo2().fordblks >= PAGES_TRIM_FREE)
+		malloc_trim(0);	/* the freed memory, to the system */
+#endif
+	p->trim = 0;
+	p->since_trim = 0;
 }
 
 void pages_unavailable(struct pages *p)
@@ -176,10 +201,12 @@ static void S_slot_for(struct pages *p, struct cached_slot *s, int64_t key,
 	}
 }
 
-/* The review line and the JSON-LD; jsonld is the caller's to free. */
+/* The review line, the JSON-LD and the pictures; jsonld is the caller's
+ * to free. */
 static size_t S_post_extras(struct pages *p, const struct article *a,
     const char *description, const char *path, char *reviewed,
-    size_t reviewedlen, struct buf *jsonld, struct tval *v)
+    size_t reviewedlen, const struct post_pictures *pics,
+    struct buf *jsonld, struct tval *v)
 {
 	size_t n = 0;
 
@@ -189,7 +216,12 @@ static size_t S_post_extras(struct pages *p, const struct article *a,
 	v[n++] = tv_text("reviewed", reviewed);
 	v[n++] = tv_text("reviewed_iso", a->reviewed_on);
 	v[n++] = tv_text("reviewer", a->reviewed_by);
-	jsonld_post(&p->site.settings, a, description, path, jsonld);
+	jsonld_post(&p->site.settings, a, description, path,
+	    pics->has_preview ? pics->preview.url : NULL, jsonld);
+	v[n++] = tv_html("cover", pics->cover.data ? pics->cover.data : "",
+	    pics->cover.len);
+	v[n++] = tv_html("body", pics->body.data ? pics->body.data : "",
+	    pics->body.len);
 	return n;
 }
 
@@ -202,7 +234,8 @@ static int S_render_post(struct pages *p, const struct article *a,
 	struct md_page md;
 	struct page_head head = { 0 };
 	struct post_values *pv;
-	struct tval v[8 + POST_MORE_VALS + 3];
+	struct post_pictures pics;
+	struct tval v[7 + POST_MORE_VALS + 5];
 	size_t n = 0, slot = SIZE_MAX;
 	int rc;
 
@@ -226,18 +259,20 @@ static int S_render_post(struct pages *p, const struct article *a,
 	v[n++] = tv_text("updated", updated);
 	v[n++] = tv_text("updated_iso", a->updated_at);
 	v[n++] = tv_text("reading", reading);
-	v[n++] = tv_html("body", md.html.data ? md.html.data : "", md.html.len);
 	v[n++] = tv_slot("views", 0);
 	n += post_values_add(pv, v + n);
 	head.title = a->title;
 	head.description = buf_cstr(&md.excerpt);
 	head.path = path;
+	post_pictures_draw(p, a, &md, &pics);
 	n += S_post_extras(p, a, head.description, path, reviewed,
-	    sizeof(reviewed), &jsonld, v + n);
+	    sizeof(reviewed), &pics, &jsonld, v + n);
 	head.published = a->published_at;
 	head.jsonld = buf_cstr(&jsonld);
+	head.image = pics.has_preview ? &pics.preview : NULL;
 	rc = layout_render(&p->look, p->tmpl->post, v, n, &head, &e->page,
-	    &slot, 1);
+	    &slot, 1) || pics.failed ? -1 : 0;
+	post_pictures_free(&pics);
 	md_page_free(&md);
 	post_values_free(pv);
 	free(pv);
@@ -329,7 +364,8 @@ static int S_page_keys(struct pages *p)
 }
 
 struct list_item {
-	struct tval	v[6];
+	struct tval	v[7];
+	struct buf	cover;
 	char		url[384];	/* root, /post/, slug */
 	char		published[48];
 	struct md_page	md;
@@ -352,6 +388,9 @@ static void S_list_item(struct pages *p, struct list_item *it,
 	it->v[3] = tv_text("published_iso", a->published_at);
 	it->v[4] = tv_text("excerpt", buf_cstr(&it->md.excerpt));
 	it->v[5] = tv_slot("views", slot);
+	buf_init(&it->cover);
+	pages_item_cover(p, a, &it->cover);
+	it->v[6] = tv_html("cover", buf_cstr(&it->cover), it->cover.len);
 }
 
 /* The list's counts in page order, as S_splice needs them: a template
@@ -406,7 +445,7 @@ int pages_render_list(struct pages *p, const struct list_spec *spec,
 	for (i = 0; i < n; i++) {
 		S_list_item(p, &items[i], &arts[i], (int)i);
 		ctx[i].vals = items[i].v;
-		ctx[i].nvals = 6;
+		ctx[i].nvals = 7;
 		ctx[i].parent = NULL;
 	}
 	S_pager(p, spec, page, newer, older, sizeof(newer));
@@ -438,8 +477,10 @@ int pages_render_list(struct pages *p, const struct list_spec *spec,
 	buf_free(&path);
 	if (rc == 0)
 		S_list_slots(p, slots, arts, n, e);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		md_page_free(&items[i].md);
+		buf_free(&items[i].cover);
+	}
 	e->status = 200;
 	return rc;
 }

@@ -38,6 +38,9 @@ void		 pages_set_quiet(struct pages *p, int quiet);
  * view when the answer is a 200 article page and r is countable. */
 void		 pages_handle(struct pages *p, const struct request *r,
 		    struct response *resp);
+/* After an answer is sent: when the site changed during it (the page
+ * cache was emptied), gives the freed memory back to the system. */
+void		 pages_idle(struct pages *p);
 
 /* The handlers the route table names (see router.h for route_handler). */
 struct route;
@@ -61,5 +64,16 @@ void	pages_sitemap(struct pages *p, const struct request *r,
 	    const struct route *rt, struct response *resp);
 void	pages_robots(struct pages *p, const struct request *r,
 	    const struct route *rt, struct response *resp);
+
+/* /media/v/<hex>-<width>.<ext> and /media/<name> (pages_media.c): a
+ * picture's sizes, when nginx has no file; the owner's address. */
+void	pages_media_variant(struct pages *p, const struct request *r,
+	    const struct route *rt, struct response *resp);
+void	pages_media_name(struct pages *p, const struct request *r,
+	    const struct route *rt, struct response *resp);
+/* The router's readers of what follows /media/v/ and /media/: 1 when it
+ * is written as an address of one (media.h), else 0 (a 404). */
+int	pages_media_path(const char *rest, struct route *rt);
+int	pages_media_name_path(const char *rest, struct route *rt);
 
 #endif

@@ -13,6 +13,8 @@
 #include "buf.h"
 #include "cache.h"
 #include "layout.h"
+#include "markdown.h"
+#include "picture.h"
 #include "site.h"
 #include "store.h"
 #include "store_search.h"
@@ -58,6 +60,8 @@ struct pages {
 	struct list_key		*page_keys;	/* first key of each list page */
 	size_t			 npages;
 	int			 have_keys;
+	int			 trim;		/* dropped: pages_idle trims */
+	unsigned		 since_trim;	/* answers since it last did */
 	struct cache		*cache;
 	int			 counter_full_logged;
 	int			 counting;
@@ -131,5 +135,21 @@ void			 pages_feeds_free(struct feed_cache *fc);
  * is an old slug, 410 if its article was deleted, else 404. */
 void			 pages_old_slug(struct pages *p, const char *slug,
 			    struct response *resp);
+
+/* A post's pictures (pages_picture.c): its cover, its body with every
+ * picture drawn, and the link preview's picture. */
+struct post_pictures {
+	struct buf		 cover;		/* HTML, "" without a cover */
+	struct buf		 body;
+	struct picture_preview	 preview;
+	int			 has_preview;	/* the cover is ready */
+	int			 failed;	/* a read failed: not cached */
+};
+void	post_pictures_draw(struct pages *p, const struct article *a,
+	    const struct md_page *md, struct post_pictures *pp);
+void	post_pictures_free(struct post_pictures *pp);
+/* A list item's cover, small (nothing without one). */
+void	pages_item_cover(struct pages *p, const struct article *a,
+	    struct buf *out);
 
 #endif

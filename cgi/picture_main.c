@@ -3,9 +3,9 @@
  * (stdout).  It runs apart from articled because image decoders are
  * where memory bugs live: its own rlimits, its own seccomp filter.
  *
- * Order: options; rlimits; stdin read whole (at most 20 MiB); libvips
- * started (modules loaded); the sandbox; then the untrusted bytes are
- * decoded (picture_vips.c) and the answer written:
+ * Order: options; every descriptor but 0, 1, 2 closed; rlimits; stdin
+ * read whole (at most 20 MiB); libvips started (modules loaded); the
+ * sandbox; then the untrusted bytes are decoded (picture_vips.c) and the answer written:
  *   size <W> <H>\n
  *   variant <format> <width> <height> <nbytes>\n<nbytes bytes>   (each)
  *   end\n                                             exit 0
@@ -116,7 +116,8 @@ static int S_limits(const struct opts *o)
 }
 
 /* All of stdin, at most S_MAX_INPUT + 1 bytes (one more says "over").
- * The caller frees *buf. */
+ * The caller frees *buf.  -1 with errno: ENOMEM (--max-memory too small
+ * for the bytes themselves), or read's. */
 static int S_read_all(unsigned char **buf, size_t *len)
 {
 	size_t cap = S_MAX_INPUT + 1;
@@ -158,13 +159,17 @@ static int S_write_all(const void *p, size_t n)
 	return 0;
 }
 
+/* One line, whatever a library's message held. */
 static int S_refuse(const char *why)
 {
 	char line[600];
-	int n = snprintf(line, sizeof(line), "refused %s\n", why);
+	int i, n = snprintf(line, sizeof(line), "refused %s\n", why);
 
 	if (n < 0 || (size_t)n >= sizeof(line))
 		n = (int)sizeof(line) - 1;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)line[i] < 0x20)
+			line[i] = ' ';
 	line[n - 1] = '\n';
 	if (S_write_all(line, (size_t)n) != 0)
 		return S_fail("writing stdout failed");
@@ -234,6 +239,29 @@ static int S_make(const unsigned char *buf, size_t len, const struct opts *o)
 	return rc;
 }
 
+/* Before the bytes are read: nothing inherited, the limits set. */
+static int S_confine(const struct opts *o)
+{
+	/* Only stdin, stdout and stderr: a descriptor the parent let
+	 * through (its database!) must not be writable from here. */
+	if (close_range(3, ~0U, 0) != 0)
+		return S_fail("close_range failed");
+	/* One malloc arena: each thread's own would reserve 64 MiB of
+	 * address space and make RLIMIT_AS a poor measure of memory. */
+	mallopt(M_ARENA_MAX, 1);
+	if (S_limits(o) != 0)
+		return S_fail("setrlimit failed");
+	return 0;
+}
+
+static int S_read_failed(void)
+{
+	fprintf(stderr, "articled-picture: reading stdin: %s%s\n",
+	    strerror(errno), errno == ENOMEM ? " (--max-memory is too small "
+	    "to hold the bytes)" : "");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -246,13 +274,10 @@ int main(int argc, char **argv)
 		fputs(S_usage, stderr);
 		return 1;
 	}
-	/* One malloc arena: each thread's own would reserve 64 MiB of
-	 * address space and make RLIMIT_AS a poor measure of memory. */
-	mallopt(M_ARENA_MAX, 1);
-	if (S_limits(&o) != 0)
-		return S_fail("setrlimit failed");
+	if (S_confine(&o) != 0)
+		return 1;
 	if (S_read_all(&buf, &len) != 0)
-		return S_fail("reading stdin failed");
+		return S_read_failed();
 	if (picture_vips_start(argv[0], err, sizeof(err)) != 0 ||
 	    picture_sandbox_enter(err, sizeof(err)) != 0) {
 		free(buf);

@@ -6,6 +6,9 @@
 #include "buf.h"
 #include "response.h"
 
+/* A body buffer larger than this is freed, not kept, after a request. */
+#define RESPONSE_KEEP_MAX	(256 * 1024)
+
 void response_init(struct response *resp)
 {
 	memset(resp, 0, sizeof(*resp));
@@ -21,6 +24,10 @@ void response_reset(struct response *resp)
 	resp->status = 200;
 	resp->head_only = 0;
 	resp->content_type = NULL;
+	resp->cache_control = NULL;
+	/* A picture's bytes: not kept, so a worker's memory stays flat. */
+	if (resp->body.cap > RESPONSE_KEEP_MAX)
+		buf_free(&resp->body);
 }
 
 void response_free(struct response *resp)
@@ -68,7 +75,6 @@ const char *response_reason(int status)
  * under the page's CSP); with no script allowed, nothing else connects. */
 static const char S_html_type[] = "text/html; charset=utf-8";
 static const char S_fixed_headers[] =
-	"Cache-Control: no-cache\r\n"
 	"X-Content-Type-Options: nosniff\r\n"
 	"Referrer-Policy: strict-origin-when-cross-origin\r\n"
 	"Content-Security-Policy: default-src 'none'; style-src 'self'; "
@@ -95,6 +101,8 @@ void response_head(const struct response *resp, struct buf *out)
 	buf_puts(out, response_reason(resp->status));
 	buf_put(out, "\r\nContent-Type: ", 16);
 	buf_puts(out, resp->content_type ? resp->content_type : S_html_type);
+	buf_put(out, "\r\nCache-Control: ", 17);
+	buf_puts(out, resp->cache_control ? resp->cache_control : "no-cache");
 	buf_put(out, "\r\n", 2);
 	buf_put(out, S_fixed_headers, sizeof(S_fixed_headers) - 1);
 	/* A 304 sends no Content-Length: it would have to be the 200's

@@ -11,6 +11,7 @@ struct response {
 	struct buf	 body;
 	int		 head_only;	/* HEAD: send the headers only */
 	const char	*content_type;	/* NULL: text/html; charset=utf-8 */
+	const char	*cache_control;	/* NULL: no-cache */
 };
 
 void	response_init(struct response *resp);

@@ -110,6 +110,8 @@ static const struct {
 	{ "/feed.xml", 1, S_first_page, pages_feed },
 	{ "/sitemap.xml", 1, S_first_page, pages_sitemap },
 	{ "/robots.txt", 1, S_first_page, pages_robots },
+	{ "/media/v/", 0, pages_media_path, pages_media_variant },
+	{ "/media/", 0, pages_media_name_path, pages_media_name },
 };
 
 void route_path(const char *path, struct route *rt)

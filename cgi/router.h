@@ -6,6 +6,7 @@
  *   /blog/tag/TAG       a tag's articles, page 1; TAG is [a-z0-9-]{1,40}
  *   /blog/tag/TAG/page/N  page N >= 2 (page 1 redirects)
  *   /search             search (?q=...&p=N: pages_search.c)
+ *   /media/v/HEX-W.EXT  one size of a picture; /media/NAME a picture
  * Anything else is 404. */
 #ifndef ARTICLED_ROUTER_H
 #define ARTICLED_ROUTER_H

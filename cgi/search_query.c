@@ -203,11 +203,7 @@ size_t search_fts_query(struct buf *out, const char *text)
 
 void search_title_query(struct buf *out, const char *title)
 {
-	struct buf words = BUF_INIT;
-
-	if (S_words(&words, title, 3, " OR ", 1) > 0)
-		buf_printf(out, "title : (%s)", buf_cstr(&words));
-	buf_free(&words);
+	S_words(out, title, 3, " ", 1);
 }
 
 void search_marked_html(struct buf *out, const char *s)

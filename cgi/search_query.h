@@ -32,9 +32,10 @@ void	search_args_free(struct search_args *a);
  * number of words; 0 means nothing to search for. */
 size_t	search_fts_query(struct buf *out, const char *text);
 
-/* The related-titles query for a post's title: 'title : ("w" OR ...)'
- * of its words of three letters or more, common English words (and,
- * the, what, ...) left out; "" when none. */
+/* The words of a post's title for its related articles: '"w" "w" ...'
+ * (FTS5 strings, one space between them), those of three letters or
+ * more, common English words (and, the, what, ...) left out; "" when
+ * none.  store_related.c makes the queries. */
 void	search_title_query(struct buf *out, const char *title);
 
 /* Appends s escaped for HTML, with each \1 ... \2 pair (from SQLite's

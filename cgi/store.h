@@ -49,6 +49,7 @@ struct article {
 	struct stored_render stored;
 	char	*reviewed_on;	/* 2024-05-01, or "" */
 	char	*reviewed_by;	/* "" when not set */
+	char	*cover;		/* a media name, or "" */
 };
 
 struct contact {

@@ -1,6 +1,7 @@
 /* store_db.h: the store's insides, shared by its files (store.c: the
  * connection; store_sql.c: the statements; store_read.c: what pages
  * read; store_search.c: search, tags, what is under a post;
+ * store_related.c: related titles;
  * store_fold.c: the fold; store_migrate.c: upgrades) and by
  * nothing else.  The only header of articled that includes sqlite3.h. */
 #ifndef ARTICLED_STORE_DB_H
@@ -46,10 +47,14 @@ enum stmt {
 	STMT_POST_NEWER,
 	STMT_RELATED_TAGS,
 	STMT_RELATED_TITLES,
+	STMT_RELATED_COUNT,
+	STMT_RELATED_NEWEST,
 	STMT_MOST_READ,
 	STMT_SLUG_MOVED,
 	STMT_FEED_STAMP,
 	STMT_SITEMAP_URLS,
+	STMT_MEDIA_INFO,
+	STMT_MEDIA_VARIANT,
 	STMT__MAX
 };
 
@@ -98,5 +103,18 @@ enum store_rc	 store_text_at(struct store *s, enum stmt which,
 		    const char *now, char *out, size_t outlen);
 /* Maps the WAL-index header once a read has made it (store.c). */
 void		 store_map_shm(struct store *s);
+
+struct link;
+/* Steps st for (slug, title) rows into out (up to max, *n so far),
+ * skipping self and slugs already there; SQLite's last code
+ * (store_search.c). */
+int		 store_links(sqlite3_stmt *st, const char *self,
+		    struct link *out, size_t max, size_t *n);
+/* Adds to out the articles whose titles share words with a's; words is
+ * '"w" "w" ...' (search_title_query); SQLite's last code
+ * (store_related.c). */
+int		 store_related_titles(struct store *s, const struct article *a,
+		    const char *words, const char *now, struct link *out,
+		    size_t max, size_t *n);
 
 #endif

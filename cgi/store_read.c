@@ -199,6 +199,8 @@ void store_article_from_row(sqlite3_stmt *st, struct article *a)
 		a->reviewed_on = xstrdup("");
 		a->reviewed_by = xstrdup("");
 	}
+	a->cover = sqlite3_column_count(st) > 19 ?
+	    store_column_dup(st, 19, NULL) : xstrdup("");
 }
 
 void store_article_free(struct article *a)
@@ -213,6 +215,7 @@ void store_article_free(struct article *a)
 	free(a->stored.excerpt);
 	free(a->reviewed_on);
 	free(a->reviewed_by);
+	free(a->cover);
 	memset(a, 0, sizeof(*a));
 }
 

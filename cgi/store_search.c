@@ -125,9 +125,7 @@ enum store_rc store_tag_list(struct store *s, const char *tag,
 	return STORE_OK;
 }
 
-/* Steps st for (slug, title) rows into out, skipping self and slugs
- * already in out; returns SQLite's last code. */
-static int S_links(sqlite3_stmt *st, const char *self, struct link *out,
+int store_links(sqlite3_stmt *st, const char *self, struct link *out,
     size_t max, size_t *n)
 {
 	const char *slug;
@@ -175,10 +173,10 @@ static int S_neighbour(struct store *s, enum stmt which,
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, a->published_at, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, a->id);
-	return S_links(st, NULL, out, 1, &n);
+	return store_links(st, NULL, out, 1, &n);
 }
 
-/* Shared tags first, then titles that share words (FTS5's rank). */
+/* Shared tags first, then titles that share words (store_related.c). */
 static int S_related(struct store *s, const struct article *a,
     const char *titles, const char *now, struct post_more *m)
 {
@@ -188,16 +186,11 @@ static int S_related(struct store *s, const struct article *a,
 	sqlite3_bind_int64(st, 1, a->id);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, RELATED_MAX);
-	rc = S_links(st, a->slug, m->related, RELATED_MAX, &m->nrelated);
-	if (rc != SQLITE_DONE || m->nrelated == RELATED_MAX || titles[0] == '\0')
+	rc = store_links(st, a->slug, m->related, RELATED_MAX, &m->nrelated);
+	if (rc != SQLITE_DONE)
 		return rc;
-	st = store_stmt(s, STMT_RELATED_TITLES);
-	sqlite3_bind_text(st, 1, titles, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, a->id);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, RELATED_MAX + 1);	/* one may be taken */
-	rc = S_links(st, a->slug, m->related, RELATED_MAX, &m->nrelated);
-	return rc == SQLITE_ERROR ? SQLITE_DONE : rc;	/* FTS5 refused */
+	return store_related_titles(s, a, titles, now, m->related,
+	    RELATED_MAX, &m->nrelated);
 }
 
 enum store_rc store_post_more(struct store *s, const struct article *a,
@@ -245,7 +238,7 @@ enum store_rc store_most_read(struct store *s, const char *now,
 	st = store_stmt(s, STMT_MOST_READ);
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	rc = S_links(st, NULL, out, max, n);
+	rc = store_links(st, NULL, out, max, n);
 	if (rc != SQLITE_DONE) {
 		while (*n > 0)
 			store_link_free(&out[--(*n)]);

@@ -57,8 +57,8 @@ struct post_more {
 	size_t		 nrelated;
 };
 
-/* Fills m for article a; titles is "title : (...)", the FTS5 query of
- * a's title words (search_query.c), or "" for none. */
+/* Fills m for article a; titles is a's title words as FTS5 strings
+ * ('"w" "w" ...', search_title_query), or "" for none. */
 enum store_rc	 store_post_more(struct store *s, const struct article *a,
 		    const char *titles, const char *now, struct post_more *m);
 void		 store_post_more_free(struct post_more *m);

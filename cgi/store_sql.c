@@ -11,7 +11,7 @@
 	"SELECT v.key, v.total, v.folded, (" SCHEMA_SQL_GENERATION ") = ?1, " \
 	"a.slug, a.title, a.body, a.published_at, a.updated_at, " \
 	"a.id, r.body_hash, r.body_len, r.rules, r.html, r.excerpt, " \
-	"r.words, r.slow, a.reviewed_on, a.reviewed_by " \
+	"r.words, r.slow, a.reviewed_on, a.reviewed_by, a.cover " \
 	"FROM articles a JOIN views v ON v.article_id = a.id " \
 	"LEFT JOIN article_renders r ON r.article_id = a.id "
 
@@ -137,11 +137,21 @@ const char *const store_sql[STMT__MAX] = {
 	"WHERE t.article_id = ?1 AND a.draft = 0 AND a.published_at <= ?2 "
 	"GROUP BY a.id ORDER BY count(*) DESC, a.published_at DESC, a.id DESC "
 	"LIMIT ?3",
-	/* STMT_RELATED_TITLES: ?1 is "title : (...)" of the post's words */
+	/* STMT_RELATED_TITLES: ?1 is "title : (...)" of the post's rare
+	 * words (store_related.c) */
 	"SELECT a.slug, a.title FROM articles_fts "
 	"CROSS JOIN articles a ON a.id = articles_fts.rowid "
 	"WHERE articles_fts MATCH ?1 AND a.id <> ?2 AND a.draft = 0 "
 	"AND a.published_at <= ?3 ORDER BY rank LIMIT ?4",
+	/* STMT_RELATED_COUNT: titles holding ?1, counted up to ?2 */
+	"SELECT count(*) FROM (SELECT 1 FROM articles_fts "
+	"WHERE articles_fts MATCH ?1 LIMIT ?2)",
+	/* STMT_RELATED_NEWEST: as STMT_RELATED_TITLES, the most recently
+	 * added first: FTS5 walks back and stops at the LIMIT */
+	"SELECT a.slug, a.title FROM articles_fts "
+	"CROSS JOIN articles a ON a.id = articles_fts.rowid "
+	"WHERE articles_fts MATCH ?1 AND a.id <> ?2 AND a.draft = 0 "
+	"AND a.published_at <= ?3 ORDER BY articles_fts.rowid DESC LIMIT ?4",
 	/* STMT_MOST_READ: the stored counts (the last second's views are
 	 * not worth a counter read per article) */
 	"SELECT a.slug, a.title FROM views v "
@@ -168,4 +178,14 @@ const char *const store_sql[STMT__MAX] = {
 	"JOIN articles a ON a.id = t.article_id WHERE a.draft = 0 "
 	"AND a.published_at <= ?1 GROUP BY t.tag "
 	"ORDER BY 3, 2 DESC",
+	/* STMT_MEDIA_INFO: a picture and the sizes of its version */
+	"SELECT m.version, m.status, m.width, m.height, m.alt, v.format, "
+	"v.width, v.height FROM media m LEFT JOIN media_variants v "
+	"ON v.media_id = m.id AND v.version = m.version "
+	"WHERE m.name = ?1 ORDER BY v.width, v.format",
+	/* STMT_MEDIA_VARIANT: one size of a current version, by the unique
+	 * index (media_id, version, format, width) */
+	"SELECT v.id FROM media m JOIN media_variants v "
+	"ON v.media_id = m.id AND v.version = m.version "
+	"WHERE m.version = ?1 AND v.format = ?2 AND v.width = ?3",
 };

@@ -136,6 +136,24 @@ def test_animated_gif_gives_its_first_frame_as_a_still():
         assert r > 230 and g < 30 and b < 30, (v[0], r, g, b)
 
 
+def test_a_gif_with_transparency_falls_back_to_png():
+    im = Image.new("P", (200, 100), 0)
+    im.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
+    im.paste(1, (50, 20, 150, 80))
+    size, variants = make(pics.encode(im, "GIF", transparency=0))
+    assert size == (200, 100)
+    assert shape(variants) == [("webp", 200, 100), ("png", 200, 100),
+                               ("jpeg", 200, 100)]
+    for v in variants:
+        rgba = decoded(v).convert("RGBA")
+        corner, middle = rgba.getpixel((5, 5)), rgba.getpixel((100, 50))
+        assert middle[0] > 240 and middle[1] < 20 and middle[3] == 255
+        if v[0] == "jpeg":
+            assert min(corner) > 245, corner      # flattened on white
+        else:
+            assert corner[3] == 0, (v[0], corner)
+
+
 def test_webp_input():
     im = Image.new("RGB", (1000, 750), (10, 200, 30))
     size, variants = make(pics.encode(im, "WEBP", quality=80))
@@ -164,6 +182,36 @@ def test_exif_orientation_6_is_applied():
         assert out.getpixel((280, 20))[1] < 60, (v[0], "mark not top-right")
         assert min(out.getpixel((20, 20))) > 200, (v[0], "top-left white")
         assert "exif" not in out.info or b"\x01\x12" not in out.info["exif"]
+
+
+def test_an_embedded_p3_profile_is_converted_to_srgb(tmp_path):
+    """The same numbers mean a more saturated colour in Display P3: the
+    variants carry the sRGB numbers for it, and no profile."""
+    flat = tmp_path / "flat.png"
+    Image.new("RGB", (600, 400), (200, 100, 50)).save(flat)
+    p3 = tmp_path / "p3.jpg"
+    subprocess.run(["vips", "copy", str(flat), "%s[profile=p3,Q=95]" % p3],
+                   check=True)
+    assert "ICC_Profile:ProfileDescription" in exif_of(p3.read_bytes())
+    _, variants = make(p3.read_bytes())
+    for v in variants:
+        r, g, b = decoded(v).convert("RGB").getpixel((100, 100))
+        assert r >= 210 and g <= 97 and b <= 38, (v[:3], r, g, b)
+        assert "icc_profile" not in decoded(v).info
+
+
+def test_cmyk_and_16_bit_grey_become_8_bit_rgb():
+    cmyk = pics.encode(Image.new("CMYK", (600, 400), (0, 255, 255, 0)),
+                       "JPEG")
+    for v in make(cmyk)[1]:
+        r, g, b = decoded(v).convert("RGB").getpixel((50, 50))
+        assert r > 200 and g < 80 and b < 80, (v[:3], r, g, b)
+    grey = Image.new("I;16", (500, 300), 40000)
+    for v in make(pics.encode(grey, "PNG"))[1]:
+        im = decoded(v)
+        assert im.mode == "RGB", (v[:3], im.mode)
+        r, g, b = im.getpixel((50, 50))
+        assert r == g == b and abs(r - 40000 // 257) <= 2, (v[:3], r, g, b)
 
 
 def exif_of(data):
@@ -228,6 +276,20 @@ def test_max_pixels_option_sets_the_limit(photo):
                    "10 million pixels are accepted")
 
 
+def test_extreme_shapes():
+    """A strip 1,000,000 px wide is made (480 x 1 and so on); one too tall
+    for WebP's 16383 px at its largest width is refused up front."""
+    size, variants = make(pics.blank_png(1000000, 1))
+    assert size == (1000000, 1)
+    assert shape(variants) == [("webp", 480, 1), ("jpeg", 480, 1),
+                               ("webp", 960, 1), ("jpeg", 960, 1),
+                               ("webp", 1600, 1), ("jpeg", 1600, 1),
+                               ("jpeg", 1200, 1)]
+    why = refused(pics.blank_png(100, 40000), cpu_max=1.0)
+    assert why == ("the picture is 100 \u00d7 40000 pixels: too tall for "
+                   "its width (at most 16383 pixels high at 100 wide)")
+
+
 def test_truncated_jpeg_and_png_are_refused_never_a_signal(photo):
     why = refused(photo[:len(photo) // 2])
     assert why.startswith("the picture is damaged or incomplete"), why
@@ -264,6 +326,9 @@ def test_bad_options_exit_1_with_usage():
                  ["--frobnicate", "1"]):
         rc, out, err, _ = run(b"", *args)
         assert rc == 1 and out == b"" and "usage:" in err, (args, rc, err)
+    rc, out, err, _ = run(pics.photo(300, 200), "--max-memory", "64")
+    assert rc == 1 and out == b"", (rc, out[:200])
+    assert "--max-memory is too small to hold the bytes" in err, err
 
 
 def test_the_cpu_limit_ends_a_long_decode():
@@ -298,11 +363,11 @@ def test_articled_itself_does_not_link_libvips():
         assert ("libvips" in res.stdout) == (binary == "articled-picture")
 
 
-def blocked_writing(photo):
+def blocked_writing(photo, pass_fds=()):
     """A maker that has made its variants and now waits to write them
     (nobody reads its stdout): past its sandbox, in write(2)."""
     p = subprocess.Popen([BIN], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
+                         stderr=subprocess.PIPE, pass_fds=pass_fds)
     p.stdin.write(photo)
     p.stdin.close()
 
@@ -318,9 +383,15 @@ def proc_field(pid, name, path="status"):
         return [ln for ln in f.read().splitlines() if ln.startswith(name)]
 
 
-def test_sandbox_and_limits_are_on_while_it_works(photo):
-    p = blocked_writing(photo)
+def test_sandbox_and_limits_are_on_while_it_works(photo, tmp_path):
+    """Also: a descriptor the parent let through (here a file open for
+    writing, as a database would be) is closed before any decoding."""
+    leaked = os.open(str(tmp_path / "db"), os.O_RDWR | os.O_CREAT)
+    p = blocked_writing(photo, pass_fds=(leaked,))
+    os.close(leaked)
     try:
+        fds = os.listdir("/proc/%d/fd" % p.pid)
+        assert sorted(fds) == ["0", "1", "2"], fds
         assert proc_field(p.pid, "Seccomp:") == ["Seccomp:\t2"]
         assert proc_field(p.pid, "NoNewPrivs:") == ["NoNewPrivs:\t1"]
         limits = {ln[:26].strip(): ln[26:].split()[:2]

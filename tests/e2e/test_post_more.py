@@ -133,3 +133,49 @@ def test_the_most_read_are_in_order_and_published_only(site):
     block = t[t.index("most-read-heading"):]
     assert re.findall(r'href="/post/([a-z0-9-]+)"', block)[:2] == ["many", "few"]
     assert "/post/hidden" not in t
+
+
+def many(site, prefix, title, n, start=1):
+    """n published articles prefix-K titled title % K, one a day of 2023."""
+    site.sql("".join(
+        "INSERT INTO articles(slug, title, body, published_at) VALUES (%s, %s, 'Words.', %s);"
+        % (q("%s-%d" % (prefix, k)), q(title % k), q("2023-01-01T09:00:00Z"))
+        for k in range(start, start + n)))
+
+
+def test_related_on_a_large_site_rare_title_words_first_then_common_ones(site):
+    # "acupuncture" is in more titles than store_related.c ranks (32): the
+    # titles sharing the rare word come first, then the newest with the common one
+    site.sql("DELETE FROM articles;")
+    many(site, "acu", "Acupuncture note %d", 40)
+    add(site, "sci-old", "Sciatica stretches", "2022-01-01T09:00:00Z")
+    add(site, "main", "Acupuncture for sciatica", "2024-01-01T09:00:00Z")
+    assert related(site, "main") == ["sci-old", "acu-40", "acu-39"]
+    # no rare word: the newest titles with all the common words ("main" has
+    # no "note"), then, when none has them all, the newest with any of them
+    assert related(site, "acu-7") == ["acu-40", "acu-39", "acu-38"]
+    many(site, "diary", "Pain diary %d", 40)
+    add(site, "both", "Acupuncture pain", "2024-02-01T09:00:00Z")
+    assert related(site, "both") == ["diary-40", "diary-39", "diary-38"]
+    assert related(site, "main") == ["sci-old", "both", "acu-40"]
+
+
+def test_related_on_a_large_site_follow_the_owners_edits_at_once(site):
+    site.sql("DELETE FROM articles;")
+    many(site, "acu", "Acupuncture note %d", 40)
+    add(site, "main", "Acupuncture for sciatica", "2024-01-01T09:00:00Z")
+    add(site, "knees", "Knee exercises", "2022-01-01T09:00:00Z")
+    assert related(site, "main") == ["acu-40", "acu-39", "acu-38"]
+    # a title edited to share the rare word shows at once, first
+    site.sql("UPDATE articles SET title = 'Sciatica and knees' WHERE slug = 'knees';")
+    assert related(site, "main") == ["knees", "acu-40", "acu-39"]
+    # made a draft, scheduled, deleted: gone at once, from either kind of match
+    site.sql("UPDATE articles SET draft = 1 WHERE slug = 'knees';")
+    assert related(site, "main") == ["acu-40", "acu-39", "acu-38"]
+    site.sql("UPDATE articles SET published_at = '2999-01-01T09:00:00Z' WHERE slug = 'acu-40';")
+    assert related(site, "main") == ["acu-39", "acu-38", "acu-37"]
+    site.sql("DELETE FROM articles WHERE slug = 'acu-39';")
+    assert related(site, "main") == ["acu-38", "acu-37", "acu-36"]
+    # a title that drops the common word leaves the common matches at once
+    site.sql("UPDATE articles SET title = 'Shoulder note 38' WHERE slug = 'acu-38';")
+    assert related(site, "main") == ["acu-37", "acu-36", "acu-35"]

@@ -152,9 +152,28 @@ def test_a_v1_site_is_upgraded_on_start_behind_nginx_and_loses_nothing(tmp_path)
         assert site.get("/post/back-pain-basics").status == 200
         assert site.wait_folded("back-pain-basics", 135 + 2) == 135 + 2   # 120 imported + 15
         check_version_4_on_an_upgraded_site(site, db, tmp_path)
+        check_version_6_on_an_upgraded_site(site, db, tmp_path)
     finally:
         site.stop()
     assert site.log().count("upgraded ") == STEPS
+
+
+def check_version_6_on_an_upgraded_site(site, db, tmp_path):
+    """Migration 6 on a version 1 site: no picture and no cover yet; the owner adds a
+    picture with readfile() and makes it a cover, and the rules hold."""
+    assert shell(db, "SELECT count(*) FROM media;").stdout == "0\n"
+    assert shell(db, "SELECT count(*) FROM articles WHERE cover IS NOT NULL;").stdout == "0\n"
+    (tmp_path / "room.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
+    (tmp_path / "page.png").write_bytes(b"<html><script>alert(1)</script></html>")
+    r = shell(db, "INSERT INTO media(name, alt, data) VALUES ('room.png', 'The room', "
+                  "readfile('%s'));" % (tmp_path / "page.png"), check=False)
+    assert "data must be a JPEG, PNG, WebP or GIF picture" in r.stderr
+    shell(db, "INSERT INTO media(name, alt, data) VALUES ('room.png', 'The room', readfile('%s'));"
+              "UPDATE articles SET cover = 'room.png' WHERE id = 2;" % (tmp_path / "room.png"))
+    assert shell(db, "SELECT type FROM media;").stdout == "png\n"
+    assert shell(db, "SELECT cover FROM articles WHERE id = 2;").stdout == "room.png\n"
+    r = shell(db, "UPDATE articles SET cover = 'nope.png' WHERE id = 2;", check=False)
+    assert "cover names no picture" in r.stderr
 
 
 def check_version_4_on_an_upgraded_site(site, db, tmp_path):

@@ -136,7 +136,8 @@ class Site:
         self.forbidden_expected = False
         self.log_path = os.path.join(self.var, "log", "articled.log")
         conf = subprocess.run([os.path.join(ROOT, "tools", "nginx-conf"), ROOT,
-                               self.var, str(self.port), self.sock],
+                               self.var, str(self.port), self.sock,
+                               os.path.dirname(os.path.abspath(self.db))],
                               check=True, capture_output=True, text=True).stdout
         self.nginx_conf = os.path.join(self.var, "nginx.conf")
         with open(self.nginx_conf, "w") as f:
