@@ -142,13 +142,10 @@ enum store_rc media_site_rev(struct store *s, int64_t *rev)
 	if (s == NULL || s->db == NULL)
 		return STORE_UNAVAILABLE;
 	st = store_stmt(s, STMT_SITE_REV);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		*rev = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	return store_rc_of(s, rc);
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : store_rc_of(s, rc);
 }
 
 enum store_rc media_store_rev(struct media_store *ms, int64_t *rev)
