@@ -24,6 +24,7 @@
 #include "pages.h"
 #include "schema.h"
 #include "store.h"
+#include "store_media.h"
 #include "store_migrate.h"
 #include "transport.h"
 
@@ -285,7 +286,7 @@ static int S_cgi(const struct options *o, struct templates *t)
 	struct counter *c;
 	struct folder f;
 	struct pages *p;
-	long long rev;
+	int64_t rev;
 	char err[1024];
 	int rc;
 
@@ -302,7 +303,8 @@ static int S_cgi(const struct options *o, struct templates *t)
 	pages_set_counter(p, c);
 	folder_init(&f, o->db, c);
 	rc = cgi_serve(p, &f);
-	rev = folder_site_rev(&f);
+	if (media_site_rev(f.store, &rev) != STORE_OK)
+		rev = -1;
 	folder_release(&f);
 	pages_close(p);
 	counter_close(c);

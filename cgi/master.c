@@ -220,7 +220,7 @@ static void S_reap(struct master *m)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (master_maker_reaped(m, pid, status))
+		if (master_maker_reaped(m, pid, status, got_term))
 			continue;
 		for (i = 0; i < m->opt.workers; i++) {
 			if (m->w[i].pid != pid)

@@ -76,14 +76,15 @@ void master_maker_fill(struct master *m)
 	m->maker.retire = 0;
 }
 
-int master_maker_reaped(struct master *m, pid_t pid, int status)
+int master_maker_reaped(struct master *m, pid_t pid, int status,
+    int stopping)
 {
 	time_t now = time(NULL);
 
 	if (pid != m->maker.pid)
 		return 0;
 	m->maker.pid = 0;
-	if (m->maker.retire)
+	if (m->maker.retire || stopping)
 		return 1;
 	if (WIFSIGNALED(status))
 		log_line("picture maker %ld killed by signal %d (%s), "

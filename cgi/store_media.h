@@ -53,6 +53,12 @@ struct media_store *media_store_open(const char *db, char *err,
 void		 media_store_close(struct media_store *ms);
 /* site_version.rev: every change to media moves it. */
 enum store_rc	 media_store_rev(struct media_store *ms, int64_t *rev);
+/* The same on any connection, by a plain read.  Not store_site_rev,
+ * whose own mapping of the WAL-index (made for a worker's lifetime) on a
+ * connection closed soon after lost commits of other processes: found by
+ * a CGI run that read it, then closed; a fold committed meanwhile by
+ * another run was gone. */
+enum store_rc	 media_site_rev(struct store *s, int64_t *rev);
 /* Every pending picture, oldest first; *out owned by the caller (free). */
 enum store_rc	 media_store_pending(struct media_store *ms,
 		    struct media_pending **out, size_t *n);
