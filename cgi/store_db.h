@@ -88,6 +88,8 @@ struct store {
 /* SQLite's result as ours; an error other than a busy lock marks the
  * connection broken, to be reopened at the next probe. */
 enum store_rc	 store_rc_of(struct store *s, int rc);
+/* site_version.rev by a plain read: SQLITE_ROW (set), SQLITE_DONE, or an error. */
+int		 store_read_rev(struct store *s, int64_t *rev);
 /* The statement, reset and with its bindings cleared. */
 sqlite3_stmt	*store_stmt(struct store *s, enum stmt which);
 /* Steps a statement that returns no rows, then resets it: SQLITE_OK or

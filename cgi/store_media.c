@@ -136,15 +136,11 @@ const char *media_store_errmsg(const struct media_store *ms)
 
 enum store_rc media_site_rev(struct store *s, int64_t *rev)
 {
-	sqlite3_stmt *st;
 	int rc;
 
 	if (s == NULL || s->db == NULL)
 		return STORE_UNAVAILABLE;
-	st = store_stmt(s, STMT_SITE_REV);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*rev = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	rc = store_read_rev(s, rev);
 	return rc == SQLITE_DONE ? STORE_NOTFOUND : store_rc_of(s, rc);
 }
 

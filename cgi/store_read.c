@@ -23,6 +23,19 @@ static enum store_rc S_rev_missing(struct store *s, int64_t *rev)
 	return STORE_OK;
 }
 
+/* site_version.rev by a plain read (no WAL-index shortcut); the SQLite
+ * result code: SQLITE_ROW with *rev set, SQLITE_DONE when the row is gone. */
+int store_read_rev(struct store *s, int64_t *rev)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_SITE_REV);
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		*rev = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* A read of site_version costs a read transaction (two fcntl locks on
  * DB-shm and ~4,500 instructions); most requests skip it, since nothing
  * can have changed while the WAL-index header has not.  The header is
@@ -30,7 +43,6 @@ static enum store_rc S_rev_missing(struct store *s, int64_t *rev)
 enum store_rc store_site_rev(struct store *s, int64_t *rev)
 {
 	unsigned char hdr[48];
-	sqlite3_stmt *st;
 	size_t i;
 	int rc;
 
@@ -44,11 +56,7 @@ enum store_rc store_site_rev(struct store *s, int64_t *rev)
 			return STORE_OK;
 		}
 	}
-	st = store_stmt(s, STMT_SITE_REV);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*rev = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	rc = store_read_rev(s, rev);
 	if (rc == SQLITE_ROW && s->shm != NULL) {
 		memcpy(s->shm_seen, hdr, sizeof(hdr));
 		s->rev_seen = *rev;
