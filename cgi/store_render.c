@@ -1,11 +1,15 @@
 /* store_render.c: stored renders (table article_renders, render.h): one
  * short write transaction per render, tried once.  A page view never
- * waits for the write lock: while the owner's shell or the fold holds
- * it, the view serves the render it made and the next miss tries again. */
+ * waits for the write lock to store a render: while the owner's shell or
+ * the fold holds it, the view serves the render it made and the next miss
+ * tries again.  Only a slow marker waits, briefly (store_render_put). */
 #include <stdio.h>
 
 #include "log.h"
 #include "store_db.h"
+
+/* How long a slow marker may wait for the write lock (see store_render_put). */
+#define RENDER_SLOW_MARK_WAIT_MS	200
 
 static int S_bind_put(struct store *s, int64_t id,
     const struct stored_render *r)
@@ -49,7 +53,12 @@ enum store_rc store_render_put(struct store *s, int64_t id,
 	*changed = 0;
 	if (s->db == NULL)
 		return STORE_UNAVAILABLE;
-	sqlite3_busy_timeout(s->db, 0);	/* one try */
+	/* A render: one try, a page view never waits to store it.  A slow
+	 * marker may wait a little: its answer has already spent the render
+	 * bound, and the marker spares every other worker that much CPU;
+	 * two workers passing the bound together meet here, and the second
+	 * must see the first's marker, not log the article a second time. */
+	sqlite3_busy_timeout(s->db, r->slow ? RENDER_SLOW_MARK_WAIT_MS : 0);
 	rc = store_exec(s, STMT_BEGIN);
 	sqlite3_busy_timeout(s->db, 2000);
 	if (rc != SQLITE_OK)
