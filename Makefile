@@ -30,29 +30,19 @@ DEFAULT_TEMPLATES ?= $(CURDIR)/templates
 PATHS = -DDEFAULT_DB='"$(DEFAULT_DB)"' -DDEFAULT_TEMPLATES='"$(DEFAULT_TEMPLATES)"' \
         $(if $(VIEWTAIL_DB),-DVIEWTAIL_DB='"$(VIEWTAIL_DB)"')
 
-SERVER_SRCS = cgi/main.c cgi/master.c cgi/fold.c cgi/fastcgi.c cgi/cgi.c \
-              cgi/request.c cgi/response.c cgi/router.c cgi/pages.c \
-              cgi/site.c cgi/layout.c cgi/errors.c cgi/views.c cgi/cache.c \
-              cgi/store.c cgi/store_sql.c cgi/store_read.c \
-              cgi/store_fold.c cgi/store_migrate.c cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c cgi/sitemap.c cgi/conditional.c cgi/jsonld.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
-              cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c cgi/alloc.c cgi/log.c \
-              cgi/url.c cgi/phone.c cgi/pages_more.c cgi/pages_list.c cgi/pages_search.c \
-              cgi/pages_tag.c cgi/search_query.c cgi/store_search.c cgi/store_related.c \
-              cgi/bound.c cgi/render.c cgi/store_render.c cgi/sandbox.c \
-              cgi/heartbeat.c cgi/maker.c cgi/maker_run.c cgi/maker_proto.c \
-              cgi/maker_files.c cgi/maker_cgi.c cgi/master_maker.c cgi/store_media.c \
-              cgi/media.c cgi/picture.c cgi/store_media_read.c \
-              cgi/pages_media.c cgi/pages_picture.c
+# The sources, by folder (cgi/README.md): articled is everything but
+# viewtail/ and picture/; the unit tests and fuzzers link all of it but
+# serve/ (the processes and transports).
+CORE_SRCS   = $(foreach d,lib http pages store render maker,$(wildcard cgi/$(d)/*.c))
+SERVER_SRCS = $(CORE_SRCS) $(wildcard cgi/serve/*.c)
 # db/migrations/NNNN-*.sql, built into articled as a C table (upgrades).
 MIGRATIONS = $(sort $(wildcard db/migrations/*.sql))
-VIEWTAIL_SRCS = cgi/viewtail.c cgi/viewtail_data.c cgi/viewtail_out.c \
-                cgi/counter.c cgi/text.c cgi/buf.c cgi/alloc.c
+VIEWTAIL_SRCS = $(wildcard cgi/viewtail/*.c) $(wildcard cgi/lib/*.c)
 # The picture maker: the only program linked with libvips (issue 9).
-PICTURE_SRCS = cgi/picture_main.c cgi/picture_plan.c cgi/picture_vips.c \
-               cgi/picture_webp.c cgi/picture_sandbox.c
+PICTURE_SRCS = $(wildcard cgi/picture/*.c)
 VIPS_CFLAGS = $(shell pkg-config --cflags vips)
 VIPS_LIBS = $(shell pkg-config --libs vips)
-HEADERS = $(wildcard cgi/*.h)
+HEADERS = $(wildcard cgi/*/*.h)
 
 BUILD = build
 
@@ -61,15 +51,15 @@ BUILD = build
 all: bin/articled bin/viewtail bin/articled-picture
 
 $(BUILD)/%.o: cgi/%.c $(HEADERS) Makefile
-	@mkdir -p $(BUILD)
+	@mkdir -p $(dir $@)
 	@echo "CC $<"
-	@$(CC) $(ALL_CFLAGS) $(PATHS) -c $< -o $@
+	@$(CC) $(ALL_CFLAGS) $(PATHS) -Icgi -c $< -o $@
 
 $(BUILD)/migrations.c: $(MIGRATIONS) tools/embed-sql
 	@mkdir -p $(BUILD)
 	@tools/embed-sql $@ $(MIGRATIONS)
 
-$(BUILD)/migrations.o: $(BUILD)/migrations.c cgi/store_migrate.h Makefile
+$(BUILD)/migrations.o: $(BUILD)/migrations.c cgi/store/store_migrate.h Makefile
 	@echo "CC $<"
 	@$(CC) $(ALL_CFLAGS) -Icgi -c $< -o $@
 
@@ -84,10 +74,10 @@ bin/viewtail: $(VIEWTAIL_SRCS:cgi/%.c=$(BUILD)/%.o)
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ -lsqlite3
 
 # libvips's headers only for the one file that includes them.
-$(BUILD)/picture_vips.o: cgi/picture_vips.c $(HEADERS) Makefile
-	@mkdir -p $(BUILD)
+$(BUILD)/picture/picture_vips.o: cgi/picture/picture_vips.c $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
 	@echo "CC $<"
-	@$(CC) $(ALL_CFLAGS) $(VIPS_CFLAGS) -c $< -o $@
+	@$(CC) $(ALL_CFLAGS) $(VIPS_CFLAGS) -Icgi -c $< -o $@
 
 bin/articled-picture: $(PICTURE_SRCS:cgi/%.c=$(BUILD)/%.o)
 	@mkdir -p bin
@@ -145,20 +135,8 @@ $(BUILD)/callgrind/articled: $(SERVER_SRCS) $(BUILD)/migrations.c $(HEADERS) Mak
 	    $(SERVER_SRCS) $(BUILD)/migrations.c $(LIBS)
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
-UNIT_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
-           cgi/layout.c cgi/errors.c cgi/store.c cgi/store_sql.c \
-           cgi/store_read.c cgi/store_fold.c cgi/log.c cgi/views.c \
-           cgi/cache.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
-           cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c \
-           cgi/alloc.c cgi/url.c cgi/phone.c cgi/pages_more.c cgi/pages_list.c \
-           cgi/pages_search.c cgi/pages_tag.c cgi/search_query.c cgi/store_search.c cgi/store_related.c \
-           cgi/bound.c cgi/render.c cgi/store_render.c
-UNIT_LIB += cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c \
-            cgi/sitemap.c cgi/conditional.c cgi/jsonld.c
-UNIT_LIB += cgi/media.c cgi/picture.c cgi/store_media_read.c cgi/pages_media.c \
-            cgi/pages_picture.c
-UNIT_LIB += cgi/maker_proto.c
-UNIT_LIB += cgi/picture_plan.c cgi/picture_webp.c
+UNIT_LIB = $(CORE_SRCS) $(BUILD)/migrations.c \
+           cgi/picture/picture_plan.c cgi/picture/picture_webp.c
 
 $(BUILD)/unit/%: tests/unit/%.c $(UNIT_LIB) $(HEADERS) Makefile
 	@mkdir -p $(BUILD)/unit
@@ -215,20 +193,13 @@ $(BUILD)/articled-picture-bin: $(PICTURE_SRCS:cgi/%.c=$(BUILD)/%.o)
 clean:
 	rm -rf bin $(BUILD)
 
+# make print-SERVER_SRCS: a variable's value (tools/code-shape reads the
+# programs' sources through it).
+print-%:
+	@echo $($*)
+
 # libFuzzer harnesses (clang): tools/fuzz runs each for a while.
-FUZZ_LIB = cgi/request.c cgi/response.c cgi/router.c cgi/pages.c cgi/site.c \
-           cgi/layout.c cgi/errors.c cgi/store.c cgi/store_sql.c \
-           cgi/store_read.c cgi/store_fold.c cgi/log.c cgi/views.c \
-           cgi/cache.c cgi/counter.c cgi/markdown.c cgi/excerpt.c \
-           cgi/template.c cgi/template_render.c cgi/text.c cgi/buf.c \
-           cgi/alloc.c cgi/url.c cgi/phone.c \
-           cgi/pages_more.c cgi/pages_list.c cgi/pages_search.c cgi/pages_tag.c \
-           cgi/search_query.c cgi/store_search.c cgi/store_related.c \
-           cgi/bound.c cgi/render.c cgi/store_render.c \
-           cgi/store_feed.c cgi/pages_feeds.c cgi/pages_moved.c cgi/feed.c \
-           cgi/sitemap.c cgi/conditional.c cgi/jsonld.c \
-           cgi/media.c cgi/picture.c cgi/store_media_read.c cgi/pages_media.c \
-           cgi/pages_picture.c
+FUZZ_LIB = $(CORE_SRCS) $(BUILD)/migrations.c
 
 FUZZERS = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(HEADERS) Makefile

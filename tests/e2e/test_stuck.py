@@ -1,5 +1,5 @@
 """Issue 13: a stuck worker is replaced.  The master reads each worker's
-heartbeat (cgi/heartbeat.c: stamped at every request and, idle, twice a
+heartbeat (cgi/serve/heartbeat.c: stamped at every request and, idle, twice a
 second); one silent for longer than HEARTBEAT_STUCK_MS is killed,
 replaced, and the log says why.  Run with the default worker count (one
 on two CPUs, so a stopped worker used to freeze the whole site) on the
@@ -15,7 +15,7 @@ from site_harness import ROOT, SEED_SLUG, Site
 
 BIN = os.path.join(ROOT, "bin", "articled")
 POST = "/post/" + SEED_SLUG
-BOUND = 3.0     # HEARTBEAT_STUCK_MS in cgi/heartbeat.h
+BOUND = 3.0     # HEARTBEAT_STUCK_MS in cgi/serve/heartbeat.h
 # The master looks twice a second; a request queued behind the stopped
 # worker waits at most the bound, that half second and its own service.
 LATENCY_LIMIT = BOUND + 1.5

@@ -16,12 +16,12 @@ from site_harness import ROOT, Site, default_binary
 from wait import wait_until
 
 V1 = os.path.join(ROOT, "tests", "data", "schema-v1.sql")
-with open(os.path.join(ROOT, "cgi", "schema.h")) as _h:
+with open(os.path.join(ROOT, "cgi", "lib", "schema.h")) as _h:
     CURRENT = int(re.search(r"#define SCHEMA_VERSION\s+(\d+)", _h.read()).group(1))
 NEWER = CURRENT + 1
 STEPS = len([f for f in os.listdir(os.path.join(ROOT, "db", "migrations"))
              if f.endswith(".sql")])     # migrations from version 1 to CURRENT
-with open(os.path.join(ROOT, "cgi", "schema.h")) as _f:
+with open(os.path.join(ROOT, "cgi", "lib", "schema.h")) as _f:
     CURRENT = int(re.search(r"#define SCHEMA_VERSION\s+(\d+)", _f.read()).group(1))
 MIGRATIONS = sorted(f[:-4] for f in os.listdir(os.path.join(ROOT, "db", "migrations"))
                     if f.endswith(".sql"))

@@ -1,5 +1,5 @@
 """viewtail, end to end: a real database made by the sqlite3 shell from schema.sql and
-db/seed.sql, a real counter file written through cgi/counter.c, and the exact output.
+db/seed.sql, a real counter file written through cgi/lib/counter.c, and the exact output.
 
 The binary is $VIEWTAIL (default bin/viewtail).  Run: /usr/bin/python3 -m pytest tests/e2e
 A follower's polls are seen in /proc (tests/lib/proc.py): it sleeps to an absolute deadline
@@ -32,7 +32,7 @@ CFLAGS = ["-std=c11", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE", "-Wall",
           "-Werror", "-Wmissing-prototypes", "-Wstrict-prototypes", "-Wwrite-strings",
           "-Wshadow"]
 
-# Stands in for articled's workers: counts views in DB-views through cgi/counter.c.
+# Stands in for articled's workers: counts views in DB-views through cgi/lib/counter.c.
 #   counter_tool DB add KEY N   adds N views to KEY (creating the file), prints the count
 #   counter_tool DB gen         prints the file's generation
 COUNTER_TOOL_C = r"""
@@ -41,7 +41,7 @@ COUNTER_TOOL_C = r"""
 #include <stdlib.h>
 #include <string.h>
 
-#include "counter.h"
+#include "lib/counter.h"
 
 int main(int argc, char **argv)
 {
@@ -255,7 +255,7 @@ def tool(tmp_path_factory):
     where = tmp_path_factory.mktemp("counter_tool")
     (where / "counter_tool.c").write_text(COUNTER_TOOL_C)
     subprocess.run(["gcc", *CFLAGS, "-I", str(ROOT / "cgi"), str(where / "counter_tool.c"),
-                    str(ROOT / "cgi" / "counter.c"), str(ROOT / "cgi" / "alloc.c"),
+                    str(ROOT / "cgi" / "lib" / "counter.c"), str(ROOT / "cgi" / "lib" / "alloc.c"),
                     "-o", str(where / "counter_tool")], check=True)
 
     def run(db, *args):
@@ -624,7 +624,7 @@ def test_sqlite_database_without_our_tables_is_refused(tmp_path):
 
 
 def S_build_version():
-    with open(os.path.join(ROOT, "cgi", "schema.h")) as f:
+    with open(os.path.join(ROOT, "cgi", "lib", "schema.h")) as f:
         return int(re.search(r"#define SCHEMA_VERSION\s+(\d+)", f.read()).group(1))
 
 

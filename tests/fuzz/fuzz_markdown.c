@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "markdown.h"
-#include "media.h"
-#include "text.h"
+#include "lib/buf.h"
+#include "render/markdown.h"
+#include "lib/media.h"
+#include "lib/text.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pages.h"
-#include "request.h"
-#include "router.h"
-#include "views.h"
+#include "pages/pages.h"
+#include "http/request.h"
+#include "pages/router.h"
+#include "http/views.h"
 
 static void S_check_route(const struct route *rt)
 {

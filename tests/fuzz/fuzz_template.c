@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cgi/buf.h"
-#include "../../cgi/template.h"
+#include "lib/buf.h"
+#include "render/template.h"
 
 #define TEXT(nm, str)	{ .name = (nm), .kind = TVAL_TEXT, \
 			  .s = (str), .n = sizeof(str) - 1 }

@@ -104,7 +104,7 @@ def comm(pid):
 
 def articled_workers(master):
     """The master's workers: its children but the picture maker, which
-    names itself articled-maker (cgi/maker.c)."""
+    names itself articled-maker (cgi/maker/maker.c)."""
     return [p for p in children(master) if comm(p) != "articled-maker"]
 
 

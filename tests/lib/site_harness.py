@@ -212,7 +212,7 @@ class Site:
 
     def forbidden_calls(self):
         """The system calls the sandbox refused, from the log
-        (cgi/sandbox.c's line): none on any path articled serves."""
+        (cgi/serve/sandbox.c's line): none on any path articled serves."""
         return re.findall(r"sandbox: forbidden system call (\S+)", self.log())
 
     def assert_no_forbidden_call(self):

@@ -63,7 +63,7 @@ def test_version_1_file_is_the_first_release():
 
 
 def test_build_version_is_the_last_migration():
-    header = (ROOT / "cgi" / "schema.h").read_text()
+    header = (ROOT / "cgi" / "lib" / "schema.h").read_text()
     version = int(re.search(r"#define SCHEMA_VERSION\s+(\d+)", header).group(1))
     assert version == 1 + len(MIGRATIONS)
     assert "PRAGMA user_version = %d;" % version in (ROOT / "schema.sql").read_text()

@@ -151,7 +151,7 @@ def test_schema_then_seed_apply_to_a_new_database_with_exit_status_0(tmp_path):
 
 def test_user_version_is_the_build_version(db):
     import re
-    header = (SCHEMA.parent / "cgi" / "schema.h").read_text()
+    header = (SCHEMA.parent / "cgi" / "lib" / "schema.h").read_text()
     version = re.search(r"#define SCHEMA_VERSION\s+(\d+)", header).group(1)
     assert run_ok(db, "PRAGMA user_version;") == version + "\n"
 

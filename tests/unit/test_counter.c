@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../../cgi/counter.h"
+#include "lib/counter.h"
 #include "runner.h"
 
 #define EXPECT(cond) do {						\

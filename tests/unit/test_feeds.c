@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../cgi/buf.h"
-#include "../../cgi/conditional.h"
-#include "../../cgi/feed.h"
-#include "../../cgi/jsonld.h"
+#include "lib/buf.h"
+#include "http/conditional.h"
+#include "render/feed.h"
+#include "render/jsonld.h"
 #include "runner.h"
 
 #define EXPECT(cond) do {						\

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../cgi/maker_proto.h"
+#include "maker/maker_proto.h"
 #include "runner.h"
 
 static int S_parse(const char *out, size_t len, struct media_made *m)

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "markdown.h"
-#include "text.h"
+#include "lib/buf.h"
+#include "render/markdown.h"
+#include "lib/text.h"
 
 #include "runner.h"
 #if __has_include(<valgrind/valgrind.h>)

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../cgi/phone.h"
+#include "render/phone.h"
 #include "runner.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../cgi/picture_plan.h"
-#include "../../cgi/picture_webp.h"
+#include "picture/picture_plan.h"
+#include "picture/picture_webp.h"
 #include "runner.h"
 
 #define FAIL(...) do {							\

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cgi/request.h"
-#include "../../cgi/response.h"
-#include "../../cgi/pages.h"
-#include "../../cgi/router.h"
-#include "../../cgi/views.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "pages/pages.h"
+#include "pages/router.h"
+#include "http/views.h"
 #include "runner.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))

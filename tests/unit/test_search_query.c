@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../cgi/buf.h"
-#include "../../cgi/search_query.h"
+#include "lib/buf.h"
+#include "render/search_query.h"
 #include "runner.h"
 
 #define SAME(got, want) do {						\

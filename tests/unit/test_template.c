@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../cgi/buf.h"
-#include "../../cgi/template.h"
+#include "lib/buf.h"
+#include "render/template.h"
 #include "runner.h"
 
 #define TEXT(nm, str)	{ .name = (nm), .kind = TVAL_TEXT, \

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../cgi/url.h"
+#include "render/url.h"
 #include "runner.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))

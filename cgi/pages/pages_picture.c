@@ -1,0 +1,45 @@
+/* pages_picture.c: the pictures of the pages pages.c draws: a post's
+ * cover at its top (the page's first picture) and its body's pictures
+ * (picture.h), the cover as the post's link preview, and a list item's
+ * cover, small. */
+#include <string.h>
+
+#include "pages/pages_int.h"
+#include "render/picture.h"
+
+void post_pictures_draw(struct pages *p, const struct article *a,
+    const struct md_page *md, struct post_pictures *pp)
+{
+	struct picture_page pg = { p->site.store, p->root, NULL, 0, 0 };
+
+	buf_init(&pp->cover);
+	buf_init(&pp->body);
+	if (a->cover[0] != '\0') {
+		buf_puts(&pp->cover, "<div class=\"cover\">");
+		picture_draw(&pg, a->cover, "", PICTURE_COVER, &pp->cover);
+		buf_puts(&pp->cover, "</div>\n");
+	}
+	picture_compose(&pg, md->html.data ? md->html.data : "", md->html.len,
+	    PICTURE_BODY, &pp->body);
+	pp->has_preview = picture_preview(p->site.store,
+	    p->site.settings.base_url, p->root, a->cover, &pp->preview) == 0;
+	pp->failed = pg.failed;
+}
+
+void post_pictures_free(struct post_pictures *pp)
+{
+	buf_free(&pp->cover);
+	buf_free(&pp->body);
+}
+
+void pages_item_cover(struct pages *p, const struct article *a,
+    struct buf *out)
+{
+	struct picture_page pg = { p->site.store, p->root, NULL, 0, 0 };
+
+	if (a->cover[0] == '\0')
+		return;
+	buf_puts(out, "<div class=\"thumb\">");
+	picture_draw(&pg, a->cover, "", PICTURE_THUMB, out);
+	buf_puts(out, "</div>\n");
+}

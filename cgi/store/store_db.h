@@ -1,0 +1,122 @@
+/* store_db.h: the store's insides, shared by its files (store.c: the
+ * connection; store_sql.c: the statements; store_read.c: what pages
+ * read; store_search.c: search, tags, what is under a post;
+ * store_related.c: related titles;
+ * store_fold.c: the fold; store_migrate.c: upgrades) and by
+ * nothing else.  The only header of articled that includes sqlite3.h. */
+#ifndef ARTICLED_STORE_DB_H
+#define ARTICLED_STORE_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+enum stmt {
+	STMT_SITE_REV,
+	STMT_SETTINGS,
+	STMT_ARTICLE,
+	STMT_NEXT_PUBLISH,
+	STMT_LIST_KEYS,
+	STMT_LIST_FIRST,
+	STMT_LIST_FROM,
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_GENERATION,
+	STMT_GENERATION_SET,
+	STMT_FOLD_RESET,
+	STMT_FOLD_GET,
+	STMT_FOLD_ADD,
+	STMT_FOLD_REBASE,
+	STMT_FOLD_DAY,
+	STMT_FOLD_MARK,
+	STMT_FOLD_UNMARK,
+	STMT_RENDER_MARK,
+	STMT_RENDER_PUT,
+	STMT_REPAIR_GENERATION,
+	STMT_REPAIR_SITE_VERSION,
+	STMT_SEARCH,
+	STMT_TAG_KEYS,
+	STMT_TAG_FROM,
+	STMT_POST_TAGS,
+	STMT_POST_OLDER,
+	STMT_POST_NEWER,
+	STMT_RELATED_TAGS,
+	STMT_RELATED_TITLES,
+	STMT_RELATED_COUNT,
+	STMT_RELATED_NEWEST,
+	STMT_MOST_READ,
+	STMT_SLUG_MOVED,
+	STMT_FEED_STAMP,
+	STMT_SITEMAP_URLS,
+	STMT_MEDIA_INFO,
+	STMT_MEDIA_VARIANT,
+	STMT__MAX
+};
+
+/* The SQL of each statement, by enum stmt (store_sql.c). */
+extern const char *const store_sql[STMT__MAX];
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*stmt[STMT__MAX];
+	char		*path;
+	dev_t		 dev;		/* the file the connection has open */
+	ino_t		 ino;
+	int		 broken;	/* an I/O error: reopen at the next probe */
+	uint64_t	*fold_seen;	/* counts already folded, per slot */
+	size_t		 fold_nseen;
+	uint64_t	 fold_generation;
+	/* The WAL-index header (the first 48 bytes of DB-shm) as it was just
+	 * before site_version.rev was last read: while it is unchanged no
+	 * connection has committed anything, so rev has not moved either. */
+	const volatile unsigned char *shm;
+	unsigned char	 shm_seen[48];
+	int64_t		 rev_seen;
+	int		 rev_valid;
+	int		 wal;		/* journal_mode is WAL */
+	int		 rev_missing;	/* site_version had no row (logged) */
+	unsigned long	 connects;	/* successful S_connect calls */
+	char		 fold_err[256];	/* why the last fold failed */
+	int		 render_err_logged;	/* store_render.c */
+};
+
+/* SQLite's result as ours; an error other than a busy lock marks the
+ * connection broken, to be reopened at the next probe. */
+enum store_rc	 store_rc_of(struct store *s, int rc);
+/* site_version.rev by a plain read: SQLITE_ROW (set), SQLITE_DONE, or an error. */
+int		 store_read_rev(struct store *s, int64_t *rev);
+/* The statement, reset and with its bindings cleared. */
+sqlite3_stmt	*store_stmt(struct store *s, enum stmt which);
+/* Steps a statement that returns no rows, then resets it: SQLITE_OK or
+ * the error. */
+int		 store_exec(struct store *s, enum stmt which);
+/* A column as an owned string (len: its length, if not NULL). */
+char		*store_column_dup(sqlite3_stmt *st, int col, size_t *len);
+/* An article from a row of LIST_COLUMNS (store_sql.c). */
+void		 store_article_from_row(sqlite3_stmt *st, struct article *a);
+/* The one text column of statement which, bound to ?1 = now, into out
+ * ("" for no row or NULL) (store_read.c). */
+enum store_rc	 store_text_at(struct store *s, enum stmt which,
+		    const char *now, char *out, size_t outlen);
+/* Maps the WAL-index header once a read has made it (store.c). */
+void		 store_map_shm(struct store *s);
+
+struct link;
+/* Steps st for (slug, title) rows into out (up to max, *n so far),
+ * skipping self and slugs already there; SQLite's last code
+ * (store_search.c). */
+int		 store_links(sqlite3_stmt *st, const char *self,
+		    struct link *out, size_t max, size_t *n);
+/* Adds to out the articles whose titles share words with a's; words is
+ * '"w" "w" ...' (search_title_query); SQLite's last code
+ * (store_related.c). */
+int		 store_related_titles(struct store *s, const struct article *a,
+		    const char *words, const char *now, struct link *out,
+		    size_t max, size_t *n);
+
+#endif
