@@ -115,7 +115,7 @@ $(BUILD)/asan/articled: $(SERVER_SRCS) $(BUILD)/migrations.c $(HEADERS) Makefile
 	@echo "CC $@ (address, undefined)"
 	@$(CC) $(ALL_CFLAGS) -O1 -fsanitize=address,undefined \
 	    -fno-omit-frame-pointer -fno-sanitize-recover=undefined $(PATHS) \
-	    -DARTICLED_NO_SECCOMP -DHEARTBEAT_STUCK_MS=30000 -Icgi -o $@ $(SERVER_SRCS) \
+	    -DARTICLED_NO_SECCOMP -DHEARTBEAT_STUCK_MS=30000 -DARTICLED_TEST_DAY -Icgi -o $@ $(SERVER_SRCS) \
 	    $(BUILD)/migrations.c $(LIBS)
 
 # The sanitizer build finds the picture maker beside itself, as an

@@ -1192,7 +1192,126 @@ BEGIN
 END;
 
 
-PRAGMA user_version = 7;
+-- ---------------------------------------------------------------------------------------
+-- Readers and where they came from (migration 8): only articled's fold writes these; no
+-- row names a person (see README, "Readers and sources").
+-- ---------------------------------------------------------------------------------------
+-- Readers per article per UTC day: distinct (address, browser) pairs that read it.
+CREATE TABLE reader_days(
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  day TEXT NOT NULL
+    CONSTRAINT "reader_days.day must be a real date like 2024-05-01"
+    CHECK (typeof(day) = 'text'
+           AND day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+           AND date(julianday(day)) = day),
+  readers INTEGER NOT NULL
+    CONSTRAINT "reader counts must be whole numbers, 0 or more"
+    CHECK (typeof(readers) = 'integer' AND readers >= 0),
+  PRIMARY KEY (article_id, day)
+) WITHOUT ROWID;
+CREATE INDEX reader_days_by_day ON reader_days(day);
+
+-- The site's readers per UTC day (distinct pairs over all articles), with
+-- keys: how many keys counted that day (more than 1: articled restarted that
+-- day, and a reader may be counted once per key), and lower_bound: 1 when the
+-- day's table in memory was full, so readers is at least this many.
+CREATE TABLE site_reader_days(
+  day TEXT PRIMARY KEY NOT NULL
+    CONSTRAINT "site_reader_days.day must be a real date like 2024-05-01"
+    CHECK (typeof(day) = 'text'
+           AND day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+           AND date(julianday(day)) = day),
+  readers INTEGER NOT NULL DEFAULT 0
+    CONSTRAINT "reader counts must be whole numbers, 0 or more"
+    CHECK (typeof(readers) = 'integer' AND readers >= 0),
+  keys INTEGER NOT NULL DEFAULT 0
+    CHECK (typeof(keys) = 'integer' AND keys >= 0),
+  lower_bound INTEGER NOT NULL DEFAULT 0
+    CHECK (lower_bound IN (0, 1))
+) WITHOUT ROWID;
+
+-- Views per article per UTC day by where they came from: a referring site's
+-- host (lower case, no port, no www.), a group (Google, Bing, DuckDuckGo,
+-- Facebook, WhatsApp, email), direct (no referrer) or other (past 50 a day).
+CREATE TABLE source_days(
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  day TEXT NOT NULL
+    CONSTRAINT "source_days.day must be a real date like 2024-05-01"
+    CHECK (typeof(day) = 'text'
+           AND day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+           AND date(julianday(day)) = day),
+  source TEXT NOT NULL
+    CHECK (typeof(source) = 'text' AND length(source) BETWEEN 1 AND 63),
+  views INTEGER NOT NULL
+    CONSTRAINT "view counts must be whole numbers, 0 or more"
+    CHECK (typeof(views) = 'integer' AND views >= 0),
+  PRIMARY KEY (article_id, day, source)
+) WITHOUT ROWID;
+CREATE INDEX source_days_by_day ON source_days(day);
+
+CREATE TRIGGER reader_days_kept_insert BEFORE INSERT ON reader_days
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'reader_days is articled''s own table (readers per day, written as they are counted): leave it alone');
+END;
+CREATE TRIGGER reader_days_kept_update BEFORE UPDATE ON reader_days
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'reader_days is articled''s own table (readers per day, written as they are counted): leave it alone');
+END;
+CREATE TRIGGER reader_days_kept_delete BEFORE DELETE ON reader_days
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+ AND EXISTS (SELECT 1 FROM articles WHERE id = OLD.article_id)
+BEGIN
+  SELECT RAISE(ABORT, 'reader_days is articled''s own table (readers per day, written as they are counted): leave it alone');
+END;
+CREATE TRIGGER site_reader_days_kept_insert BEFORE INSERT ON site_reader_days
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'site_reader_days is articled''s own table (the site''s readers per day): leave it alone');
+END;
+CREATE TRIGGER site_reader_days_kept_update BEFORE UPDATE ON site_reader_days
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'site_reader_days is articled''s own table (the site''s readers per day): leave it alone');
+END;
+CREATE TRIGGER site_reader_days_kept_delete BEFORE DELETE ON site_reader_days
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'site_reader_days is articled''s own table (the site''s readers per day): leave it alone');
+END;
+CREATE TRIGGER source_days_kept_insert BEFORE INSERT ON source_days
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'source_days is articled''s own table (views per day by where they came from): leave it alone');
+END;
+CREATE TRIGGER source_days_kept_update BEFORE UPDATE ON source_days
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'source_days is articled''s own table (views per day by where they came from): leave it alone');
+END;
+CREATE TRIGGER source_days_kept_delete BEFORE DELETE ON source_days
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+ AND EXISTS (SELECT 1 FROM articles WHERE id = OLD.article_id)
+BEGIN
+  SELECT RAISE(ABORT, 'source_days is articled''s own table (views per day by where they came from): leave it alone');
+END;
+
+-- The shell runs with foreign_keys off: a deleted article's days go with it.
+CREATE TRIGGER articles_delete_readers AFTER DELETE ON articles
+BEGIN
+  DELETE FROM reader_days WHERE article_id = OLD.id;
+  DELETE FROM source_days WHERE article_id = OLD.id;
+END;
+
+INSERT INTO articled_writing(who) VALUES ('migration');
+INSERT INTO setting_keys(key, default_value, about) VALUES
+  ('readers.privacy_note', NULL,
+   'Your own words at the end of the /privacy page (who to ask about privacy at the clinic, say); plain text, blank lines start a new paragraph.');
+DELETE FROM articled_writing WHERE who = 'migration';
+
+
+PRAGMA user_version = 8;
 
 -- Commit only a complete schema (see schema_apply at the top).
 UPDATE schema_apply SET complete = (
@@ -1224,7 +1343,12 @@ UPDATE schema_apply SET complete = (
      'slug_history_site_version_insert', 'slug_history_site_version_delete',
      'media', 'media_variants', 'media_data_missing_insert', 'media_data_missing_update', 'media_name_taken_insert', 'media_name_taken_update', 'media_id_fixed', 'media_kept', 'media_status_kept', 'media_in_use_delete', 'media_in_use_rename', 'media_insert', 'media_data_update', 'media_site_version_update', 'media_delete', 'media_variants_kept_insert', 'media_variants_kept_update', 'media_variants_kept_delete', 'articles_cover_insert', 'articles_cover_update',
      'setting_keys', 'setting_keys_kept_insert', 'setting_keys_kept_update', 'setting_keys_kept_delete',
-     'settings_key_known_insert', 'settings_key_known_update')) = 101
+     'settings_key_known_insert', 'settings_key_known_update',
+     'reader_days', 'reader_days_by_day', 'site_reader_days', 'source_days', 'source_days_by_day',
+     'reader_days_kept_insert', 'reader_days_kept_update', 'reader_days_kept_delete',
+     'site_reader_days_kept_insert', 'site_reader_days_kept_update', 'site_reader_days_kept_delete',
+     'source_days_kept_insert', 'source_days_kept_update', 'source_days_kept_delete',
+     'articles_delete_readers')) = 116
   AND (SELECT count(*) FROM counter_state) = 1
   AND (SELECT count(*) FROM site_version) = 1);
 COMMIT;

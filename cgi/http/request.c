@@ -37,6 +37,10 @@ static void S_read_params(struct request *r, char *const *envp,
 #define IS(name) ((size_t)(eq - e) == sizeof(name) - 1 && \
 	memcmp(e, name, sizeof(name) - 1) == 0)
 		switch (eq - e) {
+		case 8:
+			if (IS("HTTP_DNT"))
+				r->no_tracking |= strcmp(eq + 1, "1") == 0;
+			break;
 		case 10:
 			if (IS("HTTP_X_MOZ"))
 				r->x_moz = eq + 1;
@@ -44,10 +48,16 @@ static void S_read_params(struct request *r, char *const *envp,
 		case 11:
 			if (IS("REQUEST_URI"))
 				*uri = eq + 1;
+			else if (IS("REMOTE_ADDR"))
+				r->remote_addr = eq + 1;
 			break;
 		case 12:
 			if (IS("HTTP_PURPOSE"))
 				r->purpose = eq + 1;
+			else if (IS("HTTP_REFERER"))
+				r->referer = eq + 1;
+			else if (IS("HTTP_SEC_GPC"))
+				r->no_tracking |= strcmp(eq + 1, "1") == 0;
 			break;
 		case 14:
 			if (IS("REQUEST_METHOD"))
@@ -207,6 +217,7 @@ void request_parse(struct request *r, char *const *envp, int cgi)
 	memset(r, 0, sizeof(*r));
 	r->user_agent = r->sec_purpose = r->purpose = "";
 	r->x_moz = r->x_purpose = "";
+	r->remote_addr = r->referer = "";
 	r->query = "";
 	S_read_params(r, envp, &method, &uri, &clen);
 	if (uri == NULL)	/* a CGI server that sets no REQUEST_URI */

@@ -31,6 +31,9 @@ struct request {
 	const char	*purpose;
 	const char	*x_moz;
 	const char	*x_purpose;
+	const char	*remote_addr;	/* REMOTE_ADDR: readers.h, never stored */
+	const char	*referer;	/* "" when absent: referrer.h */
+	int		 no_tracking;	/* Sec-GPC: 1 or DNT: 1: a view only */
 	const char	*if_none_match;	/* NULL when absent */
 	const char	*if_modified_since;
 	int		 status;	/* 0, or 400/414: the request is bad */

@@ -288,6 +288,12 @@ uint64_t counter_get(const struct counter_slot *s)
 	    memory_order_relaxed);
 }
 
+int64_t counter_key(const struct counter_slot *s)
+{
+	return atomic_load_explicit(&((struct counter_slot *)s)->key,
+	    memory_order_relaxed);
+}
+
 int counter_at(const struct counter *c, size_t i, int64_t *key,
     uint64_t *count)
 {

@@ -58,6 +58,8 @@ struct counter_slot	*counter_slot(struct counter *c, int64_t key);
 /* Adds one view; returns the counter's new value. */
 uint64_t	 counter_add(struct counter_slot *s);
 uint64_t	 counter_get(const struct counter_slot *s);
+/* The key the slot counts for (views.key). */
+int64_t		 counter_key(const struct counter_slot *s);
 
 /* Reads slot i (< capacity): returns 0 for a free slot, else 1 with its
  * key and count.  For folding and viewtail. */

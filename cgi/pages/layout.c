@@ -45,6 +45,9 @@ static const char *const S_search_names[] = {
 	"published_iso", "snippet", "has_results", "no_results", "page",
 	"newer_url", "older_url", "has_pager", "most_read", "has_most_read",
 	"title", "site_name", "root", "home_url", NULL };
+static const char *const S_privacy_names[] = {
+	"site_name", "root", "home_url", "note", "has_note", NULL };
+static const char *const S_privacy_raw[] = { "note", NULL };
 static const char *const S_search_raw[] = { "title_html", "snippet", NULL };
 
 static struct tmpl *S_load_one(const char *dir, const char *file,
@@ -77,7 +80,9 @@ struct templates *templates_load(const char *dir, char *err, size_t errlen)
 	    (t->error = S_load_one(dir, "error.html", S_error_names, NULL, err,
 	    errlen)) == NULL ||
 	    (t->search = S_load_one(dir, "search.html", S_search_names,
-	    S_search_raw, err, errlen)) == NULL) {
+	    S_search_raw, err, errlen)) == NULL ||
+	    (t->privacy = S_load_one(dir, "privacy.html", S_privacy_names,
+	    S_privacy_raw, err, errlen)) == NULL) {
 		templates_free(t);
 		return NULL;
 	}
@@ -93,6 +98,7 @@ void templates_free(struct templates *t)
 	tmpl_free(t->post);
 	tmpl_free(t->error);
 	tmpl_free(t->search);
+	tmpl_free(t->privacy);
 	free(t);
 }
 

@@ -20,6 +20,7 @@ struct templates {
 	struct tmpl	*post;
 	struct tmpl	*error;
 	struct tmpl	*search;
+	struct tmpl	*privacy;
 };
 
 /* Loads and checks every template in dir.  NULL with "FILE:LINE: why" in

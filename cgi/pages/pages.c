@@ -338,6 +338,8 @@ void pages_article(struct pages *p, const struct request *r,
 	/* A post template that shows no count still counts the view. */
 	if (mode == VIEW_COUNT && e->nslots == 0 && e->slots[0].ctr != NULL)
 		counter_add(e->slots[0].ctr);
+	if (mode == VIEW_COUNT && e->slots[0].ctr != NULL)
+		pages_readers_note(p, r, counter_key(e->slots[0].ctr));
 }
 
 /* ---- the blog list ----------------------------------------------------- */

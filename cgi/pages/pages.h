@@ -26,6 +26,11 @@ struct pages	*pages_open(const char *db_path, struct templates *t,
 void		 pages_close(struct pages *p);
 void		 pages_set_counter(struct pages *p, struct counter *c);
 
+/* Readers and sources (readers.h) are counted into rd, borrowed, when
+ * set; never when not (a CGI run counts sources only: see readers.h). */
+struct readers;
+void		 pages_set_readers(struct pages *p, struct readers *rd);
+
 /* Counting is on unless switched off (--no-views: benchmarks, mirrors). */
 void		 pages_set_counting(struct pages *p, int on);
 /* A worker under a master: the database becoming unavailable and coming
@@ -53,6 +58,9 @@ void	pages_tag(struct pages *p, const struct request *r,
 void	pages_search(struct pages *p, const struct request *r,
 	    const struct route *rt, struct response *resp);
 void	pages_moved(struct pages *p, const struct request *r,
+	    const struct route *rt, struct response *resp);
+/* /privacy (pages_privacy.c): what articled counts and keeps. */
+void	pages_privacy(struct pages *p, const struct request *r,
 	    const struct route *rt, struct response *resp);
 void	pages_not_found(struct pages *p, const struct request *r,
 	    const struct route *rt, struct response *resp);

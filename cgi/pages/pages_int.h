@@ -22,6 +22,7 @@
 struct cache;
 struct cached_page;
 struct feed_cache;
+struct request;
 struct response;
 
 #define PER_PAGE	10
@@ -69,6 +70,7 @@ struct pages {
 	int			 fresh;		/* this request: the site is readable */
 	struct feed_cache	*feeds;		/* feed, sitemap, robots (pages_feeds.c) */
 	char			 root[256];	/* CGI: SCRIPT_NAME, before every link */
+	struct readers		*readers;	/* borrowed; NULL: none counted */
 };
 
 /* One list of articles (the blog, a tag): where its pages live and what
@@ -98,6 +100,10 @@ void	pages_splice(const struct cached_page *e, struct buf *body);
 /* Loads the most read articles into p->most_read and points the layout
  * at them, unless they are fresh (pages_more.c). */
 void	pages_most_read(struct pages *p);
+/* Counts r's reader and source for the article with this views.key
+ * (pages_readers.c). */
+void	pages_readers_note(struct pages *p, const struct request *r,
+	    int64_t key);
 void	pages_most_read_drop(struct pages *p);
 
 /* What is shown under a post, as template values (pages_more.c). */

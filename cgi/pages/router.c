@@ -110,6 +110,7 @@ static const struct {
 	{ "/feed.xml", 1, S_first_page, pages_feed },
 	{ "/sitemap.xml", 1, S_first_page, pages_sitemap },
 	{ "/robots.txt", 1, S_first_page, pages_robots },
+	{ "/privacy", 1, S_first_page, pages_privacy },
 	{ "/media/v/", 0, pages_media_path, pages_media_variant },
 	{ "/media/", 0, pages_media_name_path, pages_media_name },
 };

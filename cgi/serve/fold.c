@@ -7,13 +7,39 @@
 
 #include "serve/fold.h"
 #include "lib/log.h"
+#include "lib/readers.h"
 #include "store/store.h"
+#include "store/store_readers.h"
 
 void folder_init(struct folder *f, const char *db_path, struct counter *c)
 {
 	memset(f, 0, sizeof(*f));
 	f->db_path = db_path;
 	f->counter = c;
+}
+
+void folder_set_readers(struct folder *f, struct readers *rd)
+{
+	f->readers = rd;
+}
+
+/* Readers and sources in a transaction of their own, after the views:
+ * what it could not store stays in memory for the next fold. */
+static void S_fold_readers(struct folder *f, int busy_ms)
+{
+	struct readers_delta d[2];
+	size_t n = readers_take(f->readers, d);
+	enum store_rc rc = store_readers_fold(f->store, d, n, busy_ms);
+
+	if (rc == STORE_OK)
+		readers_taken(f->readers, d, n);
+	readers_delta_free(d, n);
+	if (rc != STORE_OK && rc != STORE_BUSY && !f->readers_failing)
+		log_line("folding readers failed, will retry every second "
+		    "(they are kept meanwhile): %s", store_fold_error(f->store));
+	if (rc == STORE_OK && f->readers_failing)
+		log_line("folding readers works again");
+	f->readers_failing = rc != STORE_OK && rc != STORE_BUSY;
 }
 
 void folder_release(struct folder *f)
@@ -77,6 +103,8 @@ int folder_fold(struct folder *f, int busy_ms, uint64_t *moved)
 	if (f->failing)
 		log_line("folding views works again");
 	f->failing = 0;
+	if (f->readers != NULL)
+		S_fold_readers(f, busy_ms);
 	return 0;
 }
 

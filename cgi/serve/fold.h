@@ -10,6 +10,7 @@
 #include "lib/log.h"
 
 struct counter;
+struct readers;
 struct store;
 
 struct folder {
@@ -18,6 +19,8 @@ struct folder {
 	struct store	*store;		/* NULL until the first fold */
 	struct db_spell	 db;		/* logged once per spell */
 	int		 failing;	/* the fold failed: logged once per spell */
+	struct readers	*readers;	/* borrowed; NULL: none (readers.h) */
+	int		 readers_failing;	/* logged once per spell */
 };
 
 /* Prepares f; nothing is opened before the first fold. */
@@ -25,6 +28,10 @@ void	folder_init(struct folder *f, const char *db_path, struct counter *c);
 /* Closes the connection (the master, before it forks: SQLite's locks
  * must not be shared with a child); the next fold opens it again. */
 void	folder_release(struct folder *f);
+
+/* Folds readers and sources too, after the views, from rd (borrowed; set
+ * after folder_init). */
+void	folder_set_readers(struct folder *f, struct readers *rd);
 
 /* Folds the counters (see store_fold), waiting at most busy_ms for the
  * write lock.  0 (and the views moved), 1 when the lock was busy, -1

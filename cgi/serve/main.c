@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/counter.h"
+#include "lib/readers.h"
 #include "serve/fold.h"
 #include "pages/layout.h"
 #include "maker/maker.h"
@@ -282,6 +284,7 @@ static void S_maker_opts(const struct options *o, struct maker_opts *mo)
 
 static int S_cgi(const struct options *o, struct templates *t)
 {
+	struct readers *rd;
 	struct maker_opts mo;
 	struct counter *c;
 	struct folder f;
@@ -302,12 +305,19 @@ static int S_cgi(const struct options *o, struct templates *t)
 	}
 	pages_set_counter(p, c);
 	folder_init(&f, o->db, c);
+	/* Sources only: a reader's key would have to outlive the run, on
+	 * disk (readers.h).  Without the memory, the page is still served. */
+	if ((rd = readers_new(0, time(NULL), err, sizeof(err))) != NULL) {
+		pages_set_readers(p, rd);
+		folder_set_readers(&f, rd);
+	}
 	rc = cgi_serve(p, &f);
 	if (media_site_rev(f.store, &rev) != STORE_OK)
 		rev = -1;
 	folder_release(&f);
 	pages_close(p);
 	counter_close(c);
+	readers_free(rd);
 	/* Answered, and no connection left open: pictures now. */
 	S_maker_opts(o, &mo);
 	maker_cgi_kick(&mo, rev);

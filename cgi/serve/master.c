@@ -21,6 +21,7 @@
 #include "serve/heartbeat.h"
 #include "pages/layout.h"
 #include "lib/log.h"
+#include "lib/readers.h"
 #include "serve/master.h"
 #include "pages/pages.h"
 #include "serve/sandbox.h"
@@ -168,6 +169,7 @@ static void S_worker(struct master *m, int slot)
 	}
 	m->tmpl = NULL;	/* now the worker's pages own them */
 	pages_set_counting(p, !m->opt.no_views);
+	pages_set_readers(p, m->readers);
 	pages_set_quiet(p, 1);
 	if (fastcgi_prepare(m->fd) != 0)
 		_exit(3);
@@ -316,6 +318,7 @@ static void S_open_counter(struct master *m)
 	}
 	m->counter_failing = 0;
 	folder_init(&m->folder, m->opt.db, m->counter);
+	folder_set_readers(&m->folder, m->readers);
 }
 
 /* DB-views was deleted while running: views counted into a file no
@@ -350,6 +353,19 @@ static void S_take_over_deleted_counter(struct master *m)
 	S_fill(m);
 }
 
+/* The readers' memory and its key, made before the first fork so every
+ * worker shares them (readers.h); without it views are still counted. */
+static void S_open_readers(struct master *m)
+{
+	char err[256];
+
+	if (m->opt.no_views)
+		return;
+	if ((m->readers = readers_new(1, time(NULL), err, sizeof(err))) ==
+	    NULL)
+		log_line("%s: readers are not counted", err);
+}
+
 static void S_fold(struct master *m)
 {
 	uint64_t moved;
@@ -358,6 +374,7 @@ static void S_fold(struct master *m)
 	if (m->counter == NULL)
 		return;
 	folder_fold(&m->folder, FOLD_BUSY_MS, &moved);
+	readers_roll(m->readers, time(NULL));	/* after the old day's fold */
 	S_refresh_error_pages(m);
 	if (counter_deleted(m->counter)) {
 		S_take_over_deleted_counter(m);
@@ -440,6 +457,8 @@ static void S_stop(struct master *m)
 	folder_release(&m->folder);
 	counter_close(m->counter);
 	m->counter = NULL;
+	readers_free(m->readers);	/* the key, overwritten */
+	m->readers = NULL;
 }
 
 /* SQLite does not checkpoint a WAL into a file that was moved away, so
@@ -513,6 +532,7 @@ int master_run(struct master *m)
 	if ((m->beats = heartbeats_open(m->opt.workers)) == NULL)
 		log_line("heartbeats: %s: stuck workers will not be "
 		    "noticed", strerror(errno));
+	S_open_readers(m);
 	folder_init(&m->folder, m->opt.db, NULL);
 	S_open_counter(m);
 	S_check_replaced(m);

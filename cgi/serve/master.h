@@ -15,6 +15,7 @@
 
 struct counter;
 struct heartbeat;
+struct readers;
 struct templates;
 
 /* What the command line and the environment ask for (main.c). */
@@ -51,6 +52,7 @@ struct master {
 	int			 counter_failing;	/* logged once */
 	int			 views_file_moved;	/* logged once */
 	struct folder		 folder;	/* the master's own connection */
+	struct readers		*readers;	/* made before any fork; NULL: none */
 	struct heartbeat	*beats;		/* one per slot, shared memory */
 	long long		 error_pages_rev;	/* rev they show */
 	sigset_t		 waitmask;	/* signals open while waiting */

@@ -2,7 +2,8 @@
  * connection; store_sql.c: the statements; store_read.c: what pages
  * read; store_search.c: search, tags, what is under a post;
  * store_related.c: related titles;
- * store_fold.c: the fold; store_migrate.c: upgrades) and by
+ * store_fold.c: the fold; store_readers.c: readers and sources;
+ * store_migrate.c: upgrades) and by
  * nothing else.  The only header of articled that includes sqlite3.h. */
 #ifndef ARTICLED_STORE_DB_H
 #define ARTICLED_STORE_DB_H
@@ -55,6 +56,10 @@ enum stmt {
 	STMT_SITEMAP_URLS,
 	STMT_MEDIA_INFO,
 	STMT_MEDIA_VARIANT,
+	STMT_SETTING_VALUE,
+	STMT_READERS_DAY,
+	STMT_READERS_SITE,
+	STMT_SOURCES_DAY,
 	STMT__MAX
 };
 

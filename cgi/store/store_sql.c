@@ -188,4 +188,25 @@ const char *const store_sql[STMT__MAX] = {
 	"SELECT v.id FROM media m JOIN media_variants v "
 	"ON v.media_id = m.id AND v.version = m.version "
 	"WHERE m.version = ?1 AND v.format = ?2 AND v.width = ?3",
+	/* STMT_SETTING_VALUE: a prefixed setting (setting_keys), or its
+	 * default */
+	"SELECT coalesce((SELECT value FROM settings WHERE key = ?1), "
+	"(SELECT default_value FROM setting_keys WHERE key = ?1))",
+	/* STMT_READERS_DAY: readers of the article with views.key ?1 on
+	 * day ?2 grow by ?3 (a deleted article's are dropped) */
+	"INSERT INTO reader_days(article_id, day, readers) "
+	"SELECT article_id, ?2, ?3 FROM views WHERE key = ?1 "
+	"ON CONFLICT(article_id, day) DO UPDATE "
+	"SET readers = readers + excluded.readers",
+	/* STMT_READERS_SITE: day ?1: readers + ?2, keys + ?3, lower bound ?4 */
+	"INSERT INTO site_reader_days(day, readers, keys, lower_bound) "
+	"VALUES (?1, ?2, ?3, ?4) ON CONFLICT(day) DO UPDATE "
+	"SET readers = readers + excluded.readers, "
+	"keys = keys + excluded.keys, "
+	"lower_bound = max(lower_bound, excluded.lower_bound)",
+	/* STMT_SOURCES_DAY: views of article ?1 on day ?2 from ?3 grow by ?4 */
+	"INSERT INTO source_days(article_id, day, source, views) "
+	"SELECT article_id, ?2, ?3, ?4 FROM views WHERE key = ?1 "
+	"ON CONFLICT(article_id, day, source) DO UPDATE "
+	"SET views = views + excluded.views",
 };
