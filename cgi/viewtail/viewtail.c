@@ -19,6 +19,7 @@
 #include "lib/counter.h"
 #include "viewtail/viewtail_data.h"
 #include "viewtail/viewtail_out.h"
+#include "viewtail/viewtail_readers.h"
 
 /* 'make install' gives the installed database; in the checkout it is
  * db/site.db from the current folder. */
@@ -42,10 +43,12 @@ static int S_show(struct tail *t)
 		return 1;
 	}
 	vtout_sort(&s);
-	if (t->json)
+	if (t->json) {
 		vtout_json(&out, &s);
-	else
+	} else {
 		vtout_table(&out, &s, vtout_columns());
+		vtreaders_footer(&out, &s);
+	}
 	rc = vtout_write(&out) == 0 ? 0 : 1;
 	buf_free(&out);
 	vtdata_free(&s);
@@ -56,6 +59,7 @@ static int S_show(struct tail *t)
 
 struct change {
 	const struct vt_article	*art;
+	const struct vt_article	*prev;	/* NULL: new since the last poll */
 	int64_t			 delta;
 };
 
@@ -95,6 +99,7 @@ static int S_print_changes(const struct snapshot *prev,
 		if (viewed == before)
 			continue;
 		ch[n].art = &cur->art[i];
+		ch[n].prev = old;
 		ch[n++].delta = vtdata_sub(viewed, before);
 	}
 	if (n > 0)
@@ -102,6 +107,7 @@ static int S_print_changes(const struct snapshot *prev,
 	for (i = 0; i < n && rc == 0; i++) {
 		buf_reset(&out);
 		vtout_change(&out, ch[i].art, ch[i].delta, now, json);
+		vtreaders_change(&out, ch[i].art, ch[i].prev, json);
 		rc = vtout_write(&out);
 	}
 	buf_free(&out);
@@ -214,15 +220,22 @@ static int S_follow(struct tail *t)
 static void S_usage(FILE *f)
 {
 	fputs("usage: viewtail [--db PATH] [--json] [-f | --follow]\n"
+	    "       viewtail [--db PATH] [--json] --sources [SLUG]\n"
 	    "       viewtail --help\n"
 	    "\n"
 	    "Shows every article's views, most viewed first: total, today,\n"
-	    "the last 7 days and a sparkline of the last 14 (UTC days).\n"
+	    "the last 7 days and a sparkline of the last 14 (UTC days), and\n"
+	    "readers: distinct (address, browser) pairs per article per day,\n"
+	    "today's and the last 7 days' sum (reader-days), as of the last\n"
+	    "fold; readers are not counted under CGI.\n"
 	    "\n"
 	    "  --db PATH     the database (default " VT_DEFAULT_DB ");\n"
 	    "                its live counter file is PATH-views\n"
 	    "  -f, --follow  every second, print a line for each article\n"
 	    "                whose views changed: HH:MM:SS(UTC) +N TOTAL SLUG\n"
+	    "                with readers today and the sources that grew\n"
+	    "  --sources [SLUG]  views by where they came from, today and the\n"
+	    "                last 7 days, for the site or one article\n"
 	    "  --json        JSON instead of text (with -f, a line each)\n"
 	    "  -h, --help    print this help and exit\n", f);
 }
@@ -233,6 +246,7 @@ int main(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "follow", no_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "sources", optional_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -253,6 +267,10 @@ int main(int argc, char **argv)
 		case 'j':
 			t.json = 1;
 			break;
+		case 's':
+			t.sources = 1;
+			t.sources_slug = optarg;
+			break;
 		case 'h':
 			S_usage(stdout);
 			return 0;
@@ -272,6 +290,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (t.sources && t.sources_slug == NULL && optind < argc)
+		t.sources_slug = argv[optind++];	/* --sources SLUG */
 	if (optind < argc) {
 		fprintf(stderr, "viewtail: unexpected argument %s\n",
 		    argv[optind]);
@@ -287,7 +307,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "viewtail: %s\n", t.err);
 		return 1;
 	}
-	rc = t.follow ? S_follow(&t) : S_show(&t);
+	rc = t.sources ? vtreaders_sources(&t, time(NULL)) :
+	    t.follow ? S_follow(&t) : S_show(&t);
 	counter_close(t.counter);
 	vtdata_close(&t);
 	return rc;

@@ -18,6 +18,7 @@
 #include "lib/counter.h"
 #include "lib/schema.h"
 #include "viewtail/viewtail_data.h"
+#include "viewtail/viewtail_readers.h"
 
 #define VT_BUSY_MS	5000
 
@@ -277,6 +278,7 @@ void vtdata_free(struct snapshot *s)
 	for (i = 0; i < s->n; i++) {
 		free(s->art[i].slug);
 		free(s->art[i].title);
+		free(s->art[i].src);
 	}
 	free(s->art);
 	memset(s, 0, sizeof(*s));
@@ -426,6 +428,7 @@ int vtdata_load(struct tail *t, struct snapshot *s,
 	if (S_load_generation(t, &generation, &have_generation) != 0 ||
 	    S_load_articles(t, s) != 0 ||
 	    (with_days && S_load_days(t, s, day) != 0) ||
+	    vtreaders_load(t, s, now) != 0 ||
 	    S_exec(t, STMT_COMMIT) != 0) {
 		sqlite3_step(t->stmt[STMT_ROLLBACK]);
 		sqlite3_reset(t->stmt[STMT_ROLLBACK]);
@@ -434,4 +437,35 @@ int vtdata_load(struct tail *t, struct snapshot *s,
 	}
 	S_apply_counter(t, s, have_generation, generation);
 	return 0;
+}
+
+static void S_row(sqlite3_stmt *st, struct vt_row *row)
+{
+	int i, n = sqlite3_column_count(st);
+
+	memset(row, 0, sizeof(*row));
+	for (i = 0; i < n && i < VT_ROW_COLS; i++) {
+		row->text[i] = (const char *)sqlite3_column_text(st, i);
+		row->num[i] = sqlite3_column_int64(st, i);
+	}
+}
+
+int vtdata_rows(struct tail *t, const char *sql, const char *const *binds,
+    int nbinds, vt_row_fn *fn, void *arg)
+{
+	sqlite3_stmt *st;
+	struct vt_row row;
+	int rc, i;
+
+	if (sqlite3_prepare_v2(t->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return S_fail_sql(t);
+	for (i = 0; i < nbinds; i++)
+		sqlite3_bind_text(st, i + 1, binds[i], -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		S_row(st, &row);
+		fn(arg, &row);
+	}
+	rc = rc == SQLITE_DONE ? 0 : S_fail_sql(t);	/* before finalize */
+	sqlite3_finalize(st);
+	return rc;
 }

@@ -29,6 +29,31 @@ struct vt_article {
 	int64_t	 imported;	/* views.imported: from before the site */
 	int64_t	 live;		/* total plus the unfolded counter */
 	int64_t	 days[VT_DAYS];	/* oldest first; today (last) is live */
+	/* Readers and sources as of the last fold (viewtail_readers.c). */
+	int64_t	 readers_today;
+	int64_t	 reader_days7;	/* the sum of the last 7 days' readers */
+	struct vt_source *src;	/* today's sources, owned */
+	size_t	 nsrc;
+};
+
+struct vt_source {
+	char	 name[64];
+	int64_t	 views;
+};
+
+/* The site's readers: today's, and the days of the last 7 whose figure
+ * is not exact (lower bound: the day's table was full; restarted: more
+ * than one key that day, so a reader may be counted more than once). */
+#define VT_WEEK_DAYS	7
+struct vt_site_readers {
+	int64_t	 today;
+	int64_t	 days7;
+	int	 today_lower_bound;
+	int	 today_restarted;
+	int	 nflagged;
+	char	 flagged[VT_WEEK_DAYS][11];
+	int	 flagged_lower_bound[VT_WEEK_DAYS];
+	int	 flagged_restarted[VT_WEEK_DAYS];
 };
 
 /* The articles at one instant, by id ascending; owns its articles. */
@@ -36,6 +61,7 @@ struct snapshot {
 	struct vt_article	*art;
 	size_t		 n;
 	size_t		 cap;
+	struct vt_site_readers readers;
 };
 
 /* What one run holds: the connection with its statements and the counter
@@ -54,6 +80,8 @@ struct tail {
 	int			 counter_bad;	/* inode is no counter file */
 	int			 json;
 	int			 follow;
+	int			 sources;	/* --sources [slug] */
+	const char		*sources_slug;
 	char			 err[1024];	/* why the last call failed */
 	char			 said[1024];	/* last told while following */
 };
@@ -75,6 +103,19 @@ void	 vtdata_free(struct snapshot *s);
 
 /* The article with this id in s (sorted by id), or NULL. */
 struct vt_article	*vtdata_find(const struct snapshot *s, int64_t id);
+
+/* One row of vtdata_rows: each column as text (NULL for NULL) and as an
+ * integer. */
+#define VT_ROW_COLS	4
+struct vt_row {
+	const char	*text[VT_ROW_COLS];
+	int64_t		 num[VT_ROW_COLS];
+};
+typedef void	 vt_row_fn(void *arg, const struct vt_row *row);
+/* Runs sql (its ?1.. bound to binds) inside the current read, calling fn
+ * for each row: 0, or -1 with t->err set.  For viewtail_readers.c. */
+int	 vtdata_rows(struct tail *t, const char *sql, const char *const *binds,
+	    int nbinds, vt_row_fn *fn, void *arg);
 
 /* Counts are the owner's numbers (views.imported is typed by hand), so
  * sums saturate rather than overflow. */

@@ -15,6 +15,7 @@
 #include "lib/text.h"
 #include "viewtail/viewtail_data.h"
 #include "viewtail/viewtail_out.h"
+#include "viewtail/viewtail_readers.h"
 
 #define VT_WEEK		7	/* days in the "7 DAYS" column */
 #define VT_COLUMNS	80	/* width when neither COLUMNS nor a tty says */
@@ -238,7 +239,7 @@ static void S_shown_title(struct buf *tmp, const struct vt_article *a)
 }
 
 struct widths {
-	size_t	slug, title, total, today, week;
+	size_t	slug, title, total, today, week, readers, rdays;
 };
 
 /* Numbers are never cut.  Slug and title share what is left; when both
@@ -252,6 +253,7 @@ static void S_table_widths(const struct snapshot *s, size_t columns,
 	size_t i, slugs = 4, titles = 5, fixed, left;
 
 	w->total = 5, w->today = 5, w->week = 6;
+	w->readers = 7, w->rdays = 11;
 	for (i = 0; i < s->n; i++) {
 		a = &s->art[i];
 		S_shown_title(&tmp, a);
@@ -260,9 +262,12 @@ static void S_table_widths(const struct snapshot *s, size_t columns,
 		w->total = S_max(w->total, S_digits(a->live));
 		w->today = S_max(w->today, S_digits(a->days[VT_DAYS - 1]));
 		w->week = S_max(w->week, S_digits(S_last7(a)));
+		w->readers = S_max(w->readers, S_digits(a->readers_today));
+		w->rdays = S_max(w->rdays, S_digits(a->reader_days7));
 	}
 	buf_free(&tmp);
-	fixed = w->total + w->today + w->week + VT_DAYS + 5 * 2;
+	fixed = w->total + w->today + w->week + w->readers + w->rdays +
+	    VT_DAYS + 7 * 2;
 	left = columns > fixed + VT_MIN_TEXT ? columns - fixed : VT_MIN_TEXT;
 	if (slugs + titles <= left) {
 		w->slug = slugs, w->title = titles;
@@ -283,9 +288,10 @@ void vtout_table(struct buf *out, const struct snapshot *s,
 	size_t i;
 
 	S_table_widths(s, columns, &w);
-	buf_printf(out, "%-*s  %-*s  %*s  %*s  %*s  %s\n", (int)w.slug, "SLUG",
-	    (int)w.title, "TITLE", (int)w.total, "TOTAL", (int)w.today,
-	    "TODAY", (int)w.week, "7 DAYS", "LAST 14 DAYS");
+	buf_printf(out, "%-*s  %-*s  %*s  %*s  %*s  %*s  %*s  %s\n",
+	    (int)w.slug, "SLUG", (int)w.title, "TITLE", (int)w.total, "TOTAL",
+	    (int)w.today, "TODAY", (int)w.week, "7 DAYS", (int)w.readers,
+	    "READERS", (int)w.rdays, "READER-DAYS", "LAST 14 DAYS");
 	for (i = 0; i < s->n; i++) {
 		a = &s->art[i];
 		S_put_cell(out, a->slug, a->slug_len, w.slug, 1);
@@ -295,6 +301,8 @@ void vtout_table(struct buf *out, const struct snapshot *s,
 		buf_printf(out, "  %*" PRId64 "  %*" PRId64 "  %*" PRId64 "  ",
 		    (int)w.total, a->live, (int)w.today, a->days[VT_DAYS - 1],
 		    (int)w.week, S_last7(a));
+		buf_printf(out, "%*" PRId64 "  %*" PRId64 "  ", (int)w.readers,
+		    a->readers_today, (int)w.rdays, a->reader_days7);
 		S_put_spark(out, a->days);
 		buf_putc(out, '\n');
 	}
@@ -320,7 +328,9 @@ void vtout_json(struct buf *out, const struct snapshot *s)
 		    a->days[VT_DAYS - 1], S_last7(a));
 		for (d = 0; d < VT_DAYS; d++)
 			buf_printf(out, "%s%" PRId64, d ? "," : "", a->days[d]);
-		buf_puts(out, "]}");
+		buf_putc(out, ']');
+		vtreaders_json_keys(out, a);
+		buf_putc(out, '}');
 	}
 	buf_puts(out, s->n ? "\n]\n" : "]\n");
 }

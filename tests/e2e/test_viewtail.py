@@ -89,7 +89,7 @@ def sql(db, script):
 
 
 def viewtail(*args, env=None, cwd=None, timeout=10):
-    run_env = dict(os.environ, COLUMNS="200")
+    run_env = dict(os.environ, COLUMNS="222")
     run_env.update(env or {})
     done = subprocess.run([VIEWTAIL, *map(str, args)], capture_output=True, env=run_env,
                           cwd=cwd, timeout=timeout, check=False)
@@ -141,12 +141,19 @@ COMMIT;
 """)
 
 
-def row(slug, title, total, today, week, spark, slug_w=69, title_w=72):
-    return f"{slug:<{slug_w}}  {title:<{title_w}}  {total:>5}  {today:>5}  {week:>6}  {spark}"
+def row(slug, title, total, today, week, spark, slug_w=69, title_w=72, readers=0, rdays=0):
+    return (f"{slug:<{slug_w}}  {title:<{title_w}}  {total:>5}  {today:>5}  {week:>6}  "
+            f"{readers:>7}  {rdays:>11}  {spark}")
 
 
 def header(slug_w=69, title_w=72):
-    return row("SLUG", "TITLE", "TOTAL", "TODAY", "7 DAYS", "LAST 14 DAYS", slug_w, title_w)
+    return row("SLUG", "TITLE", "TOTAL", "TODAY", "7 DAYS", "LAST 14 DAYS", slug_w, title_w,
+               "READERS", "READER-DAYS")
+
+
+def table(out):
+    """The table's lines, without the readers' lines under it."""
+    return out.split("\n\n")[0].splitlines()
 
 
 class Follower:
@@ -296,7 +303,7 @@ def test_table_lists_every_article_by_live_total_drafts_marked(db):
     rc, out, err = viewtail("--db", db)
 
     assert (rc, err) == (0, "")
-    assert out.splitlines() == [
+    assert table(out) == [
         header(),
         row("knee-pain", "Knee pain", 123, 2, 14, "█     ▁█    ▄▂"),
         row(SEED, SEED_TITLE, 66, 0, 0, " " * 14),
@@ -308,14 +315,14 @@ def test_table_lists_every_article_by_live_total_drafts_marked(db):
 def test_table_cuts_slug_and_title_to_the_width_by_code_points(db):
     sql(db, f"UPDATE articles SET title = 'Été à Paris — ' || title WHERE slug = {q(SEED)};")
 
-    rc, out, _ = viewtail("--db", db, env={"COLUMNS": "80"})
+    rc, out, _ = viewtail("--db", db, env={"COLUMNS": "102"})
 
     assert rc == 0
-    assert out.splitlines() == [
+    assert table(out) == [
         header(20, 20),
         row("sciatica-and-back-p…", "Été à Paris — Sciat…", 66, 0, 0, " " * 14, 20, 20),
     ]
-    assert len(out.splitlines()[1]) == 80
+    assert len(table(out)[1]) == 102
 
 
 def test_table_shows_control_characters_as_replacement(db):
@@ -421,7 +428,9 @@ def test_json_is_one_array_of_articles_most_viewed_first(db):
     rc, out, _ = viewtail("--db", db, "--json")
 
     assert rc == 0
-    assert json.loads(out) == [
+    # Only what this test is about: readers' keys are test_readers.py's.
+    new_keys = ("readers_today", "reader_days_last7", "sources_today")
+    assert [{k: v for k, v in a.items() if k not in new_keys} for a in json.loads(out)] == [
         {"slug": "knee-pain", "title": "Knee pain", "draft": True, "total": 114,
          "today": 2, "last7": 6, "days": [8] + [0] * 11 + [4, 2]},
         {"slug": SEED, "title": SEED_TITLE, "draft": False, "total": 66,
@@ -448,7 +457,8 @@ def test_json_of_no_articles_is_an_empty_array(db):
 
 # -- following -------------------------------------------------------------------------
 
-LINE = re.compile(r"^(\d\d:\d\d:\d\d)  ([+-]\d+)  (\d+)  (\S+)\n$")
+# Readers follow on the same line (tests/e2e/test_readers.py checks them).
+LINE = re.compile(r"^(\d\d:\d\d:\d\d)  ([+-]\d+)  (\d+)  (\S+)  readers today \d+(?:  from .*)?\n$")
 
 
 def test_follow_prints_each_second_what_the_counter_added(db, tool, follow):
@@ -572,6 +582,7 @@ def test_follow_json_prints_one_object_a_line(db, tool, follow):
     change = json.loads(tail.line())
 
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", change.pop("time"))
+    assert change.pop("readers_today") == 0 and change.pop("sources") == {}
     assert change == {"slug": SEED, "delta": 3, "total": 69}
 
 

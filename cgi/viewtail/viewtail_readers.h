@@ -1,0 +1,32 @@
+/* viewtail_readers.h: readers and sources in viewtail: beside each
+ * article's views (today's readers, the last 7 days' reader-days), the
+ * site's readers with the days whose figure is not exact, each source of
+ * a burst while following, and the --sources table. */
+#ifndef ARTICLED_VIEWTAIL_READERS_H
+#define ARTICLED_VIEWTAIL_READERS_H
+
+#include <time.h>
+
+struct buf;
+struct snapshot;
+struct tail;
+struct vt_article;
+
+/* Reads readers and sources into s, inside vtdata_load's read. */
+int	 vtreaders_load(struct tail *t, struct snapshot *s, time_t now);
+
+/* The lines under the table: the site's readers, flagged days, and what
+ * is not counted. */
+void	 vtreaders_footer(struct buf *out, const struct snapshot *s);
+/* The new keys of an article's JSON object (each starting with ','). */
+void	 vtreaders_json_keys(struct buf *out, const struct vt_article *a);
+/* After a -f line: the article's readers today and the sources that
+ * grew since prev (NULL: all of today's). */
+void	 vtreaders_change(struct buf *out, const struct vt_article *a,
+	    const struct vt_article *prev, int json);
+
+/* --sources [slug]: views by source, today and the last 7 days, for one
+ * article or the whole site.  Exit status 0 or 1. */
+int	 vtreaders_sources(struct tail *t, time_t now);
+
+#endif
