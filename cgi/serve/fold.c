@@ -23,25 +23,6 @@ void folder_set_readers(struct folder *f, struct readers *rd)
 	f->readers = rd;
 }
 
-/* Readers and sources in a transaction of their own, after the views:
- * what it could not store stays in memory for the next fold. */
-static void S_fold_readers(struct folder *f, int busy_ms)
-{
-	struct readers_delta d[2];
-	size_t n = readers_take(f->readers, d);
-	enum store_rc rc = store_readers_fold(f->store, d, n, busy_ms);
-
-	if (rc == STORE_OK)
-		readers_taken(f->readers, d, n);
-	readers_delta_free(d, n);
-	if (rc != STORE_OK && rc != STORE_BUSY && !f->readers_failing)
-		log_line("folding readers failed, will retry every second "
-		    "(they are kept meanwhile): %s", store_fold_error(f->store));
-	if (rc == STORE_OK && f->readers_failing)
-		log_line("folding readers works again");
-	f->readers_failing = rc != STORE_OK && rc != STORE_BUSY;
-}
-
 void folder_release(struct folder *f)
 {
 	store_close(f->store);
@@ -80,14 +61,20 @@ static void S_today(char *out, size_t outlen)
 
 int folder_fold(struct folder *f, int busy_ms, uint64_t *moved)
 {
+	struct readers_delta d[2];
 	char today[16];
 	enum store_rc rc;
+	size_t n;
 
 	*moved = 0;
 	if (f->counter == NULL || S_ready(f) != 0)
 		return -1;
 	S_today(today, sizeof(today));
-	rc = store_fold(f->store, f->counter, today, busy_ms, moved);
+	n = readers_take(f->readers, d);	/* the same commit as views */
+	rc = store_fold_with(f->store, f->counter, today, busy_ms, moved, d, n);
+	if (rc == STORE_OK)
+		readers_taken(f->readers, d, n);
+	readers_delta_free(d, n);
 	if (rc == STORE_BUSY)
 		return 1;
 	if (rc != STORE_OK) {
@@ -103,8 +90,6 @@ int folder_fold(struct folder *f, int busy_ms, uint64_t *moved)
 	if (f->failing)
 		log_line("folding views works again");
 	f->failing = 0;
-	if (f->readers != NULL)
-		S_fold_readers(f, busy_ms);
 	return 0;
 }
 

@@ -20,7 +20,6 @@ struct folder {
 	struct db_spell	 db;		/* logged once per spell */
 	int		 failing;	/* the fold failed: logged once per spell */
 	struct readers	*readers;	/* borrowed; NULL: none (readers.h) */
-	int		 readers_failing;	/* logged once per spell */
 };
 
 /* Prepares f; nothing is opened before the first fold. */
@@ -29,8 +28,8 @@ void	folder_init(struct folder *f, const char *db_path, struct counter *c);
  * must not be shared with a child); the next fold opens it again. */
 void	folder_release(struct folder *f);
 
-/* Folds readers and sources too, after the views, from rd (borrowed; set
- * after folder_init). */
+/* Folds readers and sources too, from rd (borrowed; set after
+ * folder_init), in the same transaction as the views. */
 void	folder_set_readers(struct folder *f, struct readers *rd);
 
 /* Folds the counters (see store_fold), waiting at most busy_ms for the

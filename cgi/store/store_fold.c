@@ -9,6 +9,7 @@
 #include "lib/counter.h"
 #include "lib/log.h"
 #include "store/store_db.h"
+#include "store/store_readers.h"
 
 static int S_repair_generation(struct store *s, uint64_t generation)
 {
@@ -117,6 +118,13 @@ static int S_fold_all(struct store *s, const struct counter *c,
 enum store_rc store_fold(struct store *s, const struct counter *c,
     const char *today, int busy_ms, uint64_t *moved)
 {
+	return store_fold_with(s, c, today, busy_ms, moved, NULL, 0);
+}
+
+enum store_rc store_fold_with(struct store *s, const struct counter *c,
+    const char *today, int busy_ms, uint64_t *moved,
+    const struct readers_delta *d, size_t nd)
+{
 	size_t cap = counter_capacity(c);
 	uint64_t *snapshot;
 	int rc;
@@ -149,6 +157,8 @@ enum store_rc store_fold(struct store *s, const struct counter *c,
 	rc = store_exec(s, STMT_FOLD_MARK);
 	if (rc == SQLITE_OK)
 		rc = S_fold_all(s, c, today, snapshot, moved);
+	if (rc == SQLITE_OK)	/* readers and sources, in the same commit */
+		rc = store_readers_write(s, d, nd);
 	if (rc == SQLITE_OK)
 		rc = store_exec(s, STMT_FOLD_UNMARK);
 	if (rc == SQLITE_OK)

@@ -1,7 +1,7 @@
 /* store_readers.c: readers and sources into SQLite (see
- * store_readers.h).  Like the views' fold, one transaction that never
- * waits long, marked with articled_writing so the tables' guards let it
- * write; readers_taken records it as folded only after it committed. */
+ * store_readers.h), inside the views' fold transaction (store_fold.c),
+ * which marks articled_writing so the tables' guards let it write;
+ * readers_taken records them as folded only after it committed. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -58,40 +58,17 @@ static int S_srcs(struct store *s, const struct readers_delta *d)
 	return SQLITE_OK;
 }
 
-static int S_all(struct store *s, const struct readers_delta *d, size_t n)
+int store_readers_write(struct store *s, const struct readers_delta *d,
+    size_t n)
 {
 	size_t i;
-	int rc = store_exec(s, STMT_FOLD_MARK);
+	int rc = SQLITE_OK;
 
 	for (i = 0; i < n && rc == SQLITE_OK; i++)
 		if ((rc = S_site(s, &d[i])) == SQLITE_OK &&
 		    (rc = S_arts(s, &d[i])) == SQLITE_OK)
 			rc = S_srcs(s, &d[i]);
-	if (rc == SQLITE_OK)
-		rc = store_exec(s, STMT_FOLD_UNMARK);
 	return rc;
-}
-
-enum store_rc store_readers_fold(struct store *s,
-    const struct readers_delta *d, size_t n, int busy_ms)
-{
-	int rc;
-
-	if (s->db == NULL)
-		return STORE_UNAVAILABLE;
-	if (n == 0)
-		return STORE_OK;
-	sqlite3_busy_timeout(s->db, busy_ms);
-	rc = store_exec(s, STMT_BEGIN);
-	sqlite3_busy_timeout(s->db, 2000);
-	if (rc == SQLITE_OK && (rc = S_all(s, d, n)) == SQLITE_OK)
-		rc = store_exec(s, STMT_COMMIT);
-	if (rc == SQLITE_OK)
-		return STORE_OK;
-	snprintf(s->fold_err, sizeof(s->fold_err), "%s", sqlite3_errmsg(s->db));
-	if (!sqlite3_get_autocommit(s->db))
-		store_exec(s, STMT_ROLLBACK);
-	return store_rc_of(s, rc);
 }
 
 enum store_rc store_setting(struct store *s, const char *key, char **out)

@@ -10,12 +10,19 @@
 
 struct readers_delta;
 
-/* Adds what readers_take gave (n banks) in one transaction that waits at
- * most busy_ms for the write lock: STORE_OK (then readers_taken), or
- * STORE_BUSY, or an error with store_fold_error saying why; nothing is
- * written unless all of it is. */
-enum store_rc	 store_readers_fold(struct store *s,
-		    const struct readers_delta *d, size_t n, int busy_ms);
+struct counter;
+
+/* store_fold (store.h), with what readers_take gave (n banks) added in
+ * the same transaction: the views of a fold and their readers and
+ * sources are committed together, or none of them (then nothing is
+ * recorded as folded, and the next fold tries again). */
+enum store_rc	 store_fold_with(struct store *s, const struct counter *c,
+		    const char *today, int busy_ms, uint64_t *moved,
+		    const struct readers_delta *d, size_t n);
+/* Writes d inside the fold's transaction: SQLITE_OK or SQLite's error
+ * (store_fold.c). */
+int		 store_readers_write(struct store *s,
+		    const struct readers_delta *d, size_t n);
 
 /* A prefixed setting (setting_keys) or its default, owned by the caller
  * (*out NULL when neither is set). */
