@@ -334,12 +334,14 @@ void pages_article(struct pages *p, const struct request *r,
 	resp->status = 200;
 	/* What the first count of the page does (views.h). */
 	mode = p->counting ? views_countable(r) : VIEW_NONE;
+	/* The reader before the view: a fold that moves the view (it reads
+	 * the counters first) then always moves its reader and source too. */
+	if (mode == VIEW_COUNT && e->slots[0].ctr != NULL)
+		pages_readers_note(p, r, counter_key(e->slots[0].ctr));
 	S_splice(e, mode, &resp->body);
 	/* A post template that shows no count still counts the view. */
 	if (mode == VIEW_COUNT && e->nslots == 0 && e->slots[0].ctr != NULL)
 		counter_add(e->slots[0].ctr);
-	if (mode == VIEW_COUNT && e->slots[0].ctr != NULL)
-		pages_readers_note(p, r, counter_key(e->slots[0].ctr));
 }
 
 /* ---- the blog list ----------------------------------------------------- */

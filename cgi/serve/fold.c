@@ -61,20 +61,15 @@ static void S_today(char *out, size_t outlen)
 
 int folder_fold(struct folder *f, int busy_ms, uint64_t *moved)
 {
-	struct readers_delta d[2];
 	char today[16];
 	enum store_rc rc;
-	size_t n;
 
 	*moved = 0;
 	if (f->counter == NULL || S_ready(f) != 0)
 		return -1;
 	S_today(today, sizeof(today));
-	n = readers_take(f->readers, d);	/* the same commit as views */
-	rc = store_fold_with(f->store, f->counter, today, busy_ms, moved, d, n);
-	if (rc == STORE_OK)
-		readers_taken(f->readers, d, n);
-	readers_delta_free(d, n);
+	rc = store_fold_with(f->store, f->counter, today, busy_ms, moved,
+	    f->readers);
 	if (rc == STORE_BUSY)
 		return 1;
 	if (rc != STORE_OK) {

@@ -8,6 +8,7 @@
 #include "lib/alloc.h"
 #include "lib/counter.h"
 #include "lib/log.h"
+#include "lib/readers.h"
 #include "store/store_db.h"
 #include "store/store_readers.h"
 
@@ -118,13 +119,23 @@ static int S_fold_all(struct store *s, const struct counter *c,
 enum store_rc store_fold(struct store *s, const struct counter *c,
     const char *today, int busy_ms, uint64_t *moved)
 {
-	return store_fold_with(s, c, today, busy_ms, moved, NULL, 0);
+	return store_fold_with(s, c, today, busy_ms, moved, NULL);
+}
+
+/* Readers and sources, taken after the counters were read (a worker
+ * notes a reader before it counts the view), in the same commit. */
+static int S_fold_readers(struct store *s, struct readers *rd,
+    struct readers_delta d[2], size_t *nd)
+{
+	*nd = readers_take(rd, d);
+	return store_readers_write(s, d, *nd);
 }
 
 enum store_rc store_fold_with(struct store *s, const struct counter *c,
-    const char *today, int busy_ms, uint64_t *moved,
-    const struct readers_delta *d, size_t nd)
+    const char *today, int busy_ms, uint64_t *moved, struct readers *rd)
 {
+	struct readers_delta d[2];
+	size_t nd = 0;
 	size_t cap = counter_capacity(c);
 	uint64_t *snapshot;
 	int rc;
@@ -157,8 +168,8 @@ enum store_rc store_fold_with(struct store *s, const struct counter *c,
 	rc = store_exec(s, STMT_FOLD_MARK);
 	if (rc == SQLITE_OK)
 		rc = S_fold_all(s, c, today, snapshot, moved);
-	if (rc == SQLITE_OK)	/* readers and sources, in the same commit */
-		rc = store_readers_write(s, d, nd);
+	if (rc == SQLITE_OK)
+		rc = S_fold_readers(s, rd, d, &nd);
 	if (rc == SQLITE_OK)
 		rc = store_exec(s, STMT_FOLD_UNMARK);
 	if (rc == SQLITE_OK)
@@ -172,10 +183,13 @@ enum store_rc store_fold_with(struct store *s, const struct counter *c,
 		if (!sqlite3_get_autocommit(s->db))
 			store_exec(s, STMT_ROLLBACK);
 		free(snapshot);
+		readers_delta_free(d, nd);
 		*moved = 0;
 		return store_rc_of(s, rc);
 	}
 	free(s->fold_seen);
 	s->fold_seen = snapshot;
+	readers_taken(rd, d, nd);
+	readers_delta_free(d, nd);
 	return STORE_OK;
 }

@@ -8,17 +8,19 @@
 
 #include "store/store.h"
 
+struct readers;
 struct readers_delta;
 
 struct counter;
 
-/* store_fold (store.h), with what readers_take gave (n banks) added in
- * the same transaction: the views of a fold and their readers and
- * sources are committed together, or none of them (then nothing is
- * recorded as folded, and the next fold tries again). */
+/* store_fold (store.h), with rd's readers and sources (readers.h; NULL:
+ * none) taken after the counters are read and written in the same
+ * transaction: the views of a fold and their readers and sources are
+ * committed together, or none of them, and only a commit records them
+ * as folded (readers_taken); otherwise the next fold tries again. */
 enum store_rc	 store_fold_with(struct store *s, const struct counter *c,
 		    const char *today, int busy_ms, uint64_t *moved,
-		    const struct readers_delta *d, size_t n);
+		    struct readers *rd);
 /* Writes d inside the fold's transaction: SQLITE_OK or SQLite's error
  * (store_fold.c). */
 int		 store_readers_write(struct store *s,

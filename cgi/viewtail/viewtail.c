@@ -96,7 +96,7 @@ static int S_print_changes(const struct snapshot *prev,
 		old = vtdata_find(prev, cur->art[i].id);
 		before = old != NULL ? vtdata_sub(old->live, old->imported) : 0;
 		viewed = vtdata_sub(cur->art[i].live, cur->art[i].imported);
-		if (viewed == before)
+		if (viewed == before && !vtreaders_moved(&cur->art[i], old))
 			continue;
 		ch[n].art = &cur->art[i];
 		ch[n].prev = old;

@@ -138,6 +138,22 @@ static int64_t S_before(const struct vt_article *prev, const char *name)
 	return 0;
 }
 
+int vtreaders_moved(const struct vt_article *a, const struct vt_article *prev)
+{
+	size_t i;
+
+	if (prev == NULL)
+		return a->readers_today > 0 || a->nsrc > 0;
+	/* Grown only: at midnight UTC today's figures start again from 0,
+	 * which is no news. */
+	if (a->readers_today > prev->readers_today)
+		return 1;
+	for (i = 0; i < a->nsrc; i++)
+		if (a->src[i].views > S_before(prev, a->src[i].name))
+			return 1;
+	return 0;
+}
+
 /* The line vtout_change just wrote, without its end ("\n" or "}\n"),
  * so the readers' part can follow on it. */
 static void S_unend(struct buf *out, int json)

@@ -20,6 +20,11 @@ int	 vtreaders_load(struct tail *t, struct snapshot *s, time_t now);
 void	 vtreaders_footer(struct buf *out, const struct snapshot *s);
 /* The new keys of an article's JSON object (each starting with ','). */
 void	 vtreaders_json_keys(struct buf *out, const struct vt_article *a);
+/* Whether a's readers or sources moved since prev (NULL: new): views
+ * are live, readers and sources reach the database at the next fold, so
+ * -f prints a line for them then too (with +0 views). */
+int	 vtreaders_moved(const struct vt_article *a,
+	    const struct vt_article *prev);
 /* After a -f line: the article's readers today and the sources that
  * grew since prev (NULL: all of today's). */
 void	 vtreaders_change(struct buf *out, const struct vt_article *a,

@@ -205,7 +205,7 @@ SERVED = ["home", "blog", "blog-page-2", "blog-page-3", "seed", "404-path",
           "503-database-gone", "502-articled-down", "search-empty",
           "search-results", "search-results-page-2", "search-none",
           "search-hostile-query", "search-hostile-results", "tag",
-          "tag-page-2"] + sorted(HOSTILE)
+          "tag-page-2", "privacy"] + sorted(HOSTILE)
 
 
 class FileResponse:
@@ -247,6 +247,10 @@ def seed_articles(site):
     for slug, (title, body) in HOSTILE.items():
         sql.append("INSERT INTO articles(slug, title, body) VALUES (%s, %s, %s);"
                    % (q(slug), title, body))
+    # /privacy's clinic-specific paragraphs (issue 20), with text to escape.
+    sql.append("INSERT INTO settings(key, value) VALUES ('readers.privacy_note', "
+               "'Ask <Reception> about your data & records.' || char(10, 10) || "
+               "'Our \"data officer\" is Dr Smith.');")
     sql.append("COMMIT;")
     site.sql("\n".join(sql))
 
@@ -302,6 +306,7 @@ def pages(main_site, tmp_path_factory):
     fetch("search-hostile-results", "/search?q=alert+script")
     fetch("tag", "/blog/tag/back-care")
     fetch("tag-page-2", "/blog/tag/back-care/page/2")
+    fetch("privacy", "/privacy")
 
     # A second site emptied by the owner, then its database moved away
     # (articled answers 503), then articled stopped (nginx answers 502).
@@ -342,7 +347,7 @@ EXPECTED_STATUS = {
     "empty-blog": 200, "503-database-gone": 503, "502-articled-down": 502,
     "search-empty": 200, "search-results": 200, "search-results-page-2": 200,
     "search-none": 200, "search-hostile-query": 200, "search-hostile-results": 200,
-    "tag": 200, "tag-page-2": 200,
+    "tag": 200, "tag-page-2": 200, "privacy": 200,
     **{k: 200 for k in HOSTILE}}
 
 

@@ -52,7 +52,7 @@ def failing_audits(report, category):
 
 @pytest.mark.parametrize("preset", ["mobile", "desktop"])
 @pytest.mark.parametrize("path", ["/blog", "/post/" + SEED_SLUG, "/blog/tag/back-pain",
-                                  "/search?q=sciatica"])
+                                  "/search?q=sciatica", "/privacy"])
 def test_lighthouse_scores_100_in_every_category(lh_site, tmp_path, path, preset):
     report = lighthouse(lh_site.url(path), preset, str(tmp_path / "report.json"))
     assert not report.get("runtimeError"), report["runtimeError"]

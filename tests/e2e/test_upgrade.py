@@ -164,6 +164,7 @@ def test_a_v1_site_is_upgraded_on_start_behind_nginx_and_loses_nothing(tmp_path)
         assert site.wait_folded("back-pain-basics", 135 + 2) == 135 + 2   # 120 imported + 15
         check_version_4_on_an_upgraded_site(site, db, tmp_path)
         check_version_6_on_an_upgraded_site(site, db, tmp_path)
+        check_version_8_on_an_upgraded_site(site, db)
     finally:
         site.stop()
     assert site.log().count("upgraded ") == STEPS
@@ -185,6 +186,20 @@ def check_version_6_on_an_upgraded_site(site, db, tmp_path):
     assert shell(db, "SELECT cover FROM articles WHERE id = 2;").stdout == "room.png\n"
     r = shell(db, "UPDATE articles SET cover = 'nope.png' WHERE id = 2;", check=False)
     assert "cover names no picture" in r.stderr
+
+
+def check_version_8_on_an_upgraded_site(site, db):
+    """Migration 8 (readers): the old counts intact, readers and sources counted from
+    the upgrade on, the /privacy page's setting known."""
+    assert site.get("/post/sciatica-faq", headers={"Referer": "https://www.google.com/"}).status == 200
+    def folded():
+        return shell(db, "SELECT (SELECT count(*) FROM reader_days WHERE article_id = 2) || ' ' || "
+                         "(SELECT group_concat(source) FROM source_days WHERE article_id = 2);"
+                     ).stdout == "1 Google\n"
+    wait_until(folded, "the reader and the source of the first view since the upgrade", 10)
+    assert shell(db, "SELECT key FROM setting_keys WHERE key GLOB 'readers.*';").stdout == \
+        "readers.privacy_note\n"
+    assert site.get("/privacy").status == 200
 
 
 def check_version_4_on_an_upgraded_site(site, db, tmp_path):
