@@ -21,12 +21,11 @@ static long S_test_value(const char *name, long otherwise)
 	const char *s = getenv(name);
 	long n = s != NULL ? strtol(s, NULL, 10) : 0;
 
-	if (n > 0 && n < otherwise)
-		return n;
+	return n > 0 && n < otherwise ? n : otherwise;
 #else
 	(void)name;
-#endif
 	return otherwise;
+#endif
 }
 
 int64_t readers_day(const struct readers *rd, time_t now)
@@ -158,14 +157,12 @@ static uint64_t S_hash(const struct readers_bank *b, int64_t article,
     const unsigned char *addr, size_t addrlen, const char *ua)
 {
 	struct siphash h;
-	uint64_t v;
 
 	siphash_init(&h, b->key);
 	siphash_feed(&h, &article, sizeof(article));
 	siphash_feed(&h, addr, addrlen);
 	siphash_feed(&h, ua, strlen(ua));
-	v = siphash_end(&h);
-	return v != 0 ? v : 1;	/* 0 is a free slot */
+	return siphash_end(&h) | 1;	/* never 0, a free slot */
 }
 
 /* 1: h is new in the set; 0: it was there; -1: the set is full. */

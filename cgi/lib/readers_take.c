@@ -80,13 +80,9 @@ size_t readers_take(struct readers *rd, struct readers_delta d[2])
 	size_t n = 0;
 	int i;
 
-	if (rd == NULL)
-		return 0;
-	for (i = 0; i < 2; i++)
-		if (S_take_bank(rd, i, &d[n]))
-			n++;
-		else
-			readers_delta_free(&d[n], 1);
+	/* A bank with nothing to fold allocated nothing: d[n] is reused. */
+	for (i = 0; rd != NULL && i < 2; i++)
+		n += (size_t)S_take_bank(rd, i, &d[n]);
 	return n;
 }
 
@@ -120,12 +116,10 @@ void readers_delta_free(struct readers_delta *d, size_t n)
 }
 
 /* Everything in the bank has reached SQLite. */
-static int S_folded(const struct readers_bank *b)
+static int S_slots_folded(const struct readers_bank *b)
 {
 	size_t i;
 
-	if (atomic_load(&b->site) != b->site_folded)
-		return 0;
 	for (i = 0; i < READERS_ARTICLES; i++)
 		if (atomic_load(&b->arts[i].readers) != b->arts[i].folded)
 			return 0;
@@ -133,6 +127,17 @@ static int S_folded(const struct readers_bank *b)
 		if (atomic_load(&b->srcs[i].views) != b->srcs[i].folded)
 			return 0;
 	return 1;
+}
+
+static int S_folded(const struct readers_bank *b)
+{
+	return atomic_load(&b->site) == b->site_folded && S_slots_folded(b);
+}
+
+int readers_pending(const struct readers *rd)
+{
+	return rd != NULL && (!S_folded(&rd->sh->bank[0]) ||
+	    !S_folded(&rd->sh->bank[1]));
 }
 
 /* The old day's bank is wiped, key first, two seconds after the roll

@@ -27,11 +27,16 @@ static uint64_t S_le64(const unsigned char *p)
 	return x;
 }
 
+static void S_rounds(uint64_t v[4], int n)
+{
+	while (n-- > 0)
+		S_round(v);
+}
+
 static void S_word(struct siphash *h, uint64_t m)
 {
 	h->v[3] ^= m;
-	S_round(h->v);
-	S_round(h->v);
+	S_rounds(h->v, 2);
 	h->v[0] ^= m;
 }
 
@@ -49,28 +54,24 @@ void siphash_init(struct siphash *h, const unsigned char key[16])
 
 void siphash_feed(struct siphash *h, const void *data, size_t n)
 {
-	const unsigned char *p = data;
-	size_t i;
+	const unsigned char *p = data, *end = p + n;
 
-	for (i = 0; i < n; i++) {
-		h->tail |= (uint64_t)p[i] << (8 * (h->len % 8));
-		if (++h->len % 8 == 0) {
-			S_word(h, h->tail);
-			h->tail = 0;
-		}
+	for (; p < end; p++) {
+		h->tail |= (uint64_t)*p << (8 * (h->len % 8));
+		if (++h->len % 8 != 0)
+			continue;
+		S_word(h, h->tail);
+		h->tail = 0;
 	}
 }
 
 uint64_t siphash_end(struct siphash *h)
 {
-	uint64_t b = h->tail | (uint64_t)(h->len & 0xff) << 56;
+	uint64_t b;
 
-	S_word(h, b);
+	S_word(h, h->tail | (uint64_t)(h->len & 0xff) << 56);
 	h->v[2] ^= 0xff;
-	S_round(h->v);
-	S_round(h->v);
-	S_round(h->v);
-	S_round(h->v);
+	S_rounds(h->v, 4);
 	b = h->v[0] ^ h->v[1] ^ h->v[2] ^ h->v[3];
 	memset(h, 0, sizeof(*h));	/* no trace of the key state */
 	return b;

@@ -39,6 +39,8 @@ static void S_drain_body(void)
 		left -= n;
 }
 
+#define CGI_SOURCE_WAIT_MS	250
+
 int cgi_serve(struct pages *p, struct folder *f)
 {
 	struct request r;
@@ -66,7 +68,11 @@ int cgi_serve(struct pages *p, struct folder *f)
 	    resp.body.len) || fflush(stdout) != 0)
 		rc = -1;
 	fclose(stdout);	/* the server may finish the answer now */
-	folder_fold(f, 0, &moved);
+	/* The view waits safely in the counter file for the next run; its
+	 * source lives in this run's memory only, so for it the fold waits
+	 * a little for a lock held by a run before (bounded all the same). */
+	if (folder_fold(f, 0, &moved) == 1 && folder_readers_pending(f))
+		folder_fold(f, CGI_SOURCE_WAIT_MS, &moved);
 	response_free(&resp);
 	buf_free(&head);
 	return rc;

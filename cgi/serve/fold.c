@@ -88,6 +88,11 @@ int folder_fold(struct folder *f, int busy_ms, uint64_t *moved)
 	return 0;
 }
 
+int folder_readers_pending(const struct folder *f)
+{
+	return readers_pending(f->readers);
+}
+
 long long folder_site_rev(struct folder *f)
 {
 	int64_t rev;

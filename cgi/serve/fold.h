@@ -38,6 +38,10 @@ void	folder_set_readers(struct folder *f, struct readers *rd);
  * views wait safely in the counters meanwhile). */
 int	folder_fold(struct folder *f, int busy_ms, uint64_t *moved);
 
+/* Whether readers or sources wait to be folded (a CGI run's source,
+ * which lives in the run's memory only). */
+int	folder_readers_pending(const struct folder *f);
+
 /* site_version.rev, or -1 when it cannot be read (or nothing is open):
  * it changes with anything the owner changes, and not with folds. */
 long long folder_site_rev(struct folder *f);

@@ -44,7 +44,7 @@ static void S_usage(FILE *f)
 	    "[--templates DIR]\n"
 	    "                [--workers N] [--error-pages DIR] "
 	    "[--socket-mode MODE] [--user NAME]\n"
-	    "                [--no-views] [--media-dir DIR] "
+	    "                [--no-views] [--no-readers] [--media-dir DIR] "
 	    "[--picture-maker PATH]\n"
 	    "       articled --upgrade [--db PATH] [--user NAME]\n"
 	    "       articled --make-pictures [--db PATH] [--media-dir DIR] "
@@ -70,6 +70,7 @@ static void S_usage(FILE *f)
 	    "0660)\n"
 	    "  --user NAME         after binding, run as this user (when "
 	    "started as root)\n"
+	    "  --no-readers        count views only: no readers, no sources\n"
 	    "  --no-views          count no views (benchmarks, read-only "
 	    "mirrors)\n"
 	    "  --media-dir DIR     the folder of picture files nginx serves "
@@ -103,6 +104,7 @@ static int S_options(int argc, char **argv, struct options *o)
 		{ "socket-mode", required_argument, NULL, 'm' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "no-views", no_argument, NULL, 'n' },
+		{ "no-readers", no_argument, NULL, 'R' },
 		{ "upgrade", no_argument, NULL, 'U' },
 		{ "media-dir", required_argument, NULL, 'M' },
 		{ "picture-maker", required_argument, NULL, 'P' },
@@ -132,6 +134,7 @@ static int S_options(int argc, char **argv, struct options *o)
 		case 'e': o->error_pages = optarg; break;
 		case 'u': o->user = optarg; break;
 		case 'n': o->no_views = 1; break;
+		case 'R': o->no_readers = 1; break;
 		case 'U': o->upgrade = 1; break;
 		case 'M': o->media_dir = optarg; break;
 		case 'P': o->picture_maker = optarg; break;

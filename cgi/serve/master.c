@@ -359,7 +359,7 @@ static void S_open_readers(struct master *m)
 {
 	char err[256];
 
-	if (m->opt.no_views)
+	if (m->opt.no_views || m->opt.no_readers)
 		return;
 	if ((m->readers = readers_new(1, time(NULL), err, sizeof(err))) ==
 	    NULL)

@@ -28,6 +28,7 @@ struct options {
 	unsigned	 socket_mode;
 	int		 workers;
 	int		 no_views;
+	int		 no_readers;	/* --no-readers: views only */
 	int		 upgrade;	/* --upgrade: upgrade, then exit */
 	const char	*media_dir;	/* --media-dir (set by main.c) */
 	const char	*picture_maker;	/* --picture-maker (set by main.c) */

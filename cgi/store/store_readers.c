@@ -11,11 +11,10 @@
 
 static int S_site(struct store *s, const struct readers_delta *d)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = store_stmt(s, STMT_READERS_SITE);
 
 	if (!d->new_key && d->site == 0 && !d->lower_bound)
 		return SQLITE_OK;	/* a CGI run: no readers */
-	st = store_stmt(s, STMT_READERS_SITE);
 	sqlite3_bind_text(st, 1, d->day, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)d->site);
 	sqlite3_bind_int(st, 3, d->new_key);
