@@ -329,7 +329,7 @@ void vtout_json(struct buf *out, const struct snapshot *s)
 		for (d = 0; d < VT_DAYS; d++)
 			buf_printf(out, "%s%" PRId64, d ? "," : "", a->days[d]);
 		buf_putc(out, ']');
-		vtreaders_json_keys(out, a);
+		vtreaders_json_keys(out, s, a);
 		buf_putc(out, '}');
 	}
 	buf_puts(out, s->n ? "\n]\n" : "]\n");

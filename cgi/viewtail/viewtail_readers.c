@@ -115,10 +115,17 @@ void vtreaders_footer(struct buf *out, const struct snapshot *s)
 	buf_puts(out, "Readers: not counted under CGI (sources are).\n");
 }
 
-void vtreaders_json_keys(struct buf *out, const struct vt_article *a)
+void vtreaders_json_keys(struct buf *out, const struct snapshot *s,
+    const struct vt_article *a)
 {
+	const struct vt_site_readers *r = &s->readers;
 	size_t i;
 
+	/* Why today's readers may not be exact: the same for every article. */
+	buf_printf(out, ",\"readers_today_flags\":[%s%s%s]",
+	    r->today_restarted ? "\"restarted\"" : "",
+	    r->today_restarted && r->today_lower_bound ? "," : "",
+	    r->today_lower_bound ? "\"lower_bound\"" : "");
 	buf_printf(out, ",\"readers_today\":%" PRId64 ",\"reader_days_last7\":%"
 	    PRId64 ",\"sources_today\":{", a->readers_today, a->reader_days7);
 	/* Source names are host characters or our own group names. */

@@ -429,7 +429,7 @@ def test_json_is_one_array_of_articles_most_viewed_first(db):
 
     assert rc == 0
     # Only what this test is about: readers' keys are test_readers.py's.
-    new_keys = ("readers_today", "reader_days_last7", "sources_today")
+    new_keys = ("readers_today", "reader_days_last7", "sources_today", "readers_today_flags")
     assert [{k: v for k, v in a.items() if k not in new_keys} for a in json.loads(out)] == [
         {"slug": "knee-pain", "title": "Knee pain", "draft": True, "total": 114,
          "today": 2, "last7": 6, "days": [8] + [0] * 11 + [4, 2]},
