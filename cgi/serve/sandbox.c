@@ -5,18 +5,18 @@
  * -shm files, and sleep on a lock), adds to a shared-memory counter and
  * writes log lines.  Everything else -- execve, socket, connect, fork,
  * ptrace, kill of another process, chmod, setuid, executable memory --
- * is refused.  A refused call raises SIGSYS (SCMP_ACT_TRAP); the handler
+ * is refused.  A refused call raises SIGSYS (SCMP_ACT_TRAP); lib/sigsys.c
  * writes the call's name on stderr and the worker dies of that SIGSYS,
  * so the master's log says both which call and how the worker ended.
  * Why each call is allowed: docs/security.md. */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "lib/sigsys.h"
 #include "serve/sandbox.h"
 
 #ifdef ARTICLED_NO_SECCOMP
@@ -66,79 +66,10 @@ static const int S_allowed[] = {
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
 
-/* The allowed calls' names, looked up before the filter is loaded: the
- * SIGSYS handler may not allocate (libseccomp's lookup does). */
-#define S_NAMES_MAX	512
-static const char *S_names[S_NAMES_MAX];
-
-static void S_write_number(char *p, size_t *n, long v)
+/* For lib/sigsys.c, which names a refused call without libseccomp. */
+static const char *S_resolve(int nr)
 {
-	char digits[24];
-	size_t k = 0;
-
-	if (v < 0) {
-		p[(*n)++] = '-';
-		v = -v;
-	}
-	do
-		digits[k++] = (char)('0' + v % 10);
-	while ((v /= 10) > 0 && k < sizeof(digits));
-	while (k > 0)
-		p[(*n)++] = digits[--k];
-}
-
-static void S_append(char *p, size_t *n, size_t cap, const char *s)
-{
-	while (*s != '\0' && *n < cap)
-		p[(*n)++] = *s++;
-}
-
-/* The handler: one line, with async-signal-safe calls only, then the
- * worker dies of SIGSYS (SA_RESETHAND made the action the default). */
-static void S_on_sigsys(int sig, siginfo_t *si, void *uc)
-{
-	char line[256];
-	size_t n = 0;
-	int nr = si->si_syscall;
-	const char *name = nr >= 0 && nr < S_NAMES_MAX && S_names[nr] ?
-	    S_names[nr] : "unknown";
-
-	(void)uc;
-	S_append(line, &n, 128, "articled[");
-	S_write_number(line, &n, (long)getpid());
-	S_append(line, &n, 200, "]: sandbox: forbidden system call ");
-	S_append(line, &n, 230, name);
-	S_append(line, &n, 233, " (");
-	S_write_number(line, &n, nr);
-	S_append(line, &n, 250, "): the worker dies\n");
-	(void)!write(STDERR_FILENO, line, n);
-	raise(sig);	/* delivered, by default, when the handler returns */
-}
-
-static void S_names_load(void)
-{
-	int nr;
-
-	for (nr = 0; nr < S_NAMES_MAX; nr++)
-		if (S_names[nr] == NULL)
-			S_names[nr] = seccomp_syscall_resolve_num_arch(
-			    SCMP_ARCH_NATIVE, nr);	/* NULL if none */
-}
-
-static int S_trap_handler(char *err, size_t errlen)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = S_on_sigsys;
-	sa.sa_flags = SA_SIGINFO | SA_RESETHAND;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGSYS, &sa, NULL) != 0) {
-		snprintf(err, errlen, "sandbox: sigaction SIGSYS: %s",
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
+	return seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
 }
 
 /* Memory may be mapped and protected, but never executable: a worker
@@ -196,8 +127,8 @@ int sandbox_enter(char *err, size_t errlen)
 		    strerror(errno));
 		return -1;
 	}
-	S_names_load();
-	if (S_trap_handler(err, errlen) != 0)
+	if (sigsys_trap("articled", "the worker dies", S_resolve, err,
+	    errlen) != 0)
 		return -1;
 	return S_load(err, errlen);
 }
