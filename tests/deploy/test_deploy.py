@@ -90,6 +90,11 @@ cat /var/log/articled/articled.log
 '''
 
 
+# The first test pays for the fixture: a build and install inside the
+# namespace (16 s measured with the packages there; apt-get may download).
+pytestmark = pytest.mark.timeout(900)
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("deploy")
