@@ -3,8 +3,10 @@ on the release build (bin/articled) with its seccomp filter on.  Most of
 tests/e2e runs the sanitizer build, which is built without the filter
 (docs/security.md); here every scenario of these modules -- a replaced,
 deleted, unreadable or restored database, a full disk, SIGHUP, SIGTERM,
-the owner's mistakes, --user -- is served by sandboxed workers, and
-Site.stop fails any test whose log shows a refused system call."""
+the owner's mistakes, --user, pictures made, replaced, refused and the
+maker killed -- is served by sandboxed workers and made by the picture
+maker under its own filter, and Site.stop fails any test whose log shows
+a refused system call."""
 import os
 import subprocess
 import sys
@@ -15,7 +17,7 @@ from site_harness import ROOT
 
 BIN = os.path.join(ROOT, "bin", "articled")
 MODULES = ["test_robustness.py", "test_owner_mistakes.py", "test_smoke.py",
-           "test_user.py", "test_pages.py"]
+           "test_user.py", "test_pages.py", "test_picture_maker.py"]
 
 
 # A whole suite per test (26 s measured for the longest); the suite run
