@@ -21,6 +21,7 @@
 #include "maker/maker_cgi.h"
 #include "maker/maker_files.h"
 #include "serve/master.h"
+#include "serve/sandbox.h"
 #include "pages/pages.h"
 #include "lib/schema.h"
 #include "store/store.h"
@@ -389,11 +390,17 @@ static int S_start(struct master *m)
 	return master_run(m);
 }
 
+/* Under the maker's filter (serve/sandbox.c) from its first step. */
 static int S_make_pictures(const struct options *o)
 {
 	struct maker_opts mo;
+	char err[1024];
 
 	S_maker_opts(o, &mo);
+	if (sandbox_enter_maker(err, sizeof(err)) != 0) {
+		log_line("picture maker: %s", err);
+		return 1;
+	}
 	return maker_cgi_run(&mo);
 }
 
