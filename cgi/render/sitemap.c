@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/address.h"
 #include "lib/buf.h"
 #include "render/feed.h"
 #include "render/sitemap.h"
@@ -38,7 +39,7 @@ static void S_each(const char *path, const char *lastmod, void *arg)
 {
 	struct urls *u = arg;
 
-	if (strncmp(path, "/post/", 6) == 0)
+	if (strncmp(path, ADDRESS_POST, strlen(ADDRESS_POST)) == 0)
 		u->posts++;
 	S_url(&u->xml, u->base, path, lastmod);
 }

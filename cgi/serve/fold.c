@@ -24,7 +24,7 @@ void folder_release(struct folder *f)
 
 static int S_down(struct folder *f, const char *err)
 {
-	log_db_down(&f->db, err);
+	log_db_down(&f->spell, err);
 	return -1;
 }
 
@@ -39,7 +39,7 @@ static int S_ready(struct folder *f)
 		return S_down(f, err);
 	if (store_probe(f->store, err, sizeof(err)) != STORE_OK)
 		return S_down(f, err);
-	log_db_back(&f->db, f->db_path);
+	log_db_back(&f->spell, f->db_path);
 	return 0;
 }
 

@@ -16,7 +16,7 @@ struct folder {
 	const char	*db_path;
 	struct counter	*counter;	/* borrowed: the caller's */
 	struct store	*store;		/* NULL until the first fold */
-	struct db_spell	 db;		/* logged once per spell */
+	struct db_spell	 spell;		/* logged once per spell */
 	int		 failing;	/* the fold failed: logged once per spell */
 };
 

@@ -22,6 +22,7 @@
 #include "pages/layout.h"
 #include "lib/log.h"
 #include "serve/master.h"
+#include "serve/master_maker.h"
 #include "pages/pages.h"
 #include "serve/sandbox.h"
 #include "store/store.h"

@@ -13,7 +13,8 @@
 #include "lib/log.h"
 #include "maker/maker.h"
 #include "maker/maker_cgi.h"
-#include "serve/master.h"
+#include "serve/master_maker.h"
+#include "serve/master_state.h"
 
 /* The listening socket is not the maker's: without it, nginx never
  * hands it a request and a stopping master's socket really closes. */

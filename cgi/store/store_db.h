@@ -1,9 +1,7 @@
-/* store_db.h: the store's insides, shared by its files (store.c: the
- * connection; store_sql.c: the statements; store_read.c: what pages
- * read; store_search.c: search, tags, what is under a post;
- * store_related.c: related titles;
- * store_fold.c: the fold; store_migrate.c: upgrades) and by
- * nothing else.  The only header of articled that includes sqlite3.h. */
+/* store_db.h: the store's insides (the connection, the statement table
+ * of store_sql.c, the row readers), shared by the files of store/ and by
+ * nothing else (tools/code-shape checks it).  The only header of
+ * articled that includes sqlite3.h. */
 #ifndef ARTICLED_STORE_DB_H
 #define ARTICLED_STORE_DB_H
 
@@ -109,7 +107,7 @@ void		 store_map_shm(struct store *s);
 struct link;
 /* Steps st for (slug, title) rows into out (up to max, *n so far),
  * skipping self and slugs already there; SQLite's last code
- * (store_search.c). */
+ * (store_link.c). */
 int		 store_links(sqlite3_stmt *st, const char *self,
 		    struct link *out, size_t max, size_t *n);
 /* Adds to out the articles whose titles share words with a's; words is

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pages/pages.h"
+#include "pages/handlers.h"
 #include "http/request.h"
 #include "pages/router.h"
 #include "http/views.h"
