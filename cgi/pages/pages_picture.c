@@ -1,7 +1,7 @@
-/* pages_picture.c: the pictures of the pages pages.c draws: a post's
- * cover at its top (the page's first picture) and its body's pictures
- * (picture.h), the cover as the post's link preview, and a list item's
- * cover, small. */
+/* pages_picture.c: the pictures of the pages pages_article.c and
+ * pages_list.c draw: a post's cover at its top (the page's first
+ * picture) and its body's pictures (picture.h), the cover as the post's
+ * link preview, and a list item's cover, small. */
 #include <string.h>
 
 #include "pages/pages_int.h"
