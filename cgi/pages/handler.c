@@ -65,7 +65,7 @@ void pages_redirect(struct pages *p, const struct page_req *q,
 	struct buf loc = BUF_INIT;
 
 	buf_puts(&loc, q->root);	/* as the CGI server sent it */
-	text_url_encode_path(&loc, path, strlen(path));
+	text_url_encode(&loc, path, strlen(path), TEXT_URL_PATH);
 	response_header(q->resp, "Location", buf_cstr(&loc));
 	buf_free(&loc);
 	q->resp->status = 301;

@@ -10,6 +10,7 @@
 
 #include "lib/alloc.h"
 #include "lib/buf.h"
+#include "lib/text.h"
 #include "pages/layout.h"
 #include "lib/address.h"
 #include "pages/handler.h"
@@ -52,7 +53,7 @@ static void S_page_url(const char *root, const char *text, unsigned n,
     struct buf *out)
 {
 	buf_printf(out, "%s/search?q=", root);
-	search_url_encode(out, text);
+	text_url_encode(out, text, strlen(text), TEXT_URL_FORM);
 	if (n > 1)
 		buf_printf(out, "&p=%u", n);
 	buf_cstr(out);

@@ -16,7 +16,8 @@
 #include "pages/pages_int.h"
 #include "store/store_search.h"
 
-/* Reads tag page rt->page into e; the status it answers. */
+/* Reads the articles of tag page rt->page into arts and the number of
+ * pages into spec; the status it answers (200, 404, 503). */
 static int S_fill(struct pages *p, const struct route *rt,
     struct list_spec *spec, struct article *arts, size_t *n)
 {

@@ -21,7 +21,7 @@ static void S_url(struct buf *out, const char *base, const char *path,
 {
 	struct buf enc = BUF_INIT;
 
-	text_url_encode_path(&enc, path, strlen(path));
+	text_url_encode(&enc, path, strlen(path), TEXT_URL_PATH);
 	buf_puts(out, "<url><loc>");
 	feed_xml_escape(out, base, strlen(base));
 	feed_xml_escape(out, enc.data ? enc.data : "", enc.len);

@@ -65,7 +65,7 @@ void master_maker_fill(struct master *m)
 
 	if (m->maker.pid != 0 || time(NULL) < m->maker.restart_at)
 		return;
-	folder_release(&m->folder);	/* no connection across fork */
+	fold_release(&m->fold);	/* no connection across fork */
 	if ((pid = fork()) < 0) {
 		log_line("fork (picture maker): %s", strerror(errno));
 		return;

@@ -50,7 +50,7 @@ struct master {
 	struct counter		*counter;	/* opened once; workers inherit it */
 	int			 counter_failing;	/* logged once */
 	int			 views_file_moved;	/* logged once */
-	struct folder		 folder;	/* the master's own connection */
+	struct fold		 fold;	/* the master's own connection */
 	struct heartbeat	*beats;		/* one per slot, shared memory */
 	long long		 error_pages_rev;	/* rev they show */
 	sigset_t		 waitmask;	/* signals open while waiting */

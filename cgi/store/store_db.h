@@ -101,6 +101,19 @@ void		 store_article_from_row(sqlite3_stmt *st, struct article *a);
  * ("" for no row or NULL) (store_read.c). */
 enum store_rc	 store_text_at(struct store *s, enum stmt which,
 		    const char *now, char *out, size_t outlen);
+/* How long a statement waits for a lock before it reports SQLITE_BUSY:
+ * a reader meets one only while another connection recovers the WAL or
+ * checkpoints, briefly; a writer that must not wait that long asks for
+ * less (store_begin_within). */
+#define STORE_BUSY_MS	2000
+
+/* The schema version db records (SCHEMA_SQL_VERSION) into v: 0, or -1
+ * when it cannot be read (store.c). */
+int		 store_schema_version(sqlite3 *db, int *v);
+/* Sets SQLite's wait for a lock to wait_ms, runs BEGIN and sets it back
+ * to STORE_BUSY_MS: a writer that must not make a reader's page wait
+ * (store.c).  SQLite's code. */
+int		 store_begin_within(struct store *s, int wait_ms);
 /* Maps the WAL-index header once a read has made it (store.c). */
 void		 store_map_shm(struct store *s);
 

@@ -16,14 +16,6 @@
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Fails the current test with the condition's text and line. */
-#define EXPECT(cond) do {						\
-	if (!(cond)) {							\
-		printf("# %s:%d: expected %s\n", __FILE__, __LINE__,	\
-		    #cond);						\
-		return 0;						\
-	}								\
-} while (0)
-
 #define EXPECT_STR(got, want) do {					\
 	if (strcmp((got), (want)) != 0) {				\
 		printf("# %s:%d: %s\n#   got:  \"%s\"\n#   want: \"%s\"\n", \
