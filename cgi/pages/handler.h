@@ -70,7 +70,7 @@ void	pages_answer(const struct page_req *q, const struct cached_page *e,
 /* The view counter's slot of article key, with its stored base. */
 void	pages_slot_for(struct pages *p, struct cached_slot *s, int64_t key,
 	    int64_t base);
-/* How many list pages n articles fill (at least 0). */
+/* How many list pages n articles fill (0 for none). */
 size_t	pages_count(size_t n);
 
 #endif

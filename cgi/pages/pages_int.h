@@ -34,7 +34,8 @@ struct page_req;
 #define PAGES_TOO_SLOW	"This article cannot be displayed at the moment. " \
 	"Please try again later."
 
-_Static_assert(PAGES_PER_PAGE <= CACHE_SLOTS, "a list page's counts fit an entry");
+_Static_assert(PAGES_PER_PAGE <= CACHE_SLOTS,
+    "a list page's counts fit an entry");
 
 #define MOST_READ_MAX	5
 

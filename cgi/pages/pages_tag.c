@@ -34,7 +34,8 @@ static int S_fill(struct pages *p, const struct route *rt,
 		return 404;
 	}
 	rc = store_tag_list(p->site.store, rt->tag, p->site.now_iso,
-	    &keys[(rt->page - 1) * PAGES_PER_PAGE], p->generation, arts, PAGES_PER_PAGE, n);
+	    &keys[(rt->page - 1) * PAGES_PER_PAGE], p->generation, arts,
+	    PAGES_PER_PAGE, n);
 	free(keys);
 	return rc == STORE_OK ? 200 : 503;
 }
