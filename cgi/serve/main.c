@@ -285,7 +285,7 @@ static int S_cgi(const struct options *o, struct templates *t)
 {
 	struct maker_opts mo;
 	struct counter *c;
-	struct folder f;
+	struct fold f;
 	struct pages *p;
 	int64_t rev;
 	char err[1024];
@@ -302,11 +302,11 @@ static int S_cgi(const struct options *o, struct templates *t)
 		return S_cgi_unavailable(err);
 	}
 	pages_set_counter(p, c);
-	folder_init(&f, o->db, c);
+	fold_init(&f, o->db, c);
 	rc = cgi_serve(p, &f);
 	if (media_site_rev(f.store, &rev) != STORE_OK)
 		rev = -1;
-	folder_release(&f);
+	fold_release(&f);
 	pages_close(p);
 	counter_close(c);
 	/* Answered, and no connection left open: pictures now. */

@@ -13,7 +13,8 @@
 #include "lib/log.h"
 #include "maker/maker.h"
 #include "maker/maker_cgi.h"
-#include "serve/master.h"
+#include "serve/master_maker.h"
+#include "serve/master_state.h"
 #include "serve/sandbox.h"
 
 /* The listening socket is not the maker's: without it, nginx never
@@ -78,7 +79,7 @@ void master_maker_fill(struct master *m)
 
 	if (m->maker.pid != 0 || time(NULL) < m->maker.restart_at)
 		return;
-	folder_release(&m->folder);	/* no connection across fork */
+	fold_release(&m->fold);	/* no connection across fork */
 	if ((pid = fork()) < 0) {
 		log_line("fork (picture maker): %s", strerror(errno));
 		return;
