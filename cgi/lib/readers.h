@@ -90,8 +90,6 @@ size_t		 readers_take(struct readers *rd, struct readers_delta d[2]);
 void		 readers_taken(struct readers *rd,
 		    const struct readers_delta *d, size_t n);
 void		 readers_delta_free(struct readers_delta *d, size_t n);
-/* Whether anything counted is not folded yet. */
-int		 readers_pending(const struct readers *rd);
 
 /* The UTC day (as YYYY-MM-DD) a time falls in, as the readers count it:
  * 86400 seconds, or in the test build $ARTICLED_TEST_DAY_SECONDS, so a

@@ -134,12 +134,6 @@ static int S_folded(const struct readers_bank *b)
 	return atomic_load(&b->site) == b->site_folded && S_slots_folded(b);
 }
 
-int readers_pending(const struct readers *rd)
-{
-	return rd != NULL && (!S_folded(&rd->sh->bank[0]) ||
-	    !S_folded(&rd->sh->bank[1]));
-}
-
 /* The old day's bank is wiped, key first, two seconds after the roll
  * (a worker that read the old bank just before it may still be adding)
  * and once all it holds is folded. */

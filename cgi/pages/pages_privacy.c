@@ -9,7 +9,7 @@
 #include "lib/buf.h"
 #include "lib/text.h"
 #include "pages/layout.h"
-#include "pages/pages.h"
+#include "pages/handlers.h"
 #include "pages/pages_int.h"
 #include "http/response.h"
 #include "store/store_readers.h"
@@ -36,19 +36,18 @@ static void S_paragraphs(const char *text, struct buf *out)
 	}
 }
 
-void pages_privacy(struct pages *p, const struct request *r,
-    const struct route *rt, struct response *resp)
+void pages_privacy(struct pages *p, const struct page_req *q)
 {
 	struct page_head head = { 0 };
 	struct buf note = BUF_INIT;
 	struct tval v[2];
 	char *text = NULL;
 
-	(void)r;
-	(void)rt;
-	if (!p->fresh || store_setting(p->site.store, "readers.privacy_note",
-	    &text) != STORE_OK) {
-		pages_failed(p, resp);
+	if (pages_down(p, q))
+		return;
+	if (store_setting(p->site.store, "readers.privacy_note", &text) !=
+	    STORE_OK) {
+		pages_failed(p, q);
 		return;
 	}
 	if (text != NULL)
@@ -60,9 +59,9 @@ void pages_privacy(struct pages *p, const struct request *r,
 	head.description = "What this site counts, what it keeps and for how "
 	    "long: no cookies, and nothing that identifies you.";
 	head.path = "/privacy";
-	resp->status = 200;
+	q->resp->status = 200;
 	if (layout_render(&p->look, p->tmpl->privacy, v, 2, &head,
-	    &resp->body, NULL, 0) != 0)
-		pages_error(p, resp, 500, NULL);
+	    &q->resp->body, NULL, 0) != 0)
+		pages_error(p, q, 500, NULL);
 	buf_free(&note);
 }

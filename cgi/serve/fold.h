@@ -1,5 +1,5 @@
 /* fold.h: folding the live view counters into SQLite, for the master
- * (once a second) and a CGI run (after it answered).  A folder has its
+ * (once a second) and a CGI run (after it answered).  A struct fold has its
  * own connection, and nothing of the pages: no templates, no settings,
  * no page cache. */
 #ifndef ARTICLED_FOLD_H
@@ -13,37 +13,33 @@ struct counter;
 struct readers;
 struct store;
 
-struct folder {
+struct fold {
 	const char	*db_path;
 	struct counter	*counter;	/* borrowed: the caller's */
 	struct store	*store;		/* NULL until the first fold */
-	struct db_spell	 db;		/* logged once per spell */
+	struct db_spell	 spell;		/* logged once per spell */
 	int		 failing;	/* the fold failed: logged once per spell */
 	struct readers	*readers;	/* borrowed; NULL: none (readers.h) */
 };
 
 /* Prepares f; nothing is opened before the first fold. */
-void	folder_init(struct folder *f, const char *db_path, struct counter *c);
+void	fold_init(struct fold *f, const char *db_path, struct counter *c);
 /* Closes the connection (the master, before it forks: SQLite's locks
  * must not be shared with a child); the next fold opens it again. */
-void	folder_release(struct folder *f);
+void	fold_release(struct fold *f);
 
 /* Folds readers and sources too, from rd (borrowed; set after
- * folder_init), in the same transaction as the views. */
-void	folder_set_readers(struct folder *f, struct readers *rd);
+ * fold_init), in the same transaction as the views. */
+void	fold_set_readers(struct fold *f, struct readers *rd);
 
 /* Folds the counters (see store_fold), waiting at most busy_ms for the
  * write lock.  0 (and the views moved), 1 when the lock was busy, -1
  * when the database cannot be read or the fold failed (logged once: the
  * views wait safely in the counters meanwhile). */
-int	folder_fold(struct folder *f, int busy_ms, uint64_t *moved);
-
-/* Whether readers or sources wait to be folded (a CGI run's source,
- * which lives in the run's memory only). */
-int	folder_readers_pending(const struct folder *f);
+int	fold_run(struct fold *f, int busy_ms, uint64_t *moved);
 
 /* site_version.rev, or -1 when it cannot be read (or nothing is open):
  * it changes with anything the owner changes, and not with folds. */
-long long folder_site_rev(struct folder *f);
+long long fold_site_rev(struct fold *f);
 
 #endif

@@ -23,6 +23,7 @@
 #include "maker/maker_cgi.h"
 #include "maker/maker_files.h"
 #include "serve/master.h"
+#include "serve/sandbox.h"
 #include "pages/pages.h"
 #include "lib/schema.h"
 #include "store/store.h"
@@ -290,7 +291,7 @@ static int S_cgi(const struct options *o, struct templates *t)
 	struct readers *rd;
 	struct maker_opts mo;
 	struct counter *c;
-	struct folder f;
+	struct fold f;
 	struct pages *p;
 	int64_t rev;
 	char err[1024];
@@ -307,17 +308,17 @@ static int S_cgi(const struct options *o, struct templates *t)
 		return S_cgi_unavailable(err);
 	}
 	pages_set_counter(p, c);
-	folder_init(&f, o->db, c);
+	fold_init(&f, o->db, c);
 	/* Sources only: a reader's key would have to outlive the run, on
 	 * disk (readers.h).  Without the memory, the page is still served. */
 	if ((rd = readers_new(0, time(NULL), err, sizeof(err))) != NULL) {
 		pages_set_readers(p, rd);
-		folder_set_readers(&f, rd);
+		fold_set_readers(&f, rd);
 	}
 	rc = cgi_serve(p, &f);
 	if (media_site_rev(f.store, &rev) != STORE_OK)
 		rev = -1;
-	folder_release(&f);
+	fold_release(&f);
 	pages_close(p);
 	counter_close(c);
 	readers_free(rd);
@@ -402,11 +403,17 @@ static int S_start(struct master *m)
 	return master_run(m);
 }
 
+/* Under the maker's filter (serve/sandbox.c) from its first step. */
 static int S_make_pictures(const struct options *o)
 {
 	struct maker_opts mo;
+	char err[1024];
 
 	S_maker_opts(o, &mo);
+	if (sandbox_enter_maker(err, sizeof(err)) != 0) {
+		log_line("picture maker: %s", err);
+		return 1;
+	}
 	return maker_cgi_run(&mo);
 }
 

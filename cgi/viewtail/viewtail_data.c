@@ -1,6 +1,7 @@
 /* viewtail_data.c: viewtail's reading: the database read-only, with its
  * statements prepared at open so a database without our tables is refused
- * before anything is shown, and the live counter file as it is. */
+ * before anything is shown, the live counter file as it is, and readers
+ * and sources in the same read as the views. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -18,7 +19,6 @@
 #include "lib/counter.h"
 #include "lib/schema.h"
 #include "viewtail/viewtail_data.h"
-#include "viewtail/viewtail_readers.h"
 
 #define VT_BUSY_MS	5000
 
@@ -147,7 +147,7 @@ static int S_db_check(struct tail *t)
 	if (n != 2)
 		return S_fail(t, "%s is not an articled database",
 		    t->db_path);
-	if (S_query_int(t, "PRAGMA user_version", &version, &found) != 0)
+	if (S_query_int(t, SCHEMA_SQL_VERSION, &version, &found) != 0)
 		return -1;
 	if (version > SCHEMA_VERSION)
 		return S_fail(t, "%s has schema version %" PRId64 "; this "
@@ -412,6 +412,88 @@ static int S_load_generation(struct tail *t, int64_t *generation,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : S_fail_sql(t);
 }
 
+/* ---- readers and sources, as of the last fold (viewtail_readers.h) ---- */
+
+void vtdata_week(time_t now, char first[11], char last[11])
+{
+	time_t then = now - (VT_WEEK_DAYS - 1) * 86400;
+	struct tm tm;
+
+	gmtime_r(&then, &tm);
+	strftime(first, 11, "%Y-%m-%d", &tm);
+	gmtime_r(&now, &tm);
+	strftime(last, 11, "%Y-%m-%d", &tm);
+}
+
+static void S_article_row(void *arg, const struct vt_row *row)
+{
+	struct vt_article *a = vtdata_find(arg, row->num[0]);
+
+	if (a == NULL)
+		return;
+	a->reader_days7 = row->num[1];
+	a->readers_today = row->num[2];
+}
+
+struct site_load {
+	struct vt_site_readers	*r;
+	const char		*today;
+};
+
+static void S_site_row(void *arg, const struct vt_row *row)
+{
+	struct site_load *l = arg;
+	struct vt_site_readers *r = l->r;
+	int lower = row->num[3] != 0, restarted = row->num[2] > 1;
+
+	r->days7 = vtdata_add(r->days7, row->num[1]);
+	if (row->text[0] != NULL && strcmp(row->text[0], l->today) == 0) {
+		r->today = row->num[1];
+		r->today_lower_bound = lower;
+		r->today_restarted = restarted;
+	}
+	if ((!lower && !restarted) || row->text[0] == NULL ||
+	    r->nflagged >= VT_WEEK_DAYS)
+		return;
+	snprintf(r->flagged[r->nflagged], 11, "%s", row->text[0]);
+	r->flagged_lower_bound[r->nflagged] = lower;
+	r->flagged_restarted[r->nflagged++] = restarted;
+}
+
+static void S_source_row(void *arg, const struct vt_row *row)
+{
+	struct vt_article *a = vtdata_find(arg, row->num[0]);
+	struct vt_source *src;
+
+	if (a == NULL || row->text[1] == NULL)
+		return;
+	a->src = xrealloc(a->src, (a->nsrc + 1) * sizeof(*a->src));
+	src = &a->src[a->nsrc++];
+	snprintf(src->name, sizeof(src->name), "%s", row->text[1]);
+	src->views = row->num[2];
+}
+
+/* Readers and sources (viewtail_readers.h) into s, inside the read. */
+static int S_load_readers(struct tail *t, struct snapshot *s, time_t now)
+{
+	char first[11], today[11];
+	const char *week[2] = { first, today };
+	struct site_load site = { &s->readers, today };
+
+	vtdata_week(now, first, today);
+	memset(&s->readers, 0, sizeof(s->readers));
+	return vtdata_rows(t, "SELECT article_id, sum(readers), "
+	    "sum(CASE WHEN day = ?2 THEN readers ELSE 0 END) FROM reader_days "
+	    "WHERE day BETWEEN ?1 AND ?2 GROUP BY article_id", week, 2,
+	    S_article_row, s) != 0 ||
+	    vtdata_rows(t, "SELECT day, readers, keys, lower_bound FROM "
+	    "site_reader_days WHERE day BETWEEN ?1 AND ?2 ORDER BY day",
+	    week, 2, S_site_row, &site) != 0 ||
+	    vtdata_rows(t, "SELECT article_id, source, views FROM source_days "
+	    "WHERE day = ?1 ORDER BY article_id, views DESC, source", week + 1,
+	    1, S_source_row, s) != 0 ? -1 : 0;
+}
+
 /* Reads every article (and, for the table, its last days) in one read
  * transaction, so totals and days agree with each other. */
 int vtdata_load(struct tail *t, struct snapshot *s,
@@ -428,7 +510,7 @@ int vtdata_load(struct tail *t, struct snapshot *s,
 	if (S_load_generation(t, &generation, &have_generation) != 0 ||
 	    S_load_articles(t, s) != 0 ||
 	    (with_days && S_load_days(t, s, day) != 0) ||
-	    vtreaders_load(t, s, now) != 0 ||
+	    S_load_readers(t, s, now) != 0 ||
 	    S_exec(t, STMT_COMMIT) != 0) {
 		sqlite3_step(t->stmt[STMT_ROLLBACK]);
 		sqlite3_reset(t->stmt[STMT_ROLLBACK]);

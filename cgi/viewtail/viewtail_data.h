@@ -101,6 +101,8 @@ int	 vtdata_load(struct tail *t, struct snapshot *s, int with_days,
 	    time_t now);
 void	 vtdata_free(struct snapshot *s);
 
+/* The first and last (today) of the last VT_WEEK_DAYS UTC days. */
+void	 vtdata_week(time_t now, char first[11], char last[11]);
 /* The article with this id in s (sorted by id), or NULL. */
 struct vt_article	*vtdata_find(const struct snapshot *s, int64_t id);
 
@@ -113,7 +115,7 @@ struct vt_row {
 };
 typedef void	 vt_row_fn(void *arg, const struct vt_row *row);
 /* Runs sql (its ?1.. bound to binds) inside the current read, calling fn
- * for each row: 0, or -1 with t->err set.  For viewtail_readers.c. */
+ * for each row: 0, or -1 with t->err set. */
 int	 vtdata_rows(struct tail *t, const char *sql, const char *const *binds,
 	    int nbinds, vt_row_fn *fn, void *arg);
 

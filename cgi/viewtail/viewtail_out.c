@@ -1,6 +1,7 @@
 /* viewtail_out.c: viewtail's output, rendered into a buf and written
  * whole: the table (columns fitted to the terminal, a 14-day sparkline),
- * the same as JSON, and the lines printed while following. */
+ * the same as JSON (with readers and sources), and the lines printed
+ * while following. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -15,7 +16,6 @@
 #include "lib/text.h"
 #include "viewtail/viewtail_data.h"
 #include "viewtail/viewtail_out.h"
-#include "viewtail/viewtail_readers.h"
 
 #define VT_WEEK		7	/* days in the "7 DAYS" column */
 #define VT_COLUMNS	80	/* width when neither COLUMNS nor a tty says */
@@ -309,6 +309,28 @@ void vtout_table(struct buf *out, const struct snapshot *s,
 	buf_free(&tmp);
 }
 
+/* An article's readers and sources (viewtail_readers.h), each key
+ * starting with ',', with today's site-wide flags (s's). */
+static void S_json_readers(struct buf *out, const struct snapshot *s,
+    const struct vt_article *a)
+{
+	const struct vt_site_readers *r = &s->readers;
+	size_t i;
+
+	/* Why today's readers may not be exact: the same for every article. */
+	buf_printf(out, ",\"readers_today_flags\":[%s%s%s]",
+	    r->today_restarted ? "\"restarted\"" : "",
+	    r->today_restarted && r->today_lower_bound ? "," : "",
+	    r->today_lower_bound ? "\"lower_bound\"" : "");
+	buf_printf(out, ",\"readers_today\":%" PRId64 ",\"reader_days_last7\":%"
+	    PRId64 ",\"sources_today\":{", a->readers_today, a->reader_days7);
+	/* Source names are host characters or our own group names. */
+	for (i = 0; i < a->nsrc; i++)
+		buf_printf(out, "%s\"%s\":%" PRId64, i ? "," : "",
+		    a->src[i].name, a->src[i].views);
+	buf_putc(out, '}');
+}
+
 void vtout_json(struct buf *out, const struct snapshot *s)
 {
 	const struct vt_article *a;
@@ -329,7 +351,7 @@ void vtout_json(struct buf *out, const struct snapshot *s)
 		for (d = 0; d < VT_DAYS; d++)
 			buf_printf(out, "%s%" PRId64, d ? "," : "", a->days[d]);
 		buf_putc(out, ']');
-		vtreaders_json_keys(out, s, a);
+		S_json_readers(out, s, a);
 		buf_putc(out, '}');
 	}
 	buf_puts(out, s->n ? "\n]\n" : "]\n");

@@ -1,7 +1,8 @@
 /* viewtail_readers.c: readers and sources in viewtail (see
- * viewtail_readers.h).  Figures are as of the last fold (a second at
- * most): readers live only in articled's memory until then, and never
- * anywhere viewtail could read them. */
+ * viewtail_readers.h); viewtail_data.c reads them with the views and
+ * viewtail_out.c writes their JSON keys.  Figures are as of the last
+ * fold (a second at most): readers live only in articled's memory until
+ * then, and never anywhere viewtail could read them. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,86 +15,6 @@
 #include "viewtail/viewtail_readers.h"
 
 #define VT_BURST_SOURCES	3	/* sources named on a -f line */
-
-/* The first and last of the last 7 UTC days. */
-static void S_week(time_t now, char first[11], char last[11])
-{
-	time_t then = now - (VT_WEEK_DAYS - 1) * 86400;
-	struct tm tm;
-
-	gmtime_r(&then, &tm);
-	strftime(first, 11, "%Y-%m-%d", &tm);
-	gmtime_r(&now, &tm);
-	strftime(last, 11, "%Y-%m-%d", &tm);
-}
-
-static void S_article_row(void *arg, const struct vt_row *row)
-{
-	struct vt_article *a = vtdata_find(arg, row->num[0]);
-
-	if (a == NULL)
-		return;
-	a->reader_days7 = row->num[1];
-	a->readers_today = row->num[2];
-}
-
-struct site_load {
-	struct vt_site_readers	*r;
-	const char		*today;
-};
-
-static void S_site_row(void *arg, const struct vt_row *row)
-{
-	struct site_load *l = arg;
-	struct vt_site_readers *r = l->r;
-	int lower = row->num[3] != 0, restarted = row->num[2] > 1;
-
-	r->days7 = vtdata_add(r->days7, row->num[1]);
-	if (row->text[0] != NULL && strcmp(row->text[0], l->today) == 0) {
-		r->today = row->num[1];
-		r->today_lower_bound = lower;
-		r->today_restarted = restarted;
-	}
-	if ((!lower && !restarted) || row->text[0] == NULL ||
-	    r->nflagged >= VT_WEEK_DAYS)
-		return;
-	snprintf(r->flagged[r->nflagged], 11, "%s", row->text[0]);
-	r->flagged_lower_bound[r->nflagged] = lower;
-	r->flagged_restarted[r->nflagged++] = restarted;
-}
-
-static void S_source_row(void *arg, const struct vt_row *row)
-{
-	struct vt_article *a = vtdata_find(arg, row->num[0]);
-	struct vt_source *src;
-
-	if (a == NULL || row->text[1] == NULL)
-		return;
-	a->src = xrealloc(a->src, (a->nsrc + 1) * sizeof(*a->src));
-	src = &a->src[a->nsrc++];
-	snprintf(src->name, sizeof(src->name), "%s", row->text[1]);
-	src->views = row->num[2];
-}
-
-int vtreaders_load(struct tail *t, struct snapshot *s, time_t now)
-{
-	char first[11], today[11];
-	const char *week[2] = { first, today };
-	struct site_load site = { &s->readers, today };
-
-	S_week(now, first, today);
-	memset(&s->readers, 0, sizeof(s->readers));
-	return vtdata_rows(t, "SELECT article_id, sum(readers), "
-	    "sum(CASE WHEN day = ?2 THEN readers ELSE 0 END) FROM reader_days "
-	    "WHERE day BETWEEN ?1 AND ?2 GROUP BY article_id", week, 2,
-	    S_article_row, s) != 0 ||
-	    vtdata_rows(t, "SELECT day, readers, keys, lower_bound FROM "
-	    "site_reader_days WHERE day BETWEEN ?1 AND ?2 ORDER BY day",
-	    week, 2, S_site_row, &site) != 0 ||
-	    vtdata_rows(t, "SELECT article_id, source, views FROM source_days "
-	    "WHERE day = ?1 ORDER BY article_id, views DESC, source", week + 1,
-	    1, S_source_row, s) != 0 ? -1 : 0;
-}
 
 void vtreaders_footer(struct buf *out, const struct snapshot *s)
 {
@@ -113,26 +34,6 @@ void vtreaders_footer(struct buf *out, const struct snapshot *s)
 			    "readers are a lower bound.\n", r->flagged[i]);
 	}
 	buf_puts(out, "Readers: not counted under CGI (sources are).\n");
-}
-
-void vtreaders_json_keys(struct buf *out, const struct snapshot *s,
-    const struct vt_article *a)
-{
-	const struct vt_site_readers *r = &s->readers;
-	size_t i;
-
-	/* Why today's readers may not be exact: the same for every article. */
-	buf_printf(out, ",\"readers_today_flags\":[%s%s%s]",
-	    r->today_restarted ? "\"restarted\"" : "",
-	    r->today_restarted && r->today_lower_bound ? "," : "",
-	    r->today_lower_bound ? "\"lower_bound\"" : "");
-	buf_printf(out, ",\"readers_today\":%" PRId64 ",\"reader_days_last7\":%"
-	    PRId64 ",\"sources_today\":{", a->readers_today, a->reader_days7);
-	/* Source names are host characters or our own group names. */
-	for (i = 0; i < a->nsrc; i++)
-		buf_printf(out, "%s\"%s\":%" PRId64, i ? "," : "",
-		    a->src[i].name, a->src[i].views);
-	buf_putc(out, '}');
 }
 
 static int64_t S_before(const struct vt_article *prev, const char *name)
@@ -240,7 +141,7 @@ int vtreaders_sources(struct tail *t, time_t now)
 	int64_t found = 1;
 	int rc;
 
-	S_week(now, first, today);
+	vtdata_week(now, first, today);
 	if (slug[0] != '\0' && vtdata_rows(t, "SELECT count(*) FROM articles "
 	    "WHERE slug = ?1", &slug, 1, S_slug_row, &found) == 0 && !found) {
 		fprintf(stderr, "viewtail: no article has the slug %s\n", slug);

@@ -12,16 +12,9 @@ struct snapshot;
 struct tail;
 struct vt_article;
 
-/* Reads readers and sources into s, inside vtdata_load's read. */
-int	 vtreaders_load(struct tail *t, struct snapshot *s, time_t now);
-
 /* The lines under the table: the site's readers, flagged days, and what
  * is not counted. */
 void	 vtreaders_footer(struct buf *out, const struct snapshot *s);
-/* The new keys of an article's JSON object (each starting with ','),
- * with today's site-wide flags (s's). */
-void	 vtreaders_json_keys(struct buf *out, const struct snapshot *s,
-	    const struct vt_article *a);
 /* Whether a's readers or sources moved since prev (NULL: new): views
  * are live, readers and sources reach the database at the next fold, so
  * -f prints a line for them then too (with +0 views). */
