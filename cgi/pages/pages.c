@@ -79,6 +79,7 @@ void pages_close(struct pages *p)
 	pages_most_read_drop(p);
 	cache_free(p->cache);
 	pages_feeds_free(p->feeds);
+	comments_state_free(&p->comments);
 	free(p);
 }
 
@@ -155,11 +156,18 @@ void pages_failed(struct pages *p, struct response *resp)
 
 /* ---- the article page --------------------------------------------------- */
 
-static void S_count_text(char *out, const struct cached_slot *s,
-    enum view mode)
+static void S_count_text(struct pages *p, char *out,
+    const struct cached_slot *s, enum view mode)
 {
 	uint64_t n = 0;
 
+	if (s->token_for > 0) {		/* the question form's, per answer */
+		/* A post template without the count: its view still counts */
+		if (mode == VIEW_COUNT && s->ctr != NULL)
+			counter_add(s->ctr);
+		comments_token(p, s->token_for, out, COMMENTS_TOKEN_MAX);
+		return;
+	}
 	if (s->ctr != NULL)
 		n = mode == VIEW_COUNT ? counter_add(s->ctr) :
 		    counter_get(s->ctr);
@@ -173,16 +181,16 @@ static void S_count_text(char *out, const struct cached_slot *s,
 /* Builds the body from a cached page and live counts: the counts are
  * read (or the view added) at the last moment, when the answer is
  * complete and about to be sent. */
-static void S_splice(const struct cached_page *e, enum view first,
-    struct buf *body)
+static void S_splice(struct pages *p, const struct cached_page *e,
+    enum view first, struct buf *body)
 {
-	char text[32];
+	char text[COMMENTS_TOKEN_MAX];
 	size_t i, at = 0;
 
 	buf_reset(body);
 	for (i = 0; i < e->nslots; i++) {
 		buf_put(body, e->page.data + at, e->slots[i].off - at);
-		S_count_text(text, &e->slots[i], i == 0 ? first : VIEW_NONE);
+		S_count_text(p, text, &e->slots[i], i == 0 ? first : VIEW_NONE);
 		buf_puts(body, text);
 		at = e->slots[i].off;
 	}
@@ -206,7 +214,7 @@ void pages_slot_for(struct pages *p, struct cached_slot *s, int64_t key,
 static size_t S_post_extras(struct pages *p, const struct article *a,
     const char *description, const char *path, char *reviewed,
     size_t reviewedlen, const struct post_pictures *pics,
-    struct buf *jsonld, struct tval *v)
+    struct buf *jsonld, const char *more, struct tval *v)
 {
 	size_t n = 0;
 
@@ -217,7 +225,7 @@ static size_t S_post_extras(struct pages *p, const struct article *a,
 	v[n++] = tv_text("reviewed_iso", a->reviewed_on);
 	v[n++] = tv_text("reviewer", a->reviewed_by);
 	jsonld_post(&p->site.settings, a, description, path,
-	    pics->has_preview ? pics->preview.url : NULL, jsonld);
+	    pics->has_preview ? pics->preview.url : NULL, more, jsonld);
 	v[n++] = tv_html("cover", pics->cover.data ? pics->cover.data : "",
 	    pics->cover.len);
 	v[n++] = tv_html("body", pics->body.data ? pics->body.data : "",
@@ -230,19 +238,23 @@ static int S_render_post(struct pages *p, const struct article *a,
     struct cached_page *e)
 {
 	char published[48], updated[48], reading[32], path[128], reviewed[48];
-	struct buf jsonld = BUF_INIT;
+	char ncomments[32];
+	struct buf jsonld = BUF_INIT, comments = BUF_INIT, more = BUF_INIT;
 	struct md_page md;
 	struct page_head head = { 0 };
 	struct post_values *pv;
 	struct post_pictures pics;
-	struct tval v[7 + POST_MORE_VALS + 5];
-	size_t n = 0, slot = SIZE_MAX;
+	struct tval v[7 + POST_MORE_VALS + 5 + 2];
+	size_t n = 0, slot = SIZE_MAX, token;
 	int rc;
 
 	pv = xcalloc(1, sizeof(*pv));
 	md_page_init(&md);
 	if ((rc = render_article(p->site.store, a, &md)) != RENDER_OK ||
-	    post_values_load(p, a, pv) != 0) {
+	    post_values_load(p, a, pv) != 0 || comments_section(p, a,
+	    &comments, &more, ncomments, sizeof(ncomments)) != 0) {
+		buf_free(&comments);
+		buf_free(&more);
 		md_page_free(&md);
 		post_values_free(pv);
 		free(pv);
@@ -260,13 +272,16 @@ static int S_render_post(struct pages *p, const struct article *a,
 	v[n++] = tv_text("updated_iso", a->updated_at);
 	v[n++] = tv_text("reading", reading);
 	v[n++] = tv_slot("views", 0);
+	v[n++] = tv_text("comment_count", ncomments);
+	v[n++] = tv_html("comments", comments.data ? comments.data : "",
+	    comments.len);
 	n += post_values_add(pv, v + n);
 	head.title = a->title;
 	head.description = buf_cstr(&md.excerpt);
 	head.path = path;
 	post_pictures_draw(p, a, &md, &pics);
 	n += S_post_extras(p, a, head.description, path, reviewed,
-	    sizeof(reviewed), &pics, &jsonld, v + n);
+	    sizeof(reviewed), &pics, &jsonld, buf_cstr(&more), v + n);
 	head.published = a->published_at;
 	head.jsonld = buf_cstr(&jsonld);
 	head.image = pics.has_preview ? &pics.preview : NULL;
@@ -277,6 +292,8 @@ static int S_render_post(struct pages *p, const struct article *a,
 	post_values_free(pv);
 	free(pv);
 	buf_free(&jsonld);
+	buf_free(&comments);
+	buf_free(&more);
 	if (rc != 0)
 		return -1;
 	e->status = 200;
@@ -284,6 +301,14 @@ static int S_render_post(struct pages *p, const struct article *a,
 	e->nslots = slot == SIZE_MAX ? 0 : 1;
 	e->slots[0].off = slot;
 	pages_slot_for(p, &e->slots[0], a->key, a->base);
+	/* The form's token: the hole after the count (comments.h). */
+	if ((token = comments_take_mark(&e->page)) != SIZE_MAX) {
+		/* Slot 0 when the template shows no count: its counter
+		 * stays, so the view still counts (S_count_text). */
+		e->slots[e->nslots].off = token;
+		e->slots[e->nslots].token_for = a->id;
+		e->nslots++;
+	}
 	return 0;
 }
 
@@ -334,7 +359,7 @@ void pages_article(struct pages *p, const struct request *r,
 	resp->status = 200;
 	/* What the first count of the page does (views.h). */
 	mode = p->counting ? views_countable(r) : VIEW_NONE;
-	S_splice(e, mode, &resp->body);
+	S_splice(p, e, mode, &resp->body);
 	/* A post template that shows no count still counts the view. */
 	if (mode == VIEW_COUNT && e->nslots == 0 && e->slots[0].ctr != NULL)
 		counter_add(e->slots[0].ctr);
@@ -414,12 +439,12 @@ void pages_list(struct pages *p, const struct request *r,
 		e = cache_done(p->cache, e);
 	}
 	resp->status = 200;
-	S_splice(e, VIEW_NONE, &resp->body);
+	S_splice(p, e, VIEW_NONE, &resp->body);
 }
 
 void pages_splice(const struct cached_page *e, struct buf *body)
 {
-	S_splice(e, VIEW_NONE, body);
+	S_splice(NULL, e, VIEW_NONE, body);	/* lists: no form */
 }
 
 void pages_redirect(struct pages *p, struct response *resp,
@@ -474,13 +499,15 @@ void pages_handle(struct pages *p, const struct request *r,
 		pages_error(p, resp, r->status, r->error);
 		return;
 	}
-	if (r->method == METHOD_OTHER) {
+	route_path(r->path, &rt);
+	/* Only the question form is sent with POST. */
+	if (r->method == METHOD_OTHER || (r->method == METHOD_POST &&
+	    rt.handler != pages_comment)) {
 		pages_error(p, resp, 405, NULL);
 		return;
 	}
 	/* One redirect, to the final address: "/post/ABC/" goes straight
 	 * to "/post/abc", not through "/post/ABC". */
-	route_path(r->path, &rt);
 	if (r->redirect && rt.location[0] == '\0') {
 		pages_redirect(p, resp, r->path);
 		return;

@@ -12,6 +12,7 @@
 
 #include "lib/buf.h"
 #include "pages/cache.h"
+#include "pages/comments.h"
 #include "pages/layout.h"
 #include "render/markdown.h"
 #include "render/picture.h"
@@ -69,6 +70,7 @@ struct pages {
 	int			 fresh;		/* this request: the site is readable */
 	struct feed_cache	*feeds;		/* feed, sitemap, robots (pages_feeds.c) */
 	char			 root[256];	/* CGI: SCRIPT_NAME, before every link */
+	struct comments_state	 comments;	/* pages_comments*.c */
 };
 
 /* One list of articles (the blog, a tag): where its pages live and what

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pages/comments.h"
 #include "pages/pages.h"
 #include "pages/router.h"
 
@@ -105,6 +106,7 @@ static const struct {
 	{ "/blog", 1, S_first_page, pages_list },
 	{ "/blog/page/", 0, S_page_number, pages_list },
 	{ "/post/", 0, S_slug, pages_article },
+	{ "/comment/", 0, S_slug, pages_comment },
 	{ "/blog/tag/", 0, S_tag, pages_tag },
 	{ "/search", 1, S_first_page, pages_search },
 	{ "/feed.xml", 1, S_first_page, pages_feed },

@@ -20,35 +20,42 @@ extern char **environ;
 
 #define CGI_DRAIN_MAX	(1024 * 1024)
 
-/* Reads the request body (no page takes one) before answering: Apache's
+/* Reads the request body before answering: the question form's POST
+ * keeps its first REQUEST_BODY_MAX bytes in body (one more, if there are
+ * more: a body over the limit); the rest is drained, since Apache's
  * mod_cgid gives a socket, and closing it with unread bytes resets the
  * connection, so the server loses the answer.  Bounded: a larger body
  * is left to the server. */
-static void S_drain_body(void)
+static void S_read_body(struct buf *body)
 {
 	const char *cl = getenv("CONTENT_LENGTH");
 	char chunk[8192];
 	long long left;
 	ssize_t n;
+	size_t keep;
 
 	left = cl != NULL ? strtoll(cl, NULL, 10) : 0;
 	if (left > CGI_DRAIN_MAX)
 		left = CGI_DRAIN_MAX;
 	while (left > 0 && (n = read(STDIN_FILENO, chunk,
-	    left < (long long)sizeof(chunk) ? (size_t)left : sizeof(chunk))) > 0)
+	    left < (long long)sizeof(chunk) ? (size_t)left : sizeof(chunk))) > 0) {
 		left -= n;
+		keep = REQUEST_BODY_MAX + 1 - (body->len < REQUEST_BODY_MAX + 1 ?
+		    body->len : REQUEST_BODY_MAX + 1);
+		buf_put(body, chunk, (size_t)n < keep ? (size_t)n : keep);
+	}
 }
 
 int cgi_serve(struct pages *p, struct folder *f)
 {
 	struct request r;
 	struct response resp;
-	struct buf head = BUF_INIT;
+	struct buf head = BUF_INIT, body = BUF_INIT;
 	uint64_t moved;
 	sigset_t term;
 	int rc = 0;
 
-	S_drain_body();		/* a SIGTERM while it waits still stops it */
+	S_read_body(&body);	/* a SIGTERM while it waits still stops it */
 	/* lighttpd and mod_cgid send SIGTERM as soon as they have the whole
 	 * answer (by its Content-Length, or when the output closes): held
 	 * off from before it is written until exit, so the fold (bounded: it
@@ -57,6 +64,11 @@ int cgi_serve(struct pages *p, struct folder *f)
 	sigaddset(&term, SIGTERM);
 	sigprocmask(SIG_BLOCK, &term, NULL);
 	request_parse(&r, environ, 1);
+	if (r.method == METHOD_POST) {
+		r.body_cut = body.len > REQUEST_BODY_MAX;
+		r.body_len = r.body_cut ? REQUEST_BODY_MAX : body.len;
+		r.body = body.len ? body.data : "";
+	}
 	response_init(&resp);
 	pages_handle(p, &r, &resp);
 	response_head(&resp, &head);
@@ -69,5 +81,6 @@ int cgi_serve(struct pages *p, struct folder *f)
 	folder_fold(f, 0, &moved);
 	response_free(&resp);
 	buf_free(&head);
+	buf_free(&body);
 	return rc;
 }

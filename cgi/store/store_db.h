@@ -2,7 +2,8 @@
  * connection; store_sql.c: the statements; store_read.c: what pages
  * read; store_search.c: search, tags, what is under a post;
  * store_related.c: related titles;
- * store_fold.c: the fold; store_migrate.c: upgrades) and by
+ * store_fold.c: the fold; store_migrate.c: upgrades;
+ * store_comments.c: patients' questions) and by
  * nothing else.  The only header of articled that includes sqlite3.h. */
 #ifndef ARTICLED_STORE_DB_H
 #define ARTICLED_STORE_DB_H
@@ -55,6 +56,18 @@ enum stmt {
 	STMT_SITEMAP_URLS,
 	STMT_MEDIA_INFO,
 	STMT_MEDIA_VARIANT,
+	STMT_COMMENT_ARTICLE,
+	STMT_COMMENT_SETTINGS,
+	STMT_COMMENT_LIST,
+	STMT_COMMENT_KEY,
+	STMT_COMMENT_KEY_MAKE,
+	STMT_COMMENT_KEY_OLD,
+	STMT_COMMENT_MARK,
+	STMT_COMMENT_RECENT,
+	STMT_COMMENT_PENDING,
+	STMT_COMMENT_SAME,
+	STMT_COMMENT_PUT,
+	STMT_COMMENT_PURGE,
 	STMT__MAX
 };
 

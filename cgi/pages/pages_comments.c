@@ -1,0 +1,414 @@
+/* pages_comments.c: /comment/<slug>, where the question form posts.
+ * Every refusal answers with the form again, the patient's text in it
+ * and one sentence saying what to do; a question taken answers 303 to
+ * the thank-you page, so reloading it or going back never sends it
+ * twice.  Statuses: 303, 200 (thank-you page), 301, 400, 403, 404, 409,
+ * 411, 413, 415, 429, 500, 503.  None of these pages counts a view. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/form.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "lib/ratelimit.h"
+#include "lib/text.h"
+#include "pages/comments.h"
+#include "pages/pages.h"
+#include "pages/pages_int.h"
+#include "pages/router.h"
+#include "render/template.h"
+
+/* Why a question was not taken: the status and the one sentence. */
+enum refusal {
+	R_TYPE, R_LENGTH, R_BODY, R_ORIGIN, R_NAME, R_NAME_LONG, R_EMPTY,
+	R_UTF8, R_LONG, R_LINKS, R_CLOSED, R_TOKEN, R_EXPIRED, R_FAST,
+	R_GAP, R_HOUR, R_TOO_MANY, R_PAUSED, R_DUPLICATE, R_BUSY, R_FAILED,
+	R_DOWN,
+};
+
+static const struct {
+	int		 status;
+	const char	*say;
+} S_why[] = {
+	[R_TYPE] = { 415, "This form must be sent as an ordinary web form: "
+	    "please send your question again from the form below." },
+	[R_LENGTH] = { 411, "Your question arrived without its length: "
+	    "please send it again from the form below." },
+	[R_BODY] = { 413, "Your question is too long to send: please "
+	    "shorten it and send it again." },
+	[R_ORIGIN] = { 403, "This form was sent from another site: please "
+	    "check your question below and send it from here." },
+	[R_NAME] = { 400, "Please write your name (any name you like: it is "
+	    "shown with your question) and send it again." },
+	[R_NAME_LONG] = { 400, "Please shorten your name to at most 80 "
+	    "characters and send it again." },
+	[R_EMPTY] = { 400, "Please write your question and send it again." },
+	[R_UTF8] = { 400, "Your question holds characters that could not be "
+	    "read: please type them again and send it." },
+	[R_LONG] = { 413, "Your question is longer than this site takes: "
+	    "please shorten it and send it again." },
+	[R_LINKS] = { 400, "Please send your question with at most one web "
+	    "address in it." },
+	[R_CLOSED] = { 403, "Questions are closed on this article: please "
+	    "call the clinic instead (your text is below to copy)." },
+	[R_TOKEN] = { 403, "This form could not be checked: please send it "
+	    "again (it is ready below)." },
+	[R_EXPIRED] = { 403, "This form has expired: please send it again "
+	    "(it is ready below)." },
+	[R_FAST] = { 429, "Your question was sent a moment after the page "
+	    "opened: please check it and send it again." },
+	[R_GAP] = { 429, "You sent a question a few seconds ago: please wait "
+	    "a moment and send this one again." },
+	[R_HOUR] = { 429, "You have sent several questions this hour: please "
+	    "try again later, or call the clinic." },
+	[R_TOO_MANY] = { 429, "Many questions are arriving just now: please "
+	    "try again in a minute." },
+	[R_PAUSED] = { 503, "Questions are paused for now: please try again "
+	    "later, or call the clinic." },
+	[R_DUPLICATE] = { 409, "This question has already been sent: the "
+	    "clinic will read it before it appears." },
+	[R_BUSY] = { 503, "The site is busy: please try again in a minute." },
+	[R_FAILED] = { 500, "Your question could not be saved: please try "
+	    "again in a minute." },
+	[R_DOWN] = { 503, "The site cannot take questions at the moment: "
+	    "please try again in a minute." },
+};
+
+enum { F_TOKEN, F_NAME, F_TEXT, F_WEBSITE, F__MAX };
+
+struct sent {
+	struct form_field	 f[F__MAX];
+	struct comment_article	 a;
+	char			 slug[ROUTE_SLUG_MAX + 1];
+	char			 action[ROUTE_SLUG_MAX + 300];
+};
+
+/* A page of the site's layout holding html. */
+static void S_page(struct pages *p, struct response *resp, int status,
+    const char *title, struct buf *html)
+{
+	struct page_head h = { .title = title, .description = title,
+	    .noindex = 1 };
+	struct tval v[1];
+	char err[128];
+
+	if (p->comments.page == NULL)
+		p->comments.page = tmpl_parse("comment page", "{{{html}}}", 10,
+		    err, sizeof(err));
+	v[0] = tv_html("html", html->data ? html->data : "", html->len);
+	resp->status = status;
+	resp->cache_control = "no-store";
+	buf_reset(&resp->body);
+	if (p->comments.page == NULL || layout_render(&p->look,
+	    p->comments.page, v, 1, &h, &resp->body, NULL, 0) != 0)
+		pages_error(p, resp, 500, NULL);
+}
+
+static void S_back_link(struct buf *html, const struct pages *p,
+    const char *slug, const char *title)
+{
+	buf_printf(html, "<p><a href=\"%s/post/%s#comments\">Back to ", p->root,
+	    slug);
+	text_escape_html(html, title, strlen(title));
+	buf_puts(html, "</a></p>\n");
+}
+
+/* The form again, with what was typed and why it was not taken. */
+static void S_refuse(struct pages *p, struct response *resp,
+    struct sent *s, enum refusal why)
+{
+	struct buf html = BUF_INIT;
+	char token[COMMENTS_TOKEN_MAX] = "0-0";
+	struct comment_form f = { s->action, token,
+	    buf_cstr(&s->f[F_NAME].value), buf_cstr(&s->f[F_TEXT].value),
+	    S_why[why].say };
+
+	if (s->a.id > 0 && why != R_DOWN)
+		comments_token(p, s->a.id, token, sizeof(token));
+	buf_puts(&html, "<h1>Your question was not sent yet</h1>\n");
+	if (s->a.title[0] != '\0') {
+		buf_puts(&html, "<p>About ");
+		text_escape_html(&html, s->a.title, strlen(s->a.title));
+		buf_puts(&html, ".</p>\n");
+	}
+	buf_puts(&html, "<section class=\"comments\" aria-labelledby="
+	    "\"ask-heading\">\n");
+	comments_form(p, &f, &html);
+	buf_puts(&html, "</section>\n");
+	S_back_link(&html, p, s->slug, s->a.title[0] ? s->a.title :
+	    "the article");
+	S_page(p, resp, S_why[why].status, "Your question was not sent yet",
+	    &html);
+	if (why == R_BUSY || why == R_PAUSED || why == R_DOWN)
+		response_header(resp, "Retry-After", "60");
+	buf_free(&html);
+}
+
+/* Code points, as the form's maxlength counts them (near enough:
+ * a browser counts UTF-16 units). */
+static size_t S_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static size_t S_links(const char *s)
+{
+	static const char *const marks[] = { "http://", "https://", "www." };
+	size_t i, n = 0;
+	const char *p;
+
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		for (p = s; (p = strcasestr(p, marks[i])) != NULL; p++)
+			n += i < 2 || p == s || p[-1] != '/';
+	return n;
+}
+
+/* "scheme://host[:port]" of url into out. */
+static void S_origin_of(const char *url, char *out, size_t outlen)
+{
+	const char *p = strstr(url, "://");
+	size_t n = p ? (size_t)(p + 3 - url) + strcspn(p + 3, "/") : 0;
+
+	snprintf(out, outlen, "%.*s", (int)n, url);
+}
+
+/* A POST from another site: its Origin is neither the site's address
+ * nor the host it was sent to ("null" counts as absent), or the
+ * browser says it is cross-site. */
+static int S_cross_site(const struct pages *p, const struct request *r)
+{
+	char site[512], host[512];
+
+	if (r->sec_fetch_site != NULL &&
+	    strcmp(r->sec_fetch_site, "cross-site") == 0)
+		return 1;
+	if (r->origin == NULL || r->origin[0] == '\0' ||
+	    strcmp(r->origin, "null") == 0)
+		return 0;
+	S_origin_of(p->site.settings.base_url, site, sizeof(site));
+	snprintf(host, sizeof(host), "%s://%s", r->https != NULL &&
+	    strcmp(r->https, "on") == 0 ? "https" : "http",
+	    r->host ? r->host : "");
+	return strcmp(r->origin, site) != 0 && strcmp(r->origin, host) != 0;
+}
+
+/* The checks of what was typed; -1 when all pass. */
+static int S_text_refusal(struct pages *p, struct sent *s)
+{
+	const struct comment_settings *cs = comments_settings(p);
+	const char *name = buf_cstr(&s->f[F_NAME].value);
+	const char *text = buf_cstr(&s->f[F_TEXT].value);
+	struct buf *tb = &s->f[F_TEXT].value;
+
+	if (!text_is_clean(name, strlen(name)) || !text_is_clean(text,
+	    tb->len) || strlen(text) != tb->len)
+		return R_UTF8;
+	if (name[strspn(name, " \t\r\n")] == '\0')
+		return R_NAME;
+	if (S_chars(name) > 80)
+		return R_NAME_LONG;
+	if (text[strspn(text, " \t\r\n")] == '\0')
+		return R_EMPTY;
+	if ((long)S_chars(text) > cs->max_length)
+		return R_LONG;
+	if (S_links(text) >= 2)
+		return R_LINKS;
+	return -1;
+}
+
+static int S_token_refusal(struct pages *p, struct sent *s)
+{
+	switch (comments_token_check(p, s->a.id,
+	    buf_cstr(&s->f[F_TOKEN].value))) {
+	case TOKEN_OK:
+		return -1;
+	case TOKEN_FAST:
+		return R_FAST;
+	case TOKEN_OLD:
+		return R_EXPIRED;
+	default:
+		return R_TOKEN;
+	}
+}
+
+/* The form's text as stored: line ends as LF, spaces around trimmed. */
+static void S_tidy(struct buf *b)
+{
+	size_t i, o = 0, start = 0;
+
+	for (i = 0; i < b->len; i++)
+		if (b->data[i] != '\r')
+			b->data[o++] = b->data[i];
+	b->len = o;
+	while (b->len > 0 && strchr(" \t\n", b->data[b->len - 1]))
+		b->len--;
+	while (start < b->len && strchr(" \t\n", b->data[start]))
+		start++;
+	memmove(b->data, b->data + start, b->len - start);
+	b->len -= start;
+}
+
+static int S_store(struct pages *p, struct sent *s, int64_t *id)
+{
+	static const int why[] = { [COMMENT_TOO_MANY] = R_TOO_MANY,
+	    [COMMENT_PAUSED] = R_PAUSED, [COMMENT_DUPLICATE] = R_DUPLICATE,
+	    [COMMENT_BUSY] = R_BUSY, [COMMENT_FAILED] = R_FAILED };
+	char since[32];
+	time_t t = p->site.now - 60;
+	struct tm tm;
+	enum comment_put rc;
+
+	gmtime_r(&t, &tm);
+	strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	S_tidy(&s->f[F_NAME].value);
+	S_tidy(&s->f[F_TEXT].value);
+	rc = store_comment_put(p->site.store, s->a.id,
+	    buf_cstr(&s->f[F_NAME].value), buf_cstr(&s->f[F_TEXT].value),
+	    since, comments_settings(p), id);
+	return rc == COMMENT_STORED ? -1 : why[rc];
+}
+
+/* Rejected questions older than the setting go, at most once an hour
+ * per worker, after an answer was stored (never on a reader's path). */
+static void S_purge(struct pages *p)
+{
+	const struct comment_settings *cs = comments_settings(p);
+	char before[32];
+	time_t t;
+	struct tm tm;
+
+	if (p->site.now - p->comments.purged < 3600)
+		return;
+	p->comments.purged = p->site.now;
+	t = p->site.now - (time_t)cs->purge_after_days * 24 * 3600;
+	gmtime_r(&t, &tm);
+	strftime(before, sizeof(before), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	store_comment_purge(p->site.store, before);
+}
+
+static void S_see_other(struct pages *p, struct response *resp,
+    const char *slug, int64_t id)
+{
+	struct buf loc = BUF_INIT;
+
+	buf_printf(&loc, "%s/comment/%s?sent", p->root, slug);
+	if (id > 0)
+		buf_printf(&loc, "=%lld", (long long)id);
+	response_header(resp, "Location", buf_cstr(&loc));
+	resp->status = 303;
+	resp->cache_control = "no-store";
+	buf_reset(&resp->body);
+	buf_puts(&resp->body, "<!DOCTYPE html>\n<title>Sent</title>\n");
+	buf_free(&loc);
+}
+
+/* The checks before the text is read: how it was sent. */
+static int S_sent_refusal(const struct pages *p, const struct request *r)
+{
+	if (!form_is_urlencoded(r->content_type))
+		return R_TYPE;
+	if (!r->has_length)
+		return R_LENGTH;
+	if (r->body_cut || r->content_length > REQUEST_BODY_MAX)
+		return R_BODY;
+	return S_cross_site(p, r) ? R_ORIGIN : -1;
+}
+
+static int S_post(struct pages *p, const struct request *r, struct sent *s,
+    int64_t *id)
+{
+	const struct comment_settings *cs = comments_settings(p);
+	int why;
+	long wait;
+
+	if ((why = S_sent_refusal(p, r)) >= 0 ||
+	    (why = S_text_refusal(p, s)) >= 0)
+		return why;
+	if (comments_closed(p, s->a.closed, s->a.published_at))
+		return R_CLOSED;
+	if ((why = S_token_refusal(p, s)) >= 0)
+		return why;
+	wait = ratelimit_take(p->comments.limit, r->remote_addr, p->site.now,
+	    cs->gap_seconds, cs->per_hour);
+	if (wait != 0)
+		return wait > 0 ? R_GAP : R_HOUR;
+	return S_store(p, s, id);
+}
+
+static void S_thanks(struct pages *p, const struct request *r,
+    struct response *resp, struct sent *s)
+{
+	struct buf html = BUF_INIT;
+	char *end;
+	long long id = 0;
+	const char *q = r->query;
+
+	if (strncmp(q, "sent", 4) != 0 || (q[4] != '\0' && q[4] != '=')) {
+		char path[ROUTE_SLUG_MAX + 8];
+
+		snprintf(path, sizeof(path), "/post/%s", s->slug);
+		pages_redirect(p, resp, path);
+		return;
+	}
+	if (q[4] == '=')
+		id = strtoll(q + 5, &end, 10);
+	buf_puts(&html, "<h1>Thank you: your question was received</h1>\n"
+	    "<p>The clinic will read it before it appears under the "
+	    "article.</p>\n");
+	if (id > 0)
+		buf_printf(&html, "<p>Your reference number is <strong>%lld"
+		    "</strong>: quote it if you ask the clinic to remove or "
+		    "correct your question.</p>\n", id);
+	S_back_link(&html, p, s->slug, s->a.title);
+	S_page(p, resp, 200, "Thank you: your question was received", &html);
+	buf_free(&html);
+}
+
+void pages_comment(struct pages *p, const struct request *r,
+    const struct route *rt, struct response *resp)
+{
+	static const char *const names[F__MAX] = { "token", "name",
+	    "question", "website" };
+	struct sent s;
+	enum store_rc rc = STORE_UNAVAILABLE;
+	int64_t id = 0;
+	int why, i;
+
+	memset(&s, 0, sizeof(s));
+	for (i = 0; i < F__MAX; i++)
+		s.f[i].name = names[i];
+	snprintf(s.slug, sizeof(s.slug), "%s", rt->slug);
+	snprintf(s.action, sizeof(s.action), "%s/comment/%s", p->root, rt->slug);
+	if (r->method == METHOD_POST && r->body != NULL)
+		form_parse(r->body, r->body_len, s.f, F__MAX);
+	if (p->fresh)
+		rc = store_comment_article(p->site.store, rt->slug,
+		    p->site.now_iso, &s.a);
+	if (rc == STORE_NOTFOUND)
+		pages_error(p, resp, 404, NULL);
+	else if (rc != STORE_OK && r->method == METHOD_POST)
+		S_refuse(p, resp, &s, R_DOWN);
+	else if (rc != STORE_OK)
+		pages_error(p, resp, 503, NULL);
+	else if (r->method != METHOD_POST)
+		S_thanks(p, r, resp, &s);
+	else if (s.f[F_WEBSITE].value.len > 0)
+		S_see_other(p, resp, s.slug, 0);	/* a robot: nothing kept */
+	else if ((why = S_post(p, r, &s, &id)) >= 0)
+		S_refuse(p, resp, &s, (enum refusal)why);
+	else {
+		S_see_other(p, resp, s.slug, id);
+		S_purge(p);
+	}
+	form_free(s.f, F__MAX);
+}
+
+void pages_set_limiter(struct pages *p, struct ratelimit *rl)
+{
+	p->comments.limit = rl;
+}
