@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http/form.h"
 #include "http/request.h"
@@ -177,12 +178,26 @@ static void S_origin_of(const char *url, char *out, size_t outlen)
 	snprintf(out, outlen, "%.*s", (int)n, url);
 }
 
+/* The host of an origin or Host value, without scheme and port. */
+static size_t S_host(const char *v, const char **host)
+{
+	const char *p = strstr(v, "://");
+
+	*host = p ? p + 3 : v;
+	if (**host == '[')	/* [::1]:8080 */
+		return strcspn(*host, "]") + 1;
+	return strcspn(*host, ":/");
+}
+
 /* A POST from another site: its Origin is neither the site's address
  * nor the host it was sent to ("null" counts as absent), or the
- * browser says it is cross-site. */
+ * browser says it is cross-site.  The host is compared without its
+ * port: nginx passes Host as $host, which has none. */
 static int S_cross_site(const struct pages *p, const struct request *r)
 {
-	char site[512], host[512];
+	char site[512];
+	const char *oh, *hh;
+	size_t on, hn;
 
 	if (r->sec_fetch_site != NULL &&
 	    strcmp(r->sec_fetch_site, "cross-site") == 0)
@@ -191,10 +206,11 @@ static int S_cross_site(const struct pages *p, const struct request *r)
 	    strcmp(r->origin, "null") == 0)
 		return 0;
 	S_origin_of(p->site.settings.base_url, site, sizeof(site));
-	snprintf(host, sizeof(host), "%s://%s", r->https != NULL &&
-	    strcmp(r->https, "on") == 0 ? "https" : "http",
-	    r->host ? r->host : "");
-	return strcmp(r->origin, site) != 0 && strcmp(r->origin, host) != 0;
+	if (strcmp(r->origin, site) == 0)
+		return 0;
+	on = S_host(r->origin, &oh);
+	hn = S_host(r->host ? r->host : "", &hh);
+	return on == 0 || on != hn || strncasecmp(oh, hh, on) != 0;
 }
 
 /* The checks of what was typed; -1 when all pass. */
@@ -253,42 +269,34 @@ static void S_tidy(struct buf *b)
 	b->len -= start;
 }
 
+static void S_iso_ago(const struct pages *p, time_t ago, char out[32])
+{
+	time_t t = p->site.now - ago;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Stores the question; rejected ones past comments.purge_after_days go
+ * in the same transaction (never on a reader's path). */
 static int S_store(struct pages *p, struct sent *s, int64_t *id)
 {
 	static const int why[] = { [COMMENT_TOO_MANY] = R_TOO_MANY,
 	    [COMMENT_PAUSED] = R_PAUSED, [COMMENT_DUPLICATE] = R_DUPLICATE,
 	    [COMMENT_BUSY] = R_BUSY, [COMMENT_FAILED] = R_FAILED };
-	char since[32];
-	time_t t = p->site.now - 60;
-	struct tm tm;
+	const struct comment_settings *cs = comments_settings(p);
+	char since[32], purge[32];
 	enum comment_put rc;
 
-	gmtime_r(&t, &tm);
-	strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	S_iso_ago(p, 60, since);
+	S_iso_ago(p, (time_t)cs->purge_after_days * 24 * 3600, purge);
 	S_tidy(&s->f[F_NAME].value);
 	S_tidy(&s->f[F_TEXT].value);
 	rc = store_comment_put(p->site.store, s->a.id,
 	    buf_cstr(&s->f[F_NAME].value), buf_cstr(&s->f[F_TEXT].value),
-	    since, comments_settings(p), id);
+	    since, purge, cs, id);
 	return rc == COMMENT_STORED ? -1 : why[rc];
-}
-
-/* Rejected questions older than the setting go, at most once an hour
- * per worker, after an answer was stored (never on a reader's path). */
-static void S_purge(struct pages *p)
-{
-	const struct comment_settings *cs = comments_settings(p);
-	char before[32];
-	time_t t;
-	struct tm tm;
-
-	if (p->site.now - p->comments.purged < 3600)
-		return;
-	p->comments.purged = p->site.now;
-	t = p->site.now - (time_t)cs->purge_after_days * 24 * 3600;
-	gmtime_r(&t, &tm);
-	strftime(before, sizeof(before), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	store_comment_purge(p->site.store, before);
 }
 
 static void S_see_other(struct pages *p, struct response *resp,
@@ -403,7 +411,6 @@ void pages_comment(struct pages *p, const struct request *r,
 		S_refuse(p, resp, &s, (enum refusal)why);
 	else {
 		S_see_other(p, resp, s.slug, id);
-		S_purge(p);
 	}
 	form_free(s.f, F__MAX);
 }

@@ -234,7 +234,7 @@ enum store_rc store_comment_key(struct store *s, const char *day,
 
 struct put {
 	int64_t				 article;
-	const char			*name, *body, *since;
+	const char			*name, *body, *since, *purge;
 	const struct comment_settings	*cs;
 	enum comment_put		 result;
 	int64_t				 id;
@@ -286,23 +286,30 @@ static int S_put(struct store *s, void *arg)
 	sqlite3_bind_int64(st, 1, p->article);
 	sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, p->body, -1, SQLITE_STATIC);
-	if ((rc = store_exec(s, STMT_COMMENT_PUT)) == SQLITE_OK) {
-		p->id = sqlite3_last_insert_rowid(s->db);
-		p->result = COMMENT_STORED;
-	}
-	return rc;
+	if ((rc = store_exec(s, STMT_COMMENT_PUT)) != SQLITE_OK)
+		return rc;
+	p->id = sqlite3_last_insert_rowid(s->db);
+	p->result = COMMENT_STORED;
+	st = store_stmt(s, STMT_COMMENT_PURGE);
+	sqlite3_bind_text(st, 1, p->purge, -1, SQLITE_STATIC);
+	return store_exec(s, STMT_COMMENT_PURGE);
 }
 
 enum comment_put store_comment_put(struct store *s, int64_t article,
     const char *name, const char *body, const char *since,
-    const struct comment_settings *cs, int64_t *id)
+    const char *purge, const struct comment_settings *cs, int64_t *id)
 {
-	struct put p = { article, name, body, since, cs, COMMENT_FAILED, 0 };
+	struct put p = { article, name, body, since, purge, cs,
+	    COMMENT_FAILED, 0 };
 	int rc;
 
 	if (s->db == NULL)
 		return COMMENT_BUSY;
+	/* The purged questions' bytes are overwritten, not left in free
+	 * pages of the file (nor in the WAL once it is checkpointed). */
+	sqlite3_exec(s->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
 	rc = S_write(s, COMMENT_BUSY_MS, S_put, &p);
+	sqlite3_exec(s->db, "PRAGMA secure_delete = OFF", NULL, NULL, NULL);
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		return COMMENT_BUSY;
 	if (rc != SQLITE_OK) {
@@ -314,31 +321,3 @@ enum comment_put store_comment_put(struct store *s, int64_t article,
 	return p.result;
 }
 
-static int S_purge(struct store *s, void *arg)
-{
-	const struct key_days *d = arg;
-	sqlite3_stmt *st = store_stmt(s, STMT_COMMENT_PURGE);
-
-	sqlite3_bind_text(st, 1, d->day, -1, SQLITE_STATIC);
-	return store_exec(s, STMT_COMMENT_PURGE);
-}
-
-enum store_rc store_comment_purge(struct store *s, const char *before)
-{
-	struct key_days d = { before, NULL };
-	int rc;
-
-	if (s->db == NULL)
-		return STORE_UNAVAILABLE;
-	/* The deleted questions' bytes are overwritten, not left in free
-	 * pages of the file (nor in the WAL once it is checkpointed). */
-	sqlite3_exec(s->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
-	rc = S_write(s, 0, S_purge, &d);
-	sqlite3_exec(s->db, "PRAGMA secure_delete = OFF", NULL, NULL, NULL);
-	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-		return STORE_BUSY;
-	if (rc != SQLITE_OK)
-		log_line("%s: cannot delete rejected questions: %s", s->path,
-		    sqlite3_errmsg(s->db));
-	return rc == SQLITE_OK ? STORE_OK : STORE_UNAVAILABLE;
-}

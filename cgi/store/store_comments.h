@@ -58,12 +58,12 @@ void		store_comments_free(struct comment *c, size_t n);
 enum store_rc	store_comment_key(struct store *s, const char *day,
 		    const char *drop, int make, unsigned char key[16]);
 /* Stores a pending question after the site-wide checks; *id its
- * number.  since: now minus a minute (ISO-8601 UTC). */
+ * number.  since: now minus a minute (ISO-8601 UTC).  In the same
+ * transaction, with secure_delete on, deletes the questions rejected
+ * before purge. */
 enum comment_put store_comment_put(struct store *s, int64_t article,
 		    const char *name, const char *body, const char *since,
-		    const struct comment_settings *cs, int64_t *id);
-/* Deletes questions rejected before `before`, with secure_delete on;
- * never waits for the lock. */
-enum store_rc	store_comment_purge(struct store *s, const char *before);
+		    const char *purge, const struct comment_settings *cs,
+		    int64_t *id);
 
 #endif
