@@ -17,23 +17,31 @@ static int S_hex(char c)
 	return -1;
 }
 
-/* Appends the decoded s; a broken escape is kept as it was typed. */
+/* The byte of "%XX" at s (n bytes left), or -1. */
+static int S_escape(const char *s, size_t n)
+{
+	int hi, lo;
+
+	if (n < 3 || (hi = S_hex(s[1])) < 0 || (lo = S_hex(s[2])) < 0)
+		return -1;
+	return hi * 16 + lo;
+}
+
+/* Appends the decoded s; a broken escape is kept as it was typed, but
+ * a '%' in the last two bytes is a body cut at the limit: dropped. */
 static void S_decode(struct buf *out, const char *s, size_t n)
 {
 	size_t i;
-	int hi, lo;
+	int c;
 
 	for (i = 0; i < n; i++) {
-		if (s[i] == '+') {
-			buf_putc(out, ' ');
-		} else if (s[i] == '%' && i + 2 < n &&
-		    (hi = S_hex(s[i + 1])) >= 0 && (lo = S_hex(s[i + 2])) >= 0) {
-			buf_putc(out, (char)(hi * 16 + lo));
+		if (s[i] == '%' && (c = S_escape(s + i, n - i)) >= 0)
 			i += 2;
-		} else if (s[i] != '%' || i + 2 < n) {
-			buf_putc(out, s[i]);
-		}
-		/* a '%' in the last two bytes: a body cut at the limit */
+		else if (s[i] == '%' && i + 2 >= n)
+			continue;
+		else
+			c = s[i] == '+' ? ' ' : (unsigned char)s[i];
+		buf_putc(out, (char)c);
 	}
 }
 
@@ -43,15 +51,13 @@ static void S_pair(const char *s, size_t n, struct form_field *fields,
 	const char *eq = memchr(s, '=', n);
 	size_t namelen = eq ? (size_t)(eq - s) : n, i;
 
-	for (i = 0; i < nf; i++) {
-		if (fields[i].seen || strlen(fields[i].name) != namelen ||
-		    memcmp(fields[i].name, s, namelen) != 0)
-			continue;
-		fields[i].seen = 1;
-		if (eq != NULL)
-			S_decode(&fields[i].value, eq + 1, n - namelen - 1);
+	for (i = 0; i < nf; i++)
+		if (!fields[i].seen && strlen(fields[i].name) == namelen &&
+		    memcmp(fields[i].name, s, namelen) == 0)
+			break;
+	if (i == nf || (fields[i].seen = 1, eq == NULL))
 		return;
-	}
+	S_decode(&fields[i].value, eq + 1, n - namelen - 1);
 }
 
 void form_parse(const char *body, size_t len, struct form_field *fields,
@@ -59,12 +65,10 @@ void form_parse(const char *body, size_t len, struct form_field *fields,
 {
 	const char *p = body, *end = body + len, *amp;
 
-	while (p < end) {
-		amp = memchr(p, '&', (size_t)(end - p));
-		if (amp == NULL)
+	for (; p < end; p = amp + 1) {
+		if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL)
 			amp = end;
 		S_pair(p, (size_t)(amp - p), fields, n);
-		p = amp + 1;
 	}
 }
 

@@ -38,14 +38,10 @@ struct ratelimit *ratelimit_new(void)
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (rl == MAP_FAILED)
 		return NULL;
-	if (getrandom(rl->key, sizeof(rl->key), 0) != (ssize_t)sizeof(rl->key)) {
-		int saved = errno;
-
-		munmap(rl, sizeof(*rl));
-		errno = saved;
-		return NULL;
-	}
-	return rl;
+	if (getrandom(rl->key, sizeof(rl->key), 0) == (ssize_t)sizeof(rl->key))
+		return rl;
+	ratelimit_free(rl);	/* errno: getrandom's, munmap keeps it */
+	return NULL;
 }
 
 void ratelimit_free(struct ratelimit *rl)

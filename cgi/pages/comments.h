@@ -45,6 +45,8 @@ const struct comment_settings *comments_settings(struct pages *p);
 #define COMMENTS_TOKEN_MARK	"\001articled-form-token\001"
 size_t	comments_take_mark(struct buf *page);
 
+/* The time ago seconds before this request's, ISO-8601 UTC. */
+void	comments_iso_ago(const struct pages *p, time_t ago, char out[32]);
 /* Whether questions are closed on a post (closed: articles.comments
  * says so; published_at: for comments.close_after_days). */
 int	comments_closed(struct pages *p, int closed, const char *published_at);

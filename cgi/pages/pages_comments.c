@@ -239,43 +239,27 @@ static int S_text_refusal(struct pages *p, struct sent *s)
 
 static int S_token_refusal(struct pages *p, struct sent *s)
 {
-	switch (comments_token_check(p, s->a.id,
-	    buf_cstr(&s->f[F_TOKEN].value))) {
-	case TOKEN_OK:
-		return -1;
-	case TOKEN_FAST:
-		return R_FAST;
-	case TOKEN_OLD:
-		return R_EXPIRED;
-	default:
-		return R_TOKEN;
-	}
+	static const int why[] = { [TOKEN_OK] = -1, [TOKEN_BAD] = R_TOKEN,
+	    [TOKEN_FAST] = R_FAST, [TOKEN_OLD] = R_EXPIRED };
+
+	return why[comments_token_check(p, s->a.id,
+	    buf_cstr(&s->f[F_TOKEN].value))];
 }
 
 /* The form's text as stored: line ends as LF, spaces around trimmed. */
 static void S_tidy(struct buf *b)
 {
-	size_t i, o = 0, start = 0;
+	size_t i, o = 0, start;
 
 	for (i = 0; i < b->len; i++)
 		if (b->data[i] != '\r')
 			b->data[o++] = b->data[i];
-	b->len = o;
-	while (b->len > 0 && strchr(" \t\n", b->data[b->len - 1]))
-		b->len--;
-	while (start < b->len && strchr(" \t\n", b->data[start]))
-		start++;
-	memmove(b->data, b->data + start, b->len - start);
-	b->len -= start;
-}
-
-static void S_iso_ago(const struct pages *p, time_t ago, char out[32])
-{
-	time_t t = p->site.now - ago;
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	for (; o > 0 && strchr(" \t\n", b->data[o - 1]); o--)
+		;
+	for (start = 0; start < o && strchr(" \t\n", b->data[start]); start++)
+		;
+	memmove(b->data, b->data + start, o - start);
+	b->len = o - start;
 }
 
 /* Stores the question; rejected ones past comments.purge_after_days go
@@ -289,8 +273,8 @@ static int S_store(struct pages *p, struct sent *s, int64_t *id)
 	char since[32], purge[32];
 	enum comment_put rc;
 
-	S_iso_ago(p, 60, since);
-	S_iso_ago(p, (time_t)cs->purge_after_days * 24 * 3600, purge);
+	comments_iso_ago(p, 60, since);
+	comments_iso_ago(p, (time_t)cs->purge_after_days * 24 * 3600, purge);
 	S_tidy(&s->f[F_NAME].value);
 	S_tidy(&s->f[F_TEXT].value);
 	rc = store_comment_put(p->site.store, s->a.id,
@@ -302,17 +286,14 @@ static int S_store(struct pages *p, struct sent *s, int64_t *id)
 static void S_see_other(struct pages *p, struct response *resp,
     const char *slug, int64_t id)
 {
-	struct buf loc = BUF_INIT;
+	char loc[ROUTE_SLUG_MAX + 320];
 
-	buf_printf(&loc, "%s/comment/%s?sent", p->root, slug);
-	if (id > 0)
-		buf_printf(&loc, "=%lld", (long long)id);
-	response_header(resp, "Location", buf_cstr(&loc));
-	resp->status = 303;
+	snprintf(loc, sizeof(loc), id > 0 ? "%s/comment/%s?sent=%lld" :
+	    "%s/comment/%s?sent", p->root, slug, (long long)id);
+	response_header(resp, "Location", loc);
+	resp->status = 303;	/* no body: every browser follows it */
 	resp->cache_control = "no-store";
 	buf_reset(&resp->body);
-	buf_puts(&resp->body, "<!DOCTYPE html>\n<title>Sent</title>\n");
-	buf_free(&loc);
 }
 
 /* The checks before the text is read: how it was sent. */

@@ -33,17 +33,15 @@ const struct comment_settings *comments_settings(struct pages *p)
 
 size_t comments_take_mark(struct buf *page)
 {
-	size_t n = sizeof(COMMENTS_TOKEN_MARK) - 1, i;
+	size_t n = sizeof(COMMENTS_TOKEN_MARK) - 1;
+	char *at = page->len ? memmem(page->data, page->len,
+	    COMMENTS_TOKEN_MARK, n) : NULL;
 
-	for (i = 0; i + n <= page->len; i++) {
-		if (page->data[i] != COMMENTS_TOKEN_MARK[0] ||
-		    memcmp(page->data + i, COMMENTS_TOKEN_MARK, n) != 0)
-			continue;
-		memmove(page->data + i, page->data + i + n, page->len - i - n);
-		page->len -= n;
-		return i;
-	}
-	return SIZE_MAX;
+	if (at == NULL)
+		return SIZE_MAX;
+	page->len -= n;
+	memmove(at, at + n, page->len - (size_t)(at - page->data));
+	return (size_t)(at - page->data);
 }
 
 /* ---- the token ----------------------------------------------------------- */
@@ -94,12 +92,10 @@ void comments_token(struct pages *p, int64_t article, char *out,
 	char day[16];
 
 	S_day(p->site.now, day);
-	if (S_key(p, day, 1, key) != 0) {
-		snprintf(out, outlen, "0-0");	/* refused as expired */
-		return;
-	}
+	/* Without a key, a token no key makes: refused, and sent again. */
 	snprintf(out, outlen, "%lld-%016llx", (long long)p->site.now,
-	    (unsigned long long)S_mac(key, article, (long long)p->site.now));
+	    S_key(p, day, 1, key) != 0 ? 0ULL :
+	    (unsigned long long)S_mac(key, article, p->site.now));
 }
 
 enum token_check comments_token_check(struct pages *p, int64_t article,
@@ -267,17 +263,22 @@ static int S_closed(struct pages *p, const struct comment_settings *cs,
     int closed, const char *published_at)
 {
 	char cutoff[32];
-	time_t t;
-	struct tm tm;
 
 	if (!cs->open || closed)
 		return 1;
 	if (cs->close_after_days <= 0)
 		return 0;
-	t = p->site.now - (time_t)cs->close_after_days * 24 * 3600;
-	gmtime_r(&t, &tm);
-	strftime(cutoff, sizeof(cutoff), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	comments_iso_ago(p, (time_t)cs->close_after_days * 24 * 3600, cutoff);
 	return strcmp(published_at, cutoff) < 0;
+}
+
+void comments_iso_ago(const struct pages *p, time_t ago, char out[32])
+{
+	time_t t = p->site.now - ago;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 int comments_closed(struct pages *p, int closed, const char *published_at)

@@ -158,11 +158,8 @@ static int S_read_key(struct store *s, const char *day, unsigned char key[16])
 	int rc;
 
 	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 16)
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)	/* 16 bytes: CHECK */
 		memcpy(key, sqlite3_column_blob(st, 0), 16);
-	else if (rc == SQLITE_ROW)
-		rc = SQLITE_DONE;	/* not a key articled made */
 	sqlite3_reset(st);
 	return rc;
 }
@@ -191,6 +188,13 @@ static int S_write(struct store *s, int busy_ms, int (*steps)(struct store *,
 	return rc;
 }
 
+/* Runs which with ?1 = text. */
+static int S_exec_text(struct store *s, enum stmt which, const char *text)
+{
+	sqlite3_bind_text(store_stmt(s, which), 1, text, -1, SQLITE_STATIC);
+	return store_exec(s, which);
+}
+
 struct key_days {
 	const char	*day, *drop;
 };
@@ -198,15 +202,10 @@ struct key_days {
 static int S_make_key(struct store *s, void *arg)
 {
 	const struct key_days *d = arg;
-	sqlite3_stmt *st = store_stmt(s, STMT_COMMENT_KEY_MAKE);
-	int rc;
+	int rc = S_exec_text(s, STMT_COMMENT_KEY_MAKE, d->day);
 
-	sqlite3_bind_text(st, 1, d->day, -1, SQLITE_STATIC);
-	if ((rc = store_exec(s, STMT_COMMENT_KEY_MAKE)) != SQLITE_OK)
-		return rc;
-	st = store_stmt(s, STMT_COMMENT_KEY_OLD);
-	sqlite3_bind_text(st, 1, d->drop, -1, SQLITE_STATIC);
-	return store_exec(s, STMT_COMMENT_KEY_OLD);
+	return rc != SQLITE_OK ? rc : S_exec_text(s, STMT_COMMENT_KEY_OLD,
+	    d->drop);
 }
 
 enum store_rc store_comment_key(struct store *s, const char *day,
@@ -290,9 +289,7 @@ static int S_put(struct store *s, void *arg)
 		return rc;
 	p->id = sqlite3_last_insert_rowid(s->db);
 	p->result = COMMENT_STORED;
-	st = store_stmt(s, STMT_COMMENT_PURGE);
-	sqlite3_bind_text(st, 1, p->purge, -1, SQLITE_STATIC);
-	return store_exec(s, STMT_COMMENT_PURGE);
+	return S_exec_text(s, STMT_COMMENT_PURGE, p->purge);
 }
 
 enum comment_put store_comment_put(struct store *s, int64_t article,
