@@ -201,6 +201,7 @@ void pages_slot_for(struct pages *p, struct cached_slot *s, int64_t key,
     int64_t base)
 {
 	s->base = base;
+	s->token_for = 0;
 	s->ctr = counter_slot(p->counter, key);
 	if (s->ctr == NULL && !p->counter_full_logged) {
 		log_line("view counter file is full: new articles show "

@@ -59,14 +59,16 @@ static int S_key(struct pages *p, const char *day, int make,
     unsigned char key[16])
 {
 	struct comments_state *c = &p->comments;
-	char drop[16];
+	char drop[16], next[16];
 
 	if (c->have_key && strcmp(c->day, day) == 0) {
 		memcpy(key, c->key, 16);
 		return 0;
 	}
 	S_day(p->site.now - 24 * 3600, drop);
-	if (store_comment_key(p->site.store, day, drop, make, key) != STORE_OK)
+	S_day(p->site.now + 24 * 3600, next);
+	if (store_comment_key(p->site.store, day, next, drop, make, key) !=
+	    STORE_OK)
 		return -1;
 	if (make) {
 		snprintf(c->day, sizeof(c->day), "%s", day);

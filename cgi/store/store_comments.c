@@ -196,7 +196,7 @@ static int S_exec_text(struct store *s, enum stmt which, const char *text)
 }
 
 struct key_days {
-	const char	*day, *drop;
+	const char	*day, *next, *drop;
 };
 
 static int S_make_key(struct store *s, void *arg)
@@ -204,14 +204,16 @@ static int S_make_key(struct store *s, void *arg)
 	const struct key_days *d = arg;
 	int rc = S_exec_text(s, STMT_COMMENT_KEY_MAKE, d->day);
 
+	if (rc == SQLITE_OK)
+		rc = S_exec_text(s, STMT_COMMENT_KEY_MAKE, d->next);
 	return rc != SQLITE_OK ? rc : S_exec_text(s, STMT_COMMENT_KEY_OLD,
 	    d->drop);
 }
 
 enum store_rc store_comment_key(struct store *s, const char *day,
-    const char *drop, int make, unsigned char key[16])
+    const char *next, const char *drop, int make, unsigned char key[16])
 {
-	struct key_days d = { day, drop };
+	struct key_days d = { day, next, drop };
 	int rc;
 
 	if (s->db == NULL)
@@ -222,10 +224,12 @@ enum store_rc store_comment_key(struct store *s, const char *day,
 		return store_rc_of(s, rc);
 	if (!make)
 		return STORE_NOTFOUND;
-	if ((rc = S_write(s, COMMENT_BUSY_MS, S_make_key, &d)) != SQLITE_OK) {
+	if ((rc = S_write(s, 0, S_make_key, &d)) != SQLITE_OK) {
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			return STORE_BUSY;	/* the next answer tries */
 		log_line("%s: cannot make the question form's key: %s",
 		    s->path, sqlite3_errmsg(s->db));
-		return rc == SQLITE_BUSY ? STORE_BUSY : STORE_UNAVAILABLE;
+		return STORE_UNAVAILABLE;
 	}
 	rc = S_read_key(s, day, key);
 	return rc == SQLITE_ROW ? STORE_OK : STORE_NOTFOUND;

@@ -53,10 +53,13 @@ enum store_rc	store_comment_settings(struct store *s,
 enum store_rc	store_comments(struct store *s, int64_t article,
 		    struct comment **out, size_t *n);
 void		store_comments_free(struct comment *c, size_t n);
-/* The secret of day (2024-05-01), made when make is set and there is
- * none (days before drop are deleted then).  STORE_NOTFOUND: none. */
+/* The secret of day (2024-05-01).  With make set and none there, it
+ * is made with the next day's (so that midnight needs no write) and the
+ * days before drop are deleted, in one try that never waits for the
+ * lock (a reader's answer makes it).  STORE_NOTFOUND: none. */
 enum store_rc	store_comment_key(struct store *s, const char *day,
-		    const char *drop, int make, unsigned char key[16]);
+		    const char *next, const char *drop, int make,
+		    unsigned char key[16]);
 /* Stores a pending question after the site-wide checks; *id its
  * number.  since: now minus a minute (ISO-8601 UTC).  In the same
  * transaction, with secure_delete on, deletes the questions rejected
