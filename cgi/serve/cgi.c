@@ -1,12 +1,15 @@
 /* cgi.c: the CGI transport.  Started by a CGI server with the request in
  * its environment, articled answers on stdout and exits; the same pages
  * and the same counting as under FastCGI.  With no master to fold the
- * counters, each run folds after it has answered, without waiting for a
- * held lock: the next run folds what this one could not. */
+ * counters, each run folds after it has answered, waiting at most
+ * CGI_FOLD_WAIT_MS for a held lock (the answer is sent by then): the next
+ * run folds what this one could not. */
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "lib/buf.h"
@@ -19,6 +22,32 @@
 extern char **environ;
 
 #define CGI_DRAIN_MAX	(1024 * 1024)
+#define CGI_READ_WAIT_MS	5000
+/* A moment's wait: a sqlite3 shell that closes (a reader's included)
+ * checkpoints the WAL under an exclusive lock for a few milliseconds, and
+ * the run that met it would leave its views to the next run, which on a
+ * quiet site may be long in coming. */
+#define CGI_FOLD_WAIT_MS	100
+
+/* A POST without CONTENT_LENGTH (sent chunked: Apache's CGI modules pass
+ * it on without a length) is refused, but its body is still read to its
+ * end, up to the bound: under mod_cgid an unread body resets the
+ * connection and the refusal would be lost. */
+static long long S_unsized(void)
+{
+	const char *m = getenv("REQUEST_METHOD");
+
+	return m != NULL && strcmp(m, "POST") == 0 ? CGI_DRAIN_MAX : 0;
+}
+
+/* Waits at most CGI_READ_WAIT_MS for the body's next bytes (or its end),
+ * so a server that never closes it cannot hold the run. */
+static int S_readable(void)
+{
+	struct pollfd pf = { STDIN_FILENO, POLLIN, 0 };
+
+	return poll(&pf, 1, CGI_READ_WAIT_MS) > 0;
+}
 
 /* Reads the request body before answering: the question form's POST
  * keeps its first REQUEST_BODY_MAX bytes in body (one more, if there are
@@ -34,10 +63,10 @@ static void S_read_body(struct buf *body)
 	ssize_t n;
 	size_t keep;
 
-	left = cl != NULL ? strtoll(cl, NULL, 10) : 0;
+	left = cl != NULL ? strtoll(cl, NULL, 10) : S_unsized();
 	if (left > CGI_DRAIN_MAX)
 		left = CGI_DRAIN_MAX;
-	while (left > 0 && (n = read(STDIN_FILENO, chunk,
+	while (left > 0 && S_readable() && (n = read(STDIN_FILENO, chunk,
 	    left < (long long)sizeof(chunk) ? (size_t)left : sizeof(chunk))) > 0) {
 		left -= n;
 		keep = REQUEST_BODY_MAX + 1 - (body->len < REQUEST_BODY_MAX + 1 ?
@@ -59,7 +88,7 @@ int cgi_serve(struct pages *p, struct folder *f)
 	/* lighttpd and mod_cgid send SIGTERM as soon as they have the whole
 	 * answer (by its Content-Length, or when the output closes): held
 	 * off from before it is written until exit, so the fold (bounded: it
-	 * never waits for a lock) is not cut short and the counts keep up. */
+	 * waits little for a lock) is not cut short and the counts keep up. */
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);
 	sigprocmask(SIG_BLOCK, &term, NULL);
@@ -78,7 +107,7 @@ int cgi_serve(struct pages *p, struct folder *f)
 	    resp.body.len) || fflush(stdout) != 0)
 		rc = -1;
 	fclose(stdout);	/* the server may finish the answer now */
-	folder_fold(f, 0, &moved);
+	folder_fold(f, CGI_FOLD_WAIT_MS, &moved);
 	response_free(&resp);
 	buf_free(&head);
 	buf_free(&body);

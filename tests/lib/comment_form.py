@@ -114,3 +114,19 @@ def post(site, slug, fields=None, headers=None, body=None, source="127.0.0.1",
         return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
     finally:
         conn.close()
+
+
+def post_to(port, path, fields, chunked=False, headers=None):
+    """POSTs fields to 127.0.0.1:port (a CGI server), with a length or chunked."""
+    body = urllib.parse.urlencode(fields).encode()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    try:
+        hdrs = dict({"Content-Type": "application/x-www-form-urlencoded"}, **(headers or {}))
+        if chunked:
+            conn.request("POST", path, body=iter([body]), headers=hdrs, encode_chunked=True)
+        else:
+            conn.request("POST", path, body=body, headers=hdrs)
+        r = conn.getresponse()
+        return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
+    finally:
+        conn.close()
