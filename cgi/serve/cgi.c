@@ -1,9 +1,8 @@
 /* cgi.c: the CGI transport.  Started by a CGI server with the request in
  * its environment, articled answers on stdout and exits; the same pages
  * and the same counting as under FastCGI.  With no master to fold the
- * counters, each run folds after it has answered, waiting at most
- * CGI_FOLD_WAIT_MS for a held lock (the answer is sent by then): the next
- * run folds what this one could not. */
+ * counters, each run folds after it has answered, without waiting for a
+ * held lock: the next run folds what this one could not. */
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -23,11 +22,6 @@ extern char **environ;
 
 #define CGI_DRAIN_MAX	(1024 * 1024)
 #define CGI_READ_WAIT_MS	5000
-/* A moment's wait: a sqlite3 shell that closes (a reader's included)
- * checkpoints the WAL under an exclusive lock for a few milliseconds, and
- * the run that met it would leave its views to the next run, which on a
- * quiet site may be long in coming. */
-#define CGI_FOLD_WAIT_MS	100
 
 /* A POST without CONTENT_LENGTH (sent chunked: Apache's CGI modules pass
  * it on without a length) is refused, but its body is still read to its
@@ -88,7 +82,7 @@ int cgi_serve(struct pages *p, struct folder *f)
 	/* lighttpd and mod_cgid send SIGTERM as soon as they have the whole
 	 * answer (by its Content-Length, or when the output closes): held
 	 * off from before it is written until exit, so the fold (bounded: it
-	 * waits little for a lock) is not cut short and the counts keep up. */
+	 * never waits for a lock) is not cut short and the counts keep up. */
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);
 	sigprocmask(SIG_BLOCK, &term, NULL);
@@ -107,7 +101,7 @@ int cgi_serve(struct pages *p, struct folder *f)
 	    resp.body.len) || fflush(stdout) != 0)
 		rc = -1;
 	fclose(stdout);	/* the server may finish the answer now */
-	folder_fold(f, CGI_FOLD_WAIT_MS, &moved);
+	folder_fold(f, 0, &moved);
 	response_free(&resp);
 	buf_free(&head);
 	buf_free(&body);
