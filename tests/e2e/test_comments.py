@@ -310,3 +310,15 @@ def test_rejected_questions_are_purged_after_the_set_days(site):
     assert ask(site, question="new").status == 303
     assert site.sql(".mode list\nSELECT body, status FROM comments ORDER BY id;") == \
         "recent, rejected|rejected\nnew|pending\n"
+
+
+def test_comments_are_not_searched_nor_in_the_feed_or_sitemap(site):
+    assert ask(site, question="Zanzibarish question about needles").status == 303
+    site.sql("UPDATE comments SET status = 'published';")
+    assert "Zanzibarish" in site.get(POST).text
+    assert "No article matches" in site.get("/search?q=zanzibarish").text
+    assert "Zanzibarish" not in site.get("/feed.xml").text
+    sitemap = site.get("/sitemap.xml").text
+    assert "/comment/" not in sitemap and "Zanzibarish" not in sitemap
+    thanks = site.get("/comment/%s?sent=1" % SEED_SLUG).text
+    assert '<meta name="robots" content="noindex' in thanks
