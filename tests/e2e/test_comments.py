@@ -322,3 +322,27 @@ def test_comments_are_not_searched_nor_in_the_feed_or_sitemap(site):
     assert "/comment/" not in sitemap and "Zanzibarish" not in sitemap
     thanks = site.get("/comment/%s?sent=1" % SEED_SLUG).text
     assert '<meta name="robots" content="noindex' in thanks
+
+
+def test_per_address_limits_under_fastcgi(site):
+    """The master's table of keyed hashes: 15 s between two questions from one address,
+    so many an hour; another address is not held back; the workers share it."""
+    site.sql("UPDATE settings SET value = '15' WHERE key = 'comments.gap_seconds';")
+    try:
+        assert ask(site, question="one", source="127.0.0.5").status == 303
+        for i in range(4):          # whichever worker answers
+            r = ask(site, question="again %d" % i, source="127.0.0.5")
+            assert r.status == 429 and "a few seconds ago" in refusal(r.text)
+            assert textarea(r.text) == "again %d" % i
+        assert ask(site, question="other", source="127.0.0.6").status == 303
+        site.sql("UPDATE settings SET value = '0' WHERE key = 'comments.gap_seconds';"
+                 "UPDATE settings SET value = '2' WHERE key = 'comments.per_hour';")
+        assert ask(site, question="h1", source="127.0.0.7").status == 303
+        assert ask(site, question="h2", source="127.0.0.7").status == 303
+        r = ask(site, question="h3", source="127.0.0.7")
+        assert r.status == 429 and "several questions this hour" in refusal(r.text)
+        assert textarea(r.text) == "h3"
+    finally:
+        site.sql("UPDATE settings SET value = '0' WHERE key = 'comments.gap_seconds';"
+                 "UPDATE settings SET value = '1000' WHERE key = 'comments.per_hour';")
+    assert "127.0.0.5" not in site.log()
