@@ -1400,6 +1400,13 @@ WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
 BEGIN
   SELECT RAISE(ABORT, 'comment_keys is articled''s own (the secret of the question form): leave it alone; to void every form in pages, DELETE FROM comment_keys');
 END;
+-- The owner's DELETE voids the forms in pages: the workers drop the key they hold when
+-- the site's revision moves (articled's own deletes of old days carry its marker).
+CREATE TRIGGER comment_keys_deleted AFTER DELETE ON comment_keys
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
 
 -- The comments. settings, with their defaults.
 INSERT INTO articled_writing(who) VALUES ('migration');
@@ -1474,8 +1481,8 @@ UPDATE schema_apply SET complete = (
      'comments_question_from_form', 'comments_reply_to_nothing', 'comments_utf8_insert', 'comments_utf8_update',
      'comments_fixed', 'comments_reply', 'comments_decided', 'comments_site_version_insert',
      'comments_site_version_update', 'comments_site_version_delete', 'comments_delete_replies',
-     'articles_delete_comments', 'comment_keys', 'comment_keys_kept_insert', 'comment_keys_kept_update',
-     'settings_comments_insert', 'settings_comments_update')) = 123
+     'articles_delete_comments', 'comment_keys', 'comment_keys_kept_insert', 'comment_keys_kept_update', 'comment_keys_deleted',
+     'settings_comments_insert', 'settings_comments_update')) = 124
   AND (SELECT count(*) FROM counter_state) = 1
   AND (SELECT count(*) FROM site_version) = 1);
 COMMIT;

@@ -30,6 +30,7 @@ struct comments_state {
 	char			 day[16];	/* the cached key's day */
 	unsigned char		 key[16];
 	int			 have_key;
+	unsigned long		 key_changes;	/* site changes it was read at */
 	time_t			 purged;	/* the last purge of rejected ones */
 	struct tmpl		*page;		/* "{{{html}}}" inside the layout */
 	struct ratelimit	*limit;		/* FastCGI: the master's; else NULL */

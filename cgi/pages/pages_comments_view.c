@@ -61,7 +61,8 @@ static int S_key(struct pages *p, const char *day, int make,
 	struct comments_state *c = &p->comments;
 	char drop[16], next[16];
 
-	if (c->have_key && strcmp(c->day, day) == 0) {
+	if (c->have_key && c->key_changes == p->site.changes &&
+	    strcmp(c->day, day) == 0) {
 		memcpy(key, c->key, 16);
 		return 0;
 	}
@@ -74,6 +75,7 @@ static int S_key(struct pages *p, const char *day, int make,
 		snprintf(c->day, sizeof(c->day), "%s", day);
 		memcpy(c->key, key, 16);
 		c->have_key = 1;
+		c->key_changes = p->site.changes;
 	}
 	return 0;
 }

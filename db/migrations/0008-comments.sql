@@ -206,6 +206,13 @@ WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
 BEGIN
   SELECT RAISE(ABORT, 'comment_keys is articled''s own (the secret of the question form): leave it alone; to void every form in pages, DELETE FROM comment_keys');
 END;
+-- The owner's DELETE voids the forms in pages: the workers drop the key they hold when
+-- the site's revision moves (articled's own deletes of old days carry its marker).
+CREATE TRIGGER comment_keys_deleted AFTER DELETE ON comment_keys
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
 
 -- The comments. settings, with their defaults.
 INSERT INTO articled_writing(who) VALUES ('migration');

@@ -346,3 +346,13 @@ def test_per_address_limits_under_fastcgi(site):
         site.sql("UPDATE settings SET value = '0' WHERE key = 'comments.gap_seconds';"
                  "UPDATE settings SET value = '1000' WHERE key = 'comments.per_hour';")
     assert "127.0.0.5" not in site.log()
+
+
+def test_deleting_the_keys_voids_every_form_in_pages(site):
+    old = token(site, SEED_SLUG)
+    site.sql("DELETE FROM comment_keys;")
+    r = post(site, SEED_SLUG, {"token": old, "name": "Ann", "question": QUESTION})
+    assert r.status == 403 and "could not be checked" in refusal(r.text)
+    assert textarea(r.text) == QUESTION
+    site.get(POST)                          # a new key for the day
+    assert ask(site).status == 303

@@ -121,3 +121,11 @@ def test_deleting_an_article_deletes_its_comments(db, seed_id):
     question(db, seed_id)
     run_ok(db, "DELETE FROM articles WHERE id = %d;" % seed_id)
     assert value(db, "SELECT count(*) FROM comments") == 0
+
+
+def test_the_owner_may_delete_the_form_keys_which_moves_the_revision(db):
+    run_ok(db, as_fold("INSERT INTO comment_keys(day, secret) VALUES "
+                       "('2024-01-01', randomblob(16));"))
+    rev = site_rev(db)
+    run_ok(db, "DELETE FROM comment_keys;")
+    assert site_rev(db) != rev and value(db, "SELECT count(*) FROM comment_keys") == 0
