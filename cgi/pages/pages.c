@@ -302,8 +302,11 @@ static int S_render_post(struct pages *p, const struct article *a,
 	e->nslots = slot == SIZE_MAX ? 0 : 1;
 	e->slots[0].off = slot;
 	pages_slot_for(p, &e->slots[0], a->key, a->base);
-	/* The form's token: the hole after the count (comments.h). */
-	if ((token = comments_take_mark(&e->page)) != SIZE_MAX) {
+	/* The form's token: the hole after the count (comments.h); a
+	 * template that puts the form above the count gets none (its
+	 * patients are asked to send again, with a token). */
+	token = comments_take_mark(&e->page);
+	if (token != SIZE_MAX && (e->nslots == 0 || token >= slot)) {
 		/* Slot 0 when the template shows no count: its counter
 		 * stays, so the view still counts (S_count_text). */
 		e->slots[e->nslots].off = token;
