@@ -356,3 +356,14 @@ def test_deleting_the_keys_voids_every_form_in_pages(site):
     assert textarea(r.text) == QUESTION
     site.get(POST)                          # a new key for the day
     assert ask(site).status == 303
+
+
+def test_a_form_drawn_before_a_restart_is_taken_after_it(site):
+    """The secret lives in the database: tokens outlive the workers and the master."""
+    key = secret(site, day_of(time.time()))
+    made = token(site, SEED_SLUG, age=5, key=key)
+    site.stop_articled()
+    site.start_articled()
+    r = post(site, SEED_SLUG, {"token": made, "name": "Ann", "question": QUESTION})
+    assert r.status == 303, r.text
+    assert secret(site, day_of(time.time())) == key
