@@ -5,24 +5,14 @@
 #include <strings.h>
 
 #include "http/form.h"
-
-static int S_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "lib/text.h"
 
 /* The byte of "%XX" at s (n bytes left), or -1. */
 static int S_escape(const char *s, size_t n)
 {
 	int hi, lo;
 
-	if (n < 3 || (hi = S_hex(s[1])) < 0 || (lo = S_hex(s[2])) < 0)
+	if (n < 3 || (hi = text_hex_value(s[1])) < 0 || (lo = text_hex_value(s[2])) < 0)
 		return -1;
 	return hi * 16 + lo;
 }

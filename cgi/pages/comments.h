@@ -84,9 +84,4 @@ enum token_check {
 enum token_check comments_token_check(struct pages *p, int64_t article,
 	    const char *token);
 
-/* /comment/<slug>: the form's POST (303 to the thank-you page, or the
- * form again with the text and why), the thank-you page on GET. */
-void	pages_comment(struct pages *p, const struct request *r,
-	    const struct route *rt, struct response *resp);
-
 #endif

@@ -1,5 +1,5 @@
-/* pages_comments.c: /comment/<slug>, where the question form posts.
- * Every refusal answers with the form again, the patient's text in it
+/* pages_comments.c: /comment/<slug>, where the question form posts, and
+ * its thank-you page.  Every refusal answers with the form again, the patient's text in it
  * and one sentence saying what to do; a question taken answers 303 to
  * the thank-you page, so reloading it or going back never sends it
  * twice.  Statuses: 303, 200 (thank-you page), 301, 400, 403, 404, 409,
@@ -12,12 +12,14 @@
 #include "http/form.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "lib/address.h"
 #include "lib/ratelimit.h"
 #include "lib/text.h"
 #include "pages/comments.h"
+#include "pages/handler.h"
+#include "pages/handlers.h"
 #include "pages/pages.h"
 #include "pages/pages_int.h"
-#include "pages/router.h"
 #include "render/template.h"
 
 /* Why a question was not taken: the status and the one sentence. */
@@ -86,9 +88,10 @@ struct sent {
 };
 
 /* A page of the site's layout holding html. */
-static void S_page(struct pages *p, struct response *resp, int status,
+static void S_page(struct pages *p, const struct page_req *q, int status,
     const char *title, struct buf *html)
 {
+	struct response *resp = q->resp;
 	struct page_head h = { .title = title, .description = title,
 	    .noindex = 1 };
 	struct tval v[1];
@@ -103,20 +106,22 @@ static void S_page(struct pages *p, struct response *resp, int status,
 	buf_reset(&resp->body);
 	if (p->comments.page == NULL || layout_render(&p->look,
 	    p->comments.page, v, 1, &h, &resp->body, NULL, 0) != 0)
-		pages_error(p, resp, 500, NULL);
+		pages_error(p, q, 500, NULL);
 }
 
-static void S_back_link(struct buf *html, const struct pages *p,
+static void S_back_link(struct buf *html, const struct page_req *q,
     const char *slug, const char *title)
 {
-	buf_printf(html, "<p><a href=\"%s/post/%s#comments\">Back to ", p->root,
-	    slug);
+	char path[ROUTE_SLUG_MAX + 300];
+
+	address_post(path, sizeof(path), q->root, slug);
+	buf_printf(html, "<p><a href=\"%s#comments\">Back to ", path);
 	text_escape_html(html, title, strlen(title));
 	buf_puts(html, "</a></p>\n");
 }
 
 /* The form again, with what was typed and why it was not taken. */
-static void S_refuse(struct pages *p, struct response *resp,
+static void S_refuse(struct pages *p, const struct page_req *q,
     struct sent *s, enum refusal why)
 {
 	struct buf html = BUF_INIT;
@@ -137,12 +142,12 @@ static void S_refuse(struct pages *p, struct response *resp,
 	    "\"ask-heading\">\n");
 	comments_form(p, &f, &html);
 	buf_puts(&html, "</section>\n");
-	S_back_link(&html, p, s->slug, s->a.title[0] ? s->a.title :
+	S_back_link(&html, q, s->slug, s->a.title[0] ? s->a.title :
 	    "the article");
-	S_page(p, resp, S_why[why].status, "Your question was not sent yet",
+	S_page(p, q, S_why[why].status, "Your question was not sent yet",
 	    &html);
 	if (why == R_BUSY || why == R_PAUSED || why == R_DOWN)
-		response_header(resp, "Retry-After", "60");
+		response_header(q->resp, "Retry-After", "60");
 	buf_free(&html);
 }
 
@@ -283,13 +288,14 @@ static int S_store(struct pages *p, struct sent *s, int64_t *id)
 	return rc == COMMENT_STORED ? -1 : why[rc];
 }
 
-static void S_see_other(struct pages *p, struct response *resp,
-    const char *slug, int64_t id)
+static void S_see_other(const struct page_req *q, const char *slug,
+    int64_t id)
 {
+	struct response *resp = q->resp;
 	char loc[ROUTE_SLUG_MAX + 320];
 
 	snprintf(loc, sizeof(loc), id > 0 ? "%s/comment/%s?sent=%lld" :
-	    "%s/comment/%s?sent", p->root, slug, (long long)id);
+	    "%s/comment/%s?sent", q->root, slug, (long long)id);
 	response_header(resp, "Location", loc);
 	resp->status = 303;	/* no body: every browser follows it */
 	resp->cache_control = "no-store";
@@ -329,23 +335,24 @@ static int S_post(struct pages *p, const struct request *r, struct sent *s,
 	return S_store(p, s, id);
 }
 
-static void S_thanks(struct pages *p, const struct request *r,
-    struct response *resp, struct sent *s)
+static void S_thanks(struct pages *p, const struct page_req *q,
+    struct sent *s)
 {
 	struct buf html = BUF_INIT;
 	char *end;
 	long long id = 0;
-	const char *q = r->query;
+	const char *query = q->r->query;
 
-	if (strncmp(q, "sent", 4) != 0 || (q[4] != '\0' && q[4] != '=')) {
+	if (strncmp(query, "sent", 4) != 0 || (query[4] != '\0' &&
+	    query[4] != '=')) {
 		char path[ROUTE_SLUG_MAX + 8];
 
-		snprintf(path, sizeof(path), "/post/%s", s->slug);
-		pages_redirect(p, resp, path);
+		address_post(path, sizeof(path), "", s->slug);
+		pages_redirect(p, q, path);
 		return;
 	}
-	if (q[4] == '=')
-		id = strtoll(q + 5, &end, 10);
+	if (query[4] == '=')
+		id = strtoll(query + 5, &end, 10);
 	buf_puts(&html, "<h1>Thank you: your question was received</h1>\n"
 	    "<p>The clinic will read it before it appears under the "
 	    "article.</p>\n");
@@ -353,46 +360,57 @@ static void S_thanks(struct pages *p, const struct request *r,
 		buf_printf(&html, "<p>Your reference number is <strong>%lld"
 		    "</strong>: quote it if you ask the clinic to remove or "
 		    "correct your question.</p>\n", id);
-	S_back_link(&html, p, s->slug, s->a.title);
-	S_page(p, resp, 200, "Thank you: your question was received", &html);
+	S_back_link(&html, q, s->slug, s->a.title);
+	S_page(p, q, 200, "Thank you: your question was received", &html);
 	buf_free(&html);
 }
 
-void pages_comment(struct pages *p, const struct request *r,
-    const struct route *rt, struct response *resp)
+/* What was sent, and the article it is about; rc of that read. */
+static enum store_rc S_read(struct pages *p, const struct page_req *q,
+    struct sent *s)
 {
 	static const char *const names[F__MAX] = { "token", "name",
 	    "question", "website" };
-	struct sent s;
-	enum store_rc rc = STORE_UNAVAILABLE;
-	int64_t id = 0;
-	int why, i;
+	const struct request *r = q->r;
+	int i;
 
-	memset(&s, 0, sizeof(s));
+	memset(s, 0, sizeof(*s));
 	for (i = 0; i < F__MAX; i++)
-		s.f[i].name = names[i];
-	snprintf(s.slug, sizeof(s.slug), "%s", rt->slug);
-	snprintf(s.action, sizeof(s.action), "%s/comment/%s", p->root, rt->slug);
+		s->f[i].name = names[i];
+	snprintf(s->slug, sizeof(s->slug), "%s", q->rt->slug);
+	snprintf(s->action, sizeof(s->action), "%s/comment/%s", q->root,
+	    q->rt->slug);
 	if (r->method == METHOD_POST && r->body != NULL)
-		form_parse(r->body, r->body_len, s.f, F__MAX);
-	if (p->fresh)
-		rc = store_comment_article(p->site.store, rt->slug,
-		    p->site.now_iso, &s.a);
+		form_parse(r->body, r->body_len, s->f, F__MAX);
+	if (!q->fresh)
+		return STORE_UNAVAILABLE;
+	return store_comment_article(p->site.store, q->rt->slug,
+	    p->site.now_iso, &s->a);
+}
+
+void pages_comment(struct pages *p, const struct page_req *q)
+{
+	int post = q->r->method == METHOD_POST;
+	struct sent s;
+	enum store_rc rc;
+	int64_t id = 0;
+	int why;
+
+	rc = S_read(p, q, &s);
 	if (rc == STORE_NOTFOUND)
-		pages_error(p, resp, 404, NULL);
-	else if (rc != STORE_OK && r->method == METHOD_POST)
-		S_refuse(p, resp, &s, R_DOWN);
+		pages_error(p, q, 404, NULL);
+	else if (rc != STORE_OK && post)
+		S_refuse(p, q, &s, R_DOWN);
 	else if (rc != STORE_OK)
-		pages_error(p, resp, 503, NULL);
-	else if (r->method != METHOD_POST)
-		S_thanks(p, r, resp, &s);
+		pages_error(p, q, 503, NULL);
+	else if (!post)
+		S_thanks(p, q, &s);
 	else if (s.f[F_WEBSITE].value.len > 0)
-		S_see_other(p, resp, s.slug, 0);	/* a robot: nothing kept */
-	else if ((why = S_post(p, r, &s, &id)) >= 0)
-		S_refuse(p, resp, &s, (enum refusal)why);
-	else {
-		S_see_other(p, resp, s.slug, id);
-	}
+		S_see_other(q, s.slug, 0);	/* a robot: nothing kept */
+	else if ((why = S_post(p, q->r, &s, &id)) >= 0)
+		S_refuse(p, q, &s, (enum refusal)why);
+	else
+		S_see_other(q, s.slug, id);
 	form_free(s.f, F__MAX);
 }
 

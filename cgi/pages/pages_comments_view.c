@@ -312,7 +312,8 @@ int comments_section(struct pages *p, const struct article *a,
 		buf_puts(html, "<p class=\"comments-closed\">Questions are "
 		    "closed on this article.</p>\n");
 	} else {
-		buf_printf(&action, "%s/comment/%s", p->root, a->slug);
+		/* The cached page's root, which is the request's (pages.c). */
+		buf_printf(&action, "%s/comment/%s", p->cache_root, a->slug);
 		f.action = buf_cstr(&action);
 		comments_form(p, &f, html);
 	}

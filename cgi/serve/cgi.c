@@ -69,7 +69,7 @@ static void S_read_body(struct buf *body)
 	}
 }
 
-int cgi_serve(struct pages *p, struct folder *f)
+int cgi_serve(struct pages *p, struct fold *f)
 {
 	struct request r;
 	struct response resp;
@@ -101,7 +101,7 @@ int cgi_serve(struct pages *p, struct folder *f)
 	    resp.body.len) || fflush(stdout) != 0)
 		rc = -1;
 	fclose(stdout);	/* the server may finish the answer now */
-	folder_fold(f, 0, &moved);
+	fold_run(f, 0, &moved);
 	response_free(&resp);
 	buf_free(&head);
 	buf_free(&body);

@@ -1,4 +1,7 @@
-/* store_comments.c: patients' questions (see store_comments.h). */
+/* store_comments.c: patients' questions' SQL (see store_comments.h):
+ * the form's article, the settings of the comments group, the published
+ * comments, the day's key, and a question stored in one transaction with
+ * the site-wide limits checked inside it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,10 +174,7 @@ static int S_write(struct store *s, int busy_ms, int (*steps)(struct store *,
 {
 	int rc;
 
-	sqlite3_busy_timeout(s->db, busy_ms);
-	rc = store_exec(s, STMT_BEGIN);
-	sqlite3_busy_timeout(s->db, 2000);
-	if (rc != SQLITE_OK)
+	if ((rc = store_begin_within(s, busy_ms)) != SQLITE_OK)
 		return rc;
 	rc = store_exec(s, STMT_COMMENT_MARK);
 	if (rc == SQLITE_OK)
