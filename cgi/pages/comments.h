@@ -17,9 +17,6 @@
 struct article;
 struct pages;
 struct ratelimit;
-struct request;
-struct response;
-struct route;
 struct tmpl;
 
 /* A worker's: the comments. settings, today's key, its one page shape. */
