@@ -15,6 +15,11 @@
 	"FROM articles a JOIN views v ON v.article_id = a.id " \
 	"LEFT JOIN article_renders r ON r.article_id = a.id "
 
+/* A person (store_people.c reads them in this order). */
+#define PERSON_COLUMNS \
+	"p.slug, p.name, p.credentials, p.role, p.bio, p.photo, " \
+	"p.registration_body, p.registration_number, p.registration_url "
+
 const char *const store_sql[STMT__MAX] = {
 	/* STMT_SITE_REV */
 	"SELECT rev FROM site_version WHERE id = 1",
@@ -188,4 +193,29 @@ const char *const store_sql[STMT__MAX] = {
 	"SELECT v.id FROM media m JOIN media_variants v "
 	"ON v.media_id = m.id AND v.version = m.version "
 	"WHERE m.version = ?1 AND v.format = ?2 AND v.width = ?3",
+	/* STMT_CLINIC_SETTINGS: every clinic. setting, the owner's value
+	 * or else its default (store_people.c) */
+	"SELECT k.key, coalesce(s.value, k.default_value) FROM setting_keys k "
+	"LEFT JOIN settings s ON s.key = k.key WHERE k.key GLOB 'clinic.*' "
+	"AND coalesce(s.value, k.default_value) IS NOT NULL",
+	/* STMT_ARTICLE_PEOPLE: the author (0) and reviewer (1) of ?1 */
+	"SELECT 0, " PERSON_COLUMNS "FROM articles a JOIN people p "
+	"ON p.slug = a.author WHERE a.id = ?1 UNION ALL SELECT 1, "
+	PERSON_COLUMNS "FROM articles a JOIN people p "
+	"ON p.slug = a.reviewer WHERE a.id = ?1",
+	/* STMT_PERSON */
+	"SELECT 0, " PERSON_COLUMNS "FROM people p WHERE p.slug = ?1",
+	/* STMT_PERSON_ARTICLES: what a person wrote or reviewed, newest
+	 * first, one more than a page to know whether another follows */
+	"SELECT slug, title, published_at FROM articles "
+	"WHERE (author = ?1 OR reviewer = ?1) AND draft = 0 "
+	"AND published_at <= ?2 ORDER BY published_at DESC, id DESC "
+	"LIMIT ?3 OFFSET ?4",
+	/* STMT_SITEMAP_PEOPLE: /people/<slug> with the last change of
+	 * their articles (the site's, without any) */
+	"SELECT '/people/' || p.slug, coalesce(max(max(a.updated_at, "
+	"a.published_at)), (SELECT changed_at FROM site_version WHERE id = 1)) "
+	"FROM people p LEFT JOIN articles a ON (a.author = p.slug "
+	"OR a.reviewer = p.slug) AND a.draft = 0 AND a.published_at <= ?1 "
+	"GROUP BY p.slug ORDER BY p.slug",
 };
