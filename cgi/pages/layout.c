@@ -33,7 +33,9 @@ static const char *const S_post_names[] = {
 	"site_name", "contacts", "has_contacts",
 	"name", "phone", "tel", "root", "home_url", "tags", "tag", "url",
 	"has_tags", "older_url", "older_title", "newer_url", "newer_title",
-	"related", "has_related", "cover", NULL };
+	"related", "has_related", "cover", "has_byline", "author", "author_url",
+	"author_credentials", "reviewer_url", "next_review", "next_review_iso",
+	NULL };
 static const char *const S_post_raw[] = { "body", "cover", NULL };
 static const char *const S_list_raw[] = { "cover", NULL };
 static const char *const S_error_names[] = {

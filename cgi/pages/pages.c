@@ -21,6 +21,7 @@
 #include "render/markdown.h"
 #include "pages/pages.h"
 #include "pages/pages_int.h"
+#include "pages/pages_people.h"
 #include "render/render.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -201,23 +202,17 @@ void pages_slot_for(struct pages *p, struct cached_slot *s, int64_t key,
 	}
 }
 
-/* The review line, the JSON-LD and the pictures; jsonld is the caller's
+/* The byline, the JSON-LD and the pictures; jsonld is the caller's
  * to free. */
 static size_t S_post_extras(struct pages *p, const struct article *a,
-    const char *description, const char *path, char *reviewed,
-    size_t reviewedlen, const struct post_pictures *pics,
-    struct buf *jsonld, struct tval *v)
+    const char *description, const char *path, const struct byline *bl,
+    const struct post_pictures *pics, struct buf *jsonld, struct tval *v)
 {
 	size_t n = 0;
 
-	reviewed[0] = '\0';
-	if (a->reviewed_on[0] != '\0')
-		layout_human_date(a->reviewed_on, reviewed, reviewedlen);
-	v[n++] = tv_text("reviewed", reviewed);
-	v[n++] = tv_text("reviewed_iso", a->reviewed_on);
-	v[n++] = tv_text("reviewer", a->reviewed_by);
+	n += byline_values(bl, a, v + n);
 	jsonld_post(&p->site.settings, a, description, path,
-	    pics->has_preview ? pics->preview.url : NULL, jsonld);
+	    pics->has_preview ? pics->preview.url : NULL, &bl->jsonld, jsonld);
 	v[n++] = tv_html("cover", pics->cover.data ? pics->cover.data : "",
 	    pics->cover.len);
 	v[n++] = tv_html("body", pics->body.data ? pics->body.data : "",
@@ -229,20 +224,23 @@ static size_t S_post_extras(struct pages *p, const struct article *a,
 static int S_render_post(struct pages *p, const struct article *a,
     struct cached_page *e)
 {
-	char published[48], updated[48], reading[32], path[128], reviewed[48];
+	char published[48], updated[48], reading[32], path[128];
 	struct buf jsonld = BUF_INIT;
 	struct md_page md;
 	struct page_head head = { 0 };
 	struct post_values *pv;
 	struct post_pictures pics;
-	struct tval v[7 + POST_MORE_VALS + 5];
+	struct byline bl;
+	struct tval v[7 + POST_MORE_VALS + BYLINE_VALS + 2];
 	size_t n = 0, slot = SIZE_MAX;
 	int rc;
 
 	pv = xcalloc(1, sizeof(*pv));
 	md_page_init(&md);
+	memset(&bl, 0, sizeof(bl));
 	if ((rc = render_article(p->site.store, a, &md)) != RENDER_OK ||
-	    post_values_load(p, a, pv) != 0) {
+	    post_values_load(p, a, pv) != 0 || byline_load(p, a, &bl) != 0) {
+		byline_free(&bl);
 		md_page_free(&md);
 		post_values_free(pv);
 		free(pv);
@@ -265,14 +263,15 @@ static int S_render_post(struct pages *p, const struct article *a,
 	head.description = buf_cstr(&md.excerpt);
 	head.path = path;
 	post_pictures_draw(p, a, &md, &pics);
-	n += S_post_extras(p, a, head.description, path, reviewed,
-	    sizeof(reviewed), &pics, &jsonld, v + n);
+	n += S_post_extras(p, a, head.description, path, &bl, &pics, &jsonld,
+	    v + n);
 	head.published = a->published_at;
 	head.jsonld = buf_cstr(&jsonld);
 	head.image = pics.has_preview ? &pics.preview : NULL;
 	rc = layout_render(&p->look, p->tmpl->post, v, n, &head, &e->page,
 	    &slot, 1) || pics.failed ? -1 : 0;
 	post_pictures_free(&pics);
+	byline_free(&bl);
 	md_page_free(&md);
 	post_values_free(pv);
 	free(pv);

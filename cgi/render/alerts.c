@@ -9,6 +9,7 @@
 #include "render/alerts.h"
 #include "render/markdown_cmark.h"
 #include "lib/text.h"
+#include "store/store.h"
 
 #define MARK_START	'\016'
 #define MARK_END	'\017'
@@ -118,6 +119,15 @@ void alerts_make_box(cmark_node *quote, int level)
 		cmark_node_append_child(box, child);
 	cmark_node_replace(quote, box);
 	cmark_node_free(quote);
+}
+
+void alerts_headings(const struct site *site,
+    const char *heading[ALERT__MAX])
+{
+	size_t i;
+
+	for (i = 0; i < ALERT__MAX; i++)
+		heading[i] = store_clinic_get(site, S_levels[i].setting);
 }
 
 /* ---- drawn ------------------------------------------------------------ */

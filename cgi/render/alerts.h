@@ -30,6 +30,11 @@ const char	*alerts_default(enum alert_level level);
 void	alerts_open_marker(enum alert_level level, char *out, size_t outlen);
 #define ALERTS_CLOSE_MARKER	"\016/\017"
 
+struct site;
+/* The headings the clinic's settings give (NULL: the default). */
+void	alerts_headings(const struct site *site,
+	    const char *heading[ALERT__MAX]);
+
 /* How a box is drawn: on a page (a note with its heading), or in the
  * feed (a plain quote whose first line is its heading). */
 enum alert_use { ALERT_PAGE, ALERT_FEED };

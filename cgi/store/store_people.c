@@ -123,7 +123,7 @@ enum store_rc store_person_articles(struct store *s, const char *slug,
     size_t max, size_t *n)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc = SQLITE_DONE;
 
 	*n = 0;
 	if (s->db == NULL)
