@@ -8,6 +8,7 @@
 #include "lib/alloc.h"
 #include "lib/buf.h"
 #include "render/jsonld.h"
+#include "pages/clinic_week.h"
 #include "pages/layout.h"
 #include "render/phone.h"
 #include "render/picture.h"
@@ -20,7 +21,8 @@ static const char *const S_layout_names[] = {
 	"tagline", "contacts", "has_contacts", "name", "phone", "tel",
 	"content", "is_home", "root", "home_url", "query", "noindex", "og_type",
 	"published_time", "og_image", "og_image_width", "og_image_height",
-	"og_image_alt", "twitter_card", "jsonld", NULL };
+	"og_image_alt", "twitter_card", "jsonld", "hours", "day", "times",
+	"has_hours", "closures", "dates", "note", "has_closures", NULL };
 static const char *const S_layout_raw[] = { "content", "jsonld", NULL };
 static const char *const S_list_names[] = {
 	"articles", "title", "url", "published", "published_iso", "excerpt",
@@ -48,6 +50,18 @@ static const char *const S_search_names[] = {
 	"newer_url", "older_url", "has_pager", "most_read", "has_most_read",
 	"title", "site_name", "root", "home_url", NULL };
 static const char *const S_search_raw[] = { "title_html", "snippet", NULL };
+static const char *const S_people_names[] = {
+	"name", "credentials", "role", "photo", "bio", "reg_body", "reg_number",
+	"reg_url", "articles", "url", "title", "published", "published_iso",
+	"empty", "newer_url", "older_url", "has_pager", "site_name", "root",
+	"home_url", NULL };
+static const char *const S_people_raw[] = { "photo", "bio", NULL };
+static const char *const S_contact_names[] = {
+	"address", "has_address", "line", "hours", "day", "times", "has_hours",
+	"closures", "note", "has_closures", "contacts", "has_contacts", "name",
+	"phone", "tel", "email", "mailto", "booking_url", "new_patients",
+	"map", "site_name", "root", "home_url", "dates", NULL };
+static const char *const S_contact_raw[] = { "map", NULL };
 
 static struct tmpl *S_load_one(const char *dir, const char *file,
     const char *const *names, const char *const *raw, char *err,
@@ -79,7 +93,11 @@ struct templates *templates_load(const char *dir, char *err, size_t errlen)
 	    (t->error = S_load_one(dir, "error.html", S_error_names, NULL, err,
 	    errlen)) == NULL ||
 	    (t->search = S_load_one(dir, "search.html", S_search_names,
-	    S_search_raw, err, errlen)) == NULL) {
+	    S_search_raw, err, errlen)) == NULL ||
+	    (t->people = S_load_one(dir, "people.html", S_people_names,
+	    S_people_raw, err, errlen)) == NULL ||
+	    (t->contact = S_load_one(dir, "contact.html", S_contact_names,
+	    S_contact_raw, err, errlen)) == NULL) {
 		templates_free(t);
 		return NULL;
 	}
@@ -95,6 +113,8 @@ void templates_free(struct templates *t)
 	tmpl_free(t->post);
 	tmpl_free(t->error);
 	tmpl_free(t->search);
+	tmpl_free(t->people);
+	tmpl_free(t->contact);
 	free(t);
 }
 
@@ -180,8 +200,9 @@ int layout_render(const struct layout *l, const struct tmpl *inner,
     struct buf *out, size_t *slots, size_t nslots)
 {
 	struct contacts_ctx cc;
+	struct clinic_week week;
 	struct buf image = BUF_INIT;
-	struct tval lv[22];
+	struct tval lv[22 + CLINIC_WEEK_VALS];
 	char sizes[2][16];
 	struct tctx lctx = { lv, 0, NULL };
 	struct tctx ictx = { ivals, nivals, &lctx };
@@ -218,6 +239,10 @@ int layout_render(const struct layout *l, const struct tmpl *inner,
 	    "summary");
 	lv[n++] = tv_html("jsonld", h->jsonld ? h->jsonld : "",
 	    h->jsonld ? strlen(h->jsonld) : 0);
+	/* The footer's week: built with the page, which is dropped at
+	 * midnight UTC (site.c), so no page depends on the time of day. */
+	clinic_week(l->site, l->today != NULL ? l->today : "", &week);
+	n += clinic_week_values(&week, lv + n);
 	lctx.nvals = n;
 	rc = tmpl_render(l->tmpl->layout, &ictx, out, slots, nslots);
 	S_contacts_free(&cc);

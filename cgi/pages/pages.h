@@ -56,6 +56,12 @@ void	pages_moved(struct pages *p, const struct request *r,
 	    const struct route *rt, struct response *resp);
 void	pages_not_found(struct pages *p, const struct request *r,
 	    const struct route *rt, struct response *resp);
+/* /people/<slug>[/page/N] (pages_people.c) and /contact
+ * (pages_contact.c): the clinic's people and facts. */
+void	pages_person(struct pages *p, const struct request *r,
+	    const struct route *rt, struct response *resp);
+void	pages_contact(struct pages *p, const struct request *r,
+	    const struct route *rt, struct response *resp);
 /* /feed.xml, /sitemap.xml, /robots.txt (pages_feeds.c): cached per
  * worker, with ETag and Last-Modified, 304 to a conditional request. */
 void	pages_feed(struct pages *p, const struct request *r,

@@ -7,6 +7,8 @@
  *   /blog/tag/TAG/page/N  page N >= 2 (page 1 redirects)
  *   /search             search (?q=...&p=N: pages_search.c)
  *   /media/v/HEX-W.EXT  one size of a picture; /media/NAME a picture
+ *   /people/SLUG[/page/N]  one of the clinic's people, their articles
+ *   /contact            the clinic's address, hours and map
  * Anything else is 404. */
 #ifndef ARTICLED_ROUTER_H
 #define ARTICLED_ROUTER_H
@@ -32,7 +34,7 @@ struct route {
 					 * pages_not_found */
 	unsigned long	 page;
 	char		 slug[ROUTE_SLUG_MAX + 1];
-	char		 location[ROUTE_SLUG_MAX + 16];
+	char		 location[ROUTE_SLUG_MAX + 40];
 };
 
 /* Routes a canonical, decoded path (see request.c). */

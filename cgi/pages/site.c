@@ -102,7 +102,10 @@ int site_refresh(struct site_view *sv)
 		site_unavailable(sv);
 		return -1;
 	}
-	if (rev == sv->rev && (sv->next_publish[0] == '\0' ||
+	/* A new day (UTC) drops every page too: the clinic's closures are
+	 * announced by the day (clinic_week.h). */
+	if (rev == sv->rev && strcmp(sv->today, sv->read_on) == 0 &&
+	    (sv->next_publish[0] == '\0' ||
 	    strcmp(sv->now_iso, sv->next_publish) < 0))
 		return 0;
 	site_forget(sv);
@@ -114,5 +117,6 @@ int site_refresh(struct site_view *sv)
 		return -1;
 	}
 	sv->rev = rev;
+	memcpy(sv->read_on, sv->today, sizeof(sv->read_on));
 	return 0;
 }

@@ -31,16 +31,14 @@ static const struct {
 
 int alerts_level(const char *s, size_t n)
 {
-	size_t i, len;
+	size_t i;
 
 	if (n < 4 || memcmp(s, "[!", 2) != 0 || s[n - 1] != ']')
 		return -1;
-	for (i = 0; i < ALERT__MAX; i++) {
-		len = strlen(S_levels[i].marker);
-		if (n - 3 == len && strncasecmp(s + 2, S_levels[i].marker,
-		    len) == 0)
+	for (i = 0; i < ALERT__MAX; i++)
+		if (strlen(S_levels[i].marker) == n - 3 &&
+		    strncasecmp(s + 2, S_levels[i].marker, n - 3) == 0)
 			return (int)i;
-	}
 	return -1;
 }
 
@@ -93,28 +91,34 @@ int alerts_box_level(cmark_node *quote)
 static void S_drop_marker(cmark_node *para)
 {
 	cmark_node *t;
-	cmark_node_type type;
+	int text = 1;
 
-	while ((t = cmark_node_first_child(para)) != NULL) {
-		type = cmark_node_get_type(t);
+	while (text && (t = cmark_node_first_child(para)) != NULL) {
+		text = cmark_node_get_type(t) == CMARK_NODE_TEXT;
 		cmark_node_free(t);
-		if (type != CMARK_NODE_TEXT)
-			break;
 	}
 	if (cmark_node_first_child(para) == NULL)
 		cmark_node_free(para);
 }
 
-void alerts_make_box(cmark_node *quote, int level)
+/* An empty box of level: a custom block between the box's markers. */
+static cmark_node *S_box(int level)
 {
-	cmark_node *box, *child;
+	cmark_node *box = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK,
+	    md_mem());
 	char open[8];
 
-	S_drop_marker(cmark_node_first_child(quote));
-	box = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, md_mem());
 	alerts_open_marker((enum alert_level)level, open, sizeof(open));
 	cmark_node_set_on_enter(box, open);
 	cmark_node_set_on_exit(box, ALERTS_CLOSE_MARKER);
+	return box;
+}
+
+void alerts_make_box(cmark_node *quote, int level)
+{
+	cmark_node *box = S_box(level), *child;
+
+	S_drop_marker(cmark_node_first_child(quote));
 	while ((child = cmark_node_first_child(quote)) != NULL)
 		cmark_node_append_child(box, child);
 	cmark_node_replace(quote, box);
@@ -134,7 +138,6 @@ void alerts_headings(const struct site *site,
 
 struct compose {
 	const char *const	*heading;
-	enum alert_use		 use;
 	unsigned		 boxes;	/* ids on the page */
 	struct buf		*out;
 };
@@ -147,14 +150,17 @@ static void S_heading(const struct compose *c, int level)
 	text_escape_html(c->out, h, strlen(h));
 }
 
-static void S_open(struct compose *c, int level)
+/* In the feed: a plain quote whose first line is its heading. */
+static void S_quote(struct compose *c, int level)
 {
-	if (c->use == ALERT_FEED) {
-		buf_puts(c->out, "<blockquote>\n<p><strong>");
-		S_heading(c, level);
-		buf_puts(c->out, "</strong></p>");
-		return;
-	}
+	buf_puts(c->out, "<blockquote>\n<p><strong>");
+	S_heading(c, level);
+	buf_puts(c->out, "</strong></p>");
+}
+
+/* On a page: a note labelled by its heading, which says the level. */
+static void S_note(struct compose *c, int level)
+{
 	c->boxes++;
 	buf_printf(c->out, "<div class=\"urgent %s\" role=\"note\" "
 	    "aria-labelledby=\"urgent-%u\">\n<p class=\"urgent-heading\" "
@@ -168,7 +174,7 @@ void alerts_compose(const char *html, size_t n,
     const char *const heading[ALERT__MAX], enum alert_use use,
     struct buf *out)
 {
-	struct compose c = { heading, use, 0, out };
+	struct compose c = { heading, 0, out };
 	const char *p = html, *end = html + n, *m;
 
 	while ((m = memchr(p, MARK_START, (size_t)(end - p))) != NULL &&
@@ -178,7 +184,7 @@ void alerts_compose(const char *html, size_t n,
 			buf_puts(out, use == ALERT_FEED ? "</blockquote>" :
 			    "</div>");
 		else if (m[1] >= '0' && m[1] < '0' + ALERT__MAX)
-			S_open(&c, m[1] - '0');
+			(use == ALERT_FEED ? S_quote : S_note)(&c, m[1] - '0');
 		p = m + 3;
 	}
 	buf_put(out, p, (size_t)(end - p));

@@ -42,13 +42,23 @@ static void S_geo(const struct site *site, struct buf *out)
 	const char *lat = store_clinic_get(site, "latitude");
 	const char *lon = store_clinic_get(site, "longitude");
 
-	/* As text, which schema.org takes too: "053.1" is no JSON number. */
 	if (lat == NULL || lon == NULL)
 		return;
+	/* As text, which schema.org takes too: "053.1" is no JSON number. */
 	buf_puts(out, ",\"geo\":{\"@type\":\"GeoCoordinates\"");
 	jsonld_key(out, "latitude", lat);
 	jsonld_key(out, "longitude", lon);
 	buf_putc(out, '}');
+}
+
+/* "09:00-12:30,14:00-18:00": one specification per range. */
+static void S_range(const char *day, const char *r, size_t n,
+    struct buf *out)
+{
+	buf_printf(out, "%s{\"@type\":\"OpeningHoursSpecification\","
+	    "\"dayOfWeek\":\"https://schema.org/%s\","
+	    "\"opens\":\"%.5s\",\"closes\":\"%.5s\"}", n > 0 ? "," : "", day,
+	    r, r + 6);
 }
 
 /* "09:00-12:30,14:00-18:00": one specification per range. */
@@ -58,11 +68,7 @@ static void S_day(const char *day, const char *hours, size_t *n,
 	const char *r;
 
 	for (r = hours; strlen(r) >= 11; r += 12) {
-		buf_puts(out, *n > 0 ? ",{" : "{");
-		buf_printf(out, "\"@type\":\"OpeningHoursSpecification\","
-		    "\"dayOfWeek\":\"https://schema.org/%s\","
-		    "\"opens\":\"%.5s\",\"closes\":\"%.5s\"}", day, r, r + 6);
-		(*n)++;
+		S_range(day, r, (*n)++, out);
 		if (r[11] != ',')
 			break;
 	}
@@ -89,16 +95,13 @@ static void S_phones(const struct site *site, struct buf *out)
 {
 	size_t i;
 
-	if (site->ncontacts == 0)
-		return;
-	buf_puts(out, ",\"telephone\":[");
 	for (i = 0; i < site->ncontacts; i++) {
-		if (i > 0)
-			buf_putc(out, ',');
+		buf_puts(out, i > 0 ? "," : ",\"telephone\":[");
 		jsonld_string(out, site->contacts[i].phone,
 		    strlen(site->contacts[i].phone));
 	}
-	buf_putc(out, ']');
+	if (site->ncontacts > 0)
+		buf_putc(out, ']');
 }
 
 void jsonld_clinic(const struct site *site, struct buf *out)

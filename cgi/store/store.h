@@ -57,6 +57,13 @@ struct contact {
 	char	*phone;
 };
 
+/* Days the clinic is shut (table closures). */
+struct closure {
+	char	 starts[11];	/* 2025-12-24 */
+	char	 ends[11];
+	char	*note;		/* "" when none */
+};
+
 /* Site settings (the settings table).  Owned; freed by store_site_free. */
 struct site {
 	char		*name;
@@ -70,6 +77,8 @@ struct site {
 	struct contact	*clinic;	/* clinic.* settings: name without
 					 * the prefix, value (store_people.c) */
 	size_t		 nclinic;
+	struct closure	*closures;	/* not yet over, by start */
+	size_t		 nclosures;
 };
 
 /* Opens the database read-write (it must exist), checks its schema

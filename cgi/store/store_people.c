@@ -1,6 +1,7 @@
 /* store_people.c: the clinic's people (who wrote and reviewed each
  * article, /people/<slug>) and its clinic. settings, each the owner's
  * value or the default setting_keys lists (schema version 8). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,51 +15,86 @@ static char *S_text(sqlite3_stmt *st, int col)
 	return v != NULL ? v : xstrdup("");
 }
 
+/* The person's strings, in the order of PERSON_COLUMNS (store_sql.c). */
+#define PERSON_FIELDS	9
+static void S_fields(struct person *p, char **f[PERSON_FIELDS])
+{
+	char **all[PERSON_FIELDS] = { &p->slug, &p->name, &p->credentials,
+	    &p->role, &p->bio, &p->photo, &p->reg_body, &p->reg_number,
+	    &p->reg_url };
+
+	memcpy(f, all, sizeof(all));
+}
+
 void store_person_free(struct person *p)
 {
-	free(p->slug);
-	free(p->name);
-	free(p->credentials);
-	free(p->role);
-	free(p->bio);
-	free(p->photo);
-	free(p->reg_body);
-	free(p->reg_number);
-	free(p->reg_url);
+	char **f[PERSON_FIELDS];
+	size_t i;
+
+	S_fields(p, f);
+	for (i = 0; i < PERSON_FIELDS; i++)
+		free(*f[i]);
 	memset(p, 0, sizeof(*p));
 }
 
 /* PERSON_COLUMNS (store_sql.c) from column 1 on. */
 static void S_person_from_row(sqlite3_stmt *st, struct person *p)
 {
+	char **f[PERSON_FIELDS];
+	size_t i;
+
 	store_person_free(p);
-	p->slug = S_text(st, 1);
-	p->name = S_text(st, 2);
-	p->credentials = S_text(st, 3);
-	p->role = S_text(st, 4);
-	p->bio = S_text(st, 5);
-	p->photo = S_text(st, 6);
-	p->reg_body = S_text(st, 7);
-	p->reg_number = S_text(st, 8);
-	p->reg_url = S_text(st, 9);
+	S_fields(p, f);
+	for (i = 0; i < PERSON_FIELDS; i++)
+		*f[i] = S_text(st, (int)i + 1);
+}
+
+static void S_closure_from_row(sqlite3_stmt *st, struct closure *c)
+{
+	const unsigned char *a = sqlite3_column_text(st, 0);
+	const unsigned char *b = sqlite3_column_text(st, 1);
+
+	snprintf(c->starts, sizeof(c->starts), "%s", a ? (const char *)a : "");
+	snprintf(c->ends, sizeof(c->ends), "%s", b ? (const char *)b : "");
+	c->note = S_text(st, 2);
+}
+
+static enum store_rc S_closures(struct store *s, struct site *site)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_CLOSURES);
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		site->closures = xrealloc(site->closures,
+		    (site->nclosures + 1) * sizeof(*site->closures));
+		S_closure_from_row(st, &site->closures[site->nclosures++]);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : store_rc_of(s, rc);
+}
+
+/* A clinic. setting, without its prefix. */
+static void S_clinic_from_row(sqlite3_stmt *st, struct contact *c)
+{
+	c->name = S_text(st, 0);
+	memmove(c->name, c->name + 7, strlen(c->name + 7) + 1);
+	c->phone = S_text(st, 1);
 }
 
 enum store_rc store_clinic(struct store *s, struct site *site)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_CLINIC_SETTINGS);
-	struct contact *c;
 	int rc;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		site->clinic = xrealloc(site->clinic,
 		    (site->nclinic + 1) * sizeof(*site->clinic));
-		c = &site->clinic[site->nclinic++];
-		c->name = S_text(st, 0);
-		memmove(c->name, c->name + 7, strlen(c->name + 7) + 1);
-		c->phone = S_text(st, 1);
+		S_clinic_from_row(st, &site->clinic[site->nclinic++]);
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? STORE_OK : store_rc_of(s, rc);
+	if (rc != SQLITE_DONE)
+		return store_rc_of(s, rc);
+	return S_closures(s, site);
 }
 
 const char *store_clinic_get(const struct site *site, const char *name)
@@ -118,6 +154,13 @@ void store_person_article_free(struct person_article *pa)
 	memset(pa, 0, sizeof(*pa));
 }
 
+static void S_article_from_row(sqlite3_stmt *st, struct person_article *pa)
+{
+	pa->slug = S_text(st, 0);
+	pa->title = S_text(st, 1);
+	pa->published_at = S_text(st, 2);
+}
+
 enum store_rc store_person_articles(struct store *s, const char *slug,
     const char *now, size_t offset, struct person_article *out,
     size_t max, size_t *n)
@@ -133,12 +176,8 @@ enum store_rc store_person_articles(struct store *s, const char *slug,
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)offset);
-	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out[*n].slug = S_text(st, 0);
-		out[*n].title = S_text(st, 1);
-		out[*n].published_at = S_text(st, 2);
-		(*n)++;
-	}
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		S_article_from_row(st, &out[(*n)++]);
 	if (*n == max)
 		rc = SQLITE_DONE;
 	sqlite3_reset(st);

@@ -170,6 +170,9 @@ void store_site_free(struct site *site)
 		free(site->clinic[i].phone);
 	}
 	free(site->clinic);
+	for (i = 0; i < site->nclosures; i++)
+		free(site->closures[i].note);
+	free(site->closures);
 	memset(site, 0, sizeof(*site));
 }
 

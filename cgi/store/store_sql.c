@@ -217,5 +217,11 @@ const char *const store_sql[STMT__MAX] = {
 	"a.published_at)), (SELECT changed_at FROM site_version WHERE id = 1)) "
 	"FROM people p LEFT JOIN articles a ON (a.author = p.slug "
 	"OR a.reviewer = p.slug) AND a.draft = 0 AND a.published_at <= ?1 "
-	"GROUP BY p.slug ORDER BY p.slug",
+	"GROUP BY p.slug "
+	"UNION ALL SELECT '/contact', (SELECT changed_at FROM site_version "
+	"WHERE id = 1) ORDER BY 1",
+	/* STMT_CLOSURES: the days the clinic is shut, that have not passed
+	 * (a page shows each from 14 days before: clinic_week.c) */
+	"SELECT starts, ends, coalesce(note, '') FROM closures "
+	"WHERE ends >= date('now', '-1 day') ORDER BY starts, ends LIMIT 16",
 };
