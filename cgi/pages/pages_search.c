@@ -15,6 +15,7 @@
 #include "pages/pages_int.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "render/plain.h"
 #include "render/search_query.h"
 #include "store/store_search.h"
 
@@ -30,10 +31,14 @@ struct result {
 
 static void S_result(struct pages *p, const struct hit *h, struct result *r)
 {
+	struct buf plain = BUF_INIT;	/* the snippet of Markdown, as text */
+
 	buf_init(&r->title);
 	buf_init(&r->snippet);
 	search_marked_html(&r->title, h->title ? h->title : "");
-	search_marked_html(&r->snippet, h->snippet ? h->snippet : "");
+	plain_markdown(&plain, h->snippet ? h->snippet : "");
+	search_marked_html(&r->snippet, buf_cstr(&plain));
+	buf_free(&plain);
 	snprintf(r->url, sizeof(r->url), "%s/post/%s", p->root, h->slug);
 	layout_human_date(h->published_at ? h->published_at : "",
 	    r->published, sizeof(r->published));
