@@ -164,6 +164,7 @@ def test_a_v1_site_is_upgraded_on_start_behind_nginx_and_loses_nothing(tmp_path)
         assert site.wait_folded("back-pain-basics", 135 + 2) == 135 + 2   # 120 imported + 15
         check_version_4_on_an_upgraded_site(site, db, tmp_path)
         check_version_6_on_an_upgraded_site(site, db, tmp_path)
+        check_version_8_on_an_upgraded_site(site, db)
     finally:
         site.stop()
     assert site.log().count("upgraded ") == STEPS
@@ -185,6 +186,44 @@ def check_version_6_on_an_upgraded_site(site, db, tmp_path):
     assert shell(db, "SELECT cover FROM articles WHERE id = 2;").stdout == "room.png\n"
     r = shell(db, "UPDATE articles SET cover = 'nope.png' WHERE id = 2;", check=False)
     assert "cover names no picture" in r.stderr
+
+
+def check_version_8_on_an_upgraded_site(site, db):
+    """Migration 8 on a version 1 site: no people, no authors, the clinic's settings listed
+    with their defaults; /contact answers, an unknown person is 404."""
+    assert shell(db, "SELECT count(*) FROM people;").stdout == "0\n"
+    assert shell(db, "SELECT count(*) FROM articles WHERE author IS NOT NULL "
+                     "OR reviewer IS NOT NULL;").stdout == "0\n"
+    assert shell(db, "SELECT default_value FROM setting_keys "
+                     "WHERE key = 'clinic.review_months';").stdout == "12\n"
+    assert site.get("/contact").status == 200
+    assert site.get("/people/nobody").status == 404
+
+
+def test_free_text_reviewers_keep_working_through_the_upgrade_to_8(tmp_path):
+    """A version 7 site whose articles name their reviewer in free text (reviewed_by, as
+    before people existed): upgraded on start, the page still says who reviewed it."""
+    db = make_v1(str(tmp_path / "site.db"))
+    for m in MIGRATIONS:
+        if int(m[:4]) > 7:
+            break
+        with open(os.path.join(ROOT, "db", "migrations", m + ".sql"), encoding="utf-8") as f:
+            shell(db, "BEGIN IMMEDIATE;\n" + f.read() +
+                  "\nPRAGMA user_version = %d;\nCOMMIT;\n" % int(m[:4]))
+    assert version(db) == 7
+    shell(db, "UPDATE articles SET reviewed_on = '2025-03-03', reviewed_by = 'Dr Old Name' "
+              "WHERE slug = 'sciatica-faq';")
+    site = Site(tmp_path, db=db)
+    site.start()
+    try:
+        assert version(db) == CURRENT
+        assert shell(db, "SELECT reviewed_by FROM articles WHERE slug = 'sciatica-faq';").stdout \
+            == "Dr Old Name\n"
+        text = site.get("/post/sciatica-faq").text
+        assert ('Reviewed by Dr Old Name on <time datetime="2025-03-03">3 March 2025</time>'
+                ' · Next review due <time datetime="2026-03">March 2026</time>') in text
+    finally:
+        site.stop()
 
 
 def check_version_4_on_an_upgraded_site(site, db, tmp_path):
