@@ -34,7 +34,7 @@ PATHS = -DDEFAULT_DB='"$(DEFAULT_DB)"' -DDEFAULT_TEMPLATES='"$(DEFAULT_TEMPLATES
 # viewtail/ and picture/; the unit tests and fuzzers link all of it but
 # serve/ (the processes and transports).
 CORE_SRCS   = $(foreach d,lib http pages store render maker,$(wildcard cgi/$(d)/*.c))
-SERVER_SRCS = $(CORE_SRCS) $(wildcard cgi/serve/*.c)
+SERVER_SRCS = $(CORE_SRCS) $(wildcard cgi/serve/*.c) $(wildcard cgi/check/*.c)
 # db/migrations/NNNN-*.sql, built into articled as a C table (upgrades).
 MIGRATIONS = $(sort $(wildcard db/migrations/*.sql))
 VIEWTAIL_SRCS = $(wildcard cgi/viewtail/*.c) $(wildcard cgi/lib/*.c)

@@ -224,4 +224,16 @@ const char *const store_sql[STMT__MAX] = {
 	 * (a page shows each from 14 days before: clinic_week.c) */
 	"SELECT starts, ends, coalesce(note, '') FROM closures "
 	"WHERE ends >= date('now', '-1 day') ORDER BY starts, ends LIMIT 16",
+	/* STMT_CHECK_ARTICLES: what articled check reads of each article
+	 * (store_check.c), its stored render with it */
+	"SELECT a.id, a.slug, a.title, a.body, coalesce(a.reviewed_on, ''), "
+	"coalesce(a.author, ''), coalesce(a.cover, ''), m.alt, a.draft, "
+	"r.body_hash, r.body_len, r.rules, r.html, r.excerpt "
+	"FROM articles a LEFT JOIN media m ON m.name = a.cover "
+	"LEFT JOIN article_renders r ON r.article_id = a.id ORDER BY a.id",
+	/* STMT_CHECK_NAMES: the names a body may point to: published slugs
+	 * (0), old slugs (1) and pictures (2, with their status) */
+	"SELECT slug, 0, '' FROM articles WHERE slug IS NOT NULL "
+	"AND draft = 0 UNION ALL SELECT slug, 1, '' FROM slug_history "
+	"UNION ALL SELECT name, 2, status FROM media",
 };
