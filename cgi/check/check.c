@@ -24,16 +24,20 @@ struct run {
 	struct buf		 out;
 };
 
+static void S_grow(struct check_names *l)
+{
+	l->cap = l->cap ? l->cap * 2 : 64;
+	l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	l->status = xrealloc(l->status, l->cap * sizeof(*l->status));
+}
+
 static void S_name(enum check_name kind, const char *name,
     const char *status, void *arg)
 {
 	struct check_names *l = &((struct run *)arg)->c.names[kind];
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 64;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
-		l->status = xrealloc(l->status, l->cap * sizeof(*l->status));
-	}
+	if (l->n == l->cap)
+		S_grow(l);
 	l->v[l->n] = xstrdup(name);
 	l->status[l->n++] = xstrdup(status);
 }
@@ -142,6 +146,13 @@ static void S_check_row(const struct check_row *r, struct run *run)
 	md_page_free(&md);
 }
 
+/* The article's problems, once reported. */
+static void S_forget(struct check_ctx *c)
+{
+	while (c->nproblems > 0)
+		free(c->problems[--c->nproblems]);
+}
+
 static void S_row(const struct check_row *r, void *arg)
 {
 	struct run *run = arg;
@@ -152,8 +163,7 @@ static void S_row(const struct check_row *r, void *arg)
 		run->flagged++;
 		(run->json ? S_json_report : S_text_report)(run, r);
 	}
-	while (run->c.nproblems > 0)
-		free(run->c.problems[--run->c.nproblems]);
+	S_forget(&run->c);
 }
 
 static void S_today(struct check_ctx *c)

@@ -41,7 +41,6 @@ struct check_ctx {
 	size_t			 nwaiting;
 	int			 comments;	/* the comments table exists */
 	/* The article being checked: its problems, as "kind\tdetail". */
-	const struct check_row	*row;
 	char			**problems;
 	size_t			 nproblems;
 };

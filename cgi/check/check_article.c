@@ -173,7 +173,6 @@ static void S_waiting(struct check_ctx *c, const struct check_row *r)
 void check_article(struct check_ctx *c, const struct check_row *row,
     const char *html, size_t html_len, const char *excerpt)
 {
-	c->row = row;
 	S_review(c, row);
 	S_basics(c, row, excerpt);
 	S_cover(c, row);

@@ -197,8 +197,7 @@ void check_markdown(struct check_ctx *c, const char *md, size_t len)
 	const char *p = md, *end = md + len, *nl;
 
 	for (; p < end; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL)
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		m.line++;
 		S_md_line(c, &m, p, (size_t)(nl - p));
