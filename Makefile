@@ -176,6 +176,7 @@ install:
 	install -m 644 templates/static/* $(DESTDIR)$(DATADIR)/templates/static/
 	install -m 644 schema.sql db/seed.sql nginx.conf.example $(DESTDIR)$(DATADIR)/
 	install -m 644 docs/man/articled.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 docs/man/articled-check.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 docs/man/viewtail.1 $(DESTDIR)$(MANDIR)/man1/
 	sed -e 's|/usr/local/bin/|$(BINDIR)/|g' -e 's|/var/lib/articled|$(STATEDIR)|g' \
 	    docs/articled.service > $(DESTDIR)$(UNITDIR)/articled.service
