@@ -313,6 +313,23 @@ def test_footer_shows_the_week_and_a_coming_closure(tsite):
         owner(tsite, "DELETE FROM closures;")
 
 
+def test_contact_map_and_person_photo_are_pictures_from_media(tsite, tmp_path):
+    from PIL import Image
+    png = tmp_path / "map.png"
+    Image.new("RGB", (800, 600), (200, 220, 240)).save(png)
+    owner(tsite, "INSERT INTO media(name, alt, data) VALUES ('map.png', "
+                 "'Map: 12 High Street, by the station', readfile(%s));"
+                 "INSERT INTO settings(key, value) VALUES ('clinic.map', 'map.png');"
+                 "UPDATE people SET photo = 'map.png' WHERE slug = 'asha-patel';" % q(str(png)))
+    wait_until(lambda: "/media/v/" in tsite.get("/contact").text, "the map's sizes on /contact",
+               timeout=30)
+    text = tsite.get("/contact").text
+    assert 'alt="Map: 12 High Street, by the station"' in text
+    assert "<iframe" not in text and "http" not in re.search(
+        r'<div class="map">.*?</div>', text, re.S).group(0)
+    assert "/media/v/" in tsite.get("/people/asha-patel").text
+
+
 def test_sitemap_lists_people_and_contact(tsite):
     body = tsite.get("/sitemap.xml").text
     base = tsite.url("").rstrip("/")
