@@ -22,7 +22,6 @@ struct site_view {
 	time_t		 now;
 	char		 now_iso[32];	/* 2024-05-01T09:00:00Z */
 	char		 today[16];	/* 2024-05-01 */
-	char		 read_on[16];	/* the day the settings were read */
 	time_t		 last_probe;
 	struct db_spell	 db;		/* quiet in a worker: the master reports */
 	unsigned long	 connects;	/* store_connects() last seen */
