@@ -91,6 +91,29 @@ static void S_hours(const struct site *site, struct buf *out)
 	buf_putc(out, ']');
 }
 
+/* The closures not yet over, each a day range with no opening hours
+ * (00:00 to 00:00: closed, as schema.org says it). */
+static void S_closure(const struct closure *c, struct buf *out)
+{
+	buf_puts(out, "{\"@type\":\"OpeningHoursSpecification\","
+	    "\"opens\":\"00:00\",\"closes\":\"00:00\"");
+	jsonld_key(out, "validFrom", c->starts);
+	jsonld_key(out, "validThrough", c->ends);
+	buf_putc(out, '}');
+}
+
+static void S_closures(const struct site *site, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < site->nclosures; i++) {
+		buf_puts(out, i > 0 ? "," : ",\"specialOpeningHoursSpecification\":[");
+		S_closure(&site->closures[i], out);
+	}
+	if (site->nclosures > 0)
+		buf_putc(out, ']');
+}
+
 static void S_phones(const struct site *site, struct buf *out)
 {
 	size_t i;
@@ -121,6 +144,7 @@ void jsonld_clinic(const struct site *site, struct buf *out)
 	S_address(site, out);
 	S_geo(site, out);
 	S_hours(site, out);
+	S_closures(site, out);
 	if (np != NULL)
 		buf_printf(out, ",\"isAcceptingNewPatients\":%s",
 		    strcmp(np, "yes") == 0 ? "true" : "false");

@@ -221,9 +221,10 @@ const char *const store_sql[STMT__MAX] = {
 	"UNION ALL SELECT '/contact', (SELECT changed_at FROM site_version "
 	"WHERE id = 1) ORDER BY 1",
 	/* STMT_CLOSURES: the days the clinic is shut, that have not passed
-	 * (a page shows each from 14 days before: clinic_week.c) */
+	 * (read again each new day: site.c; a page shows each from 14 days
+	 * before: clinic_week.c) */
 	"SELECT starts, ends, coalesce(note, '') FROM closures "
-	"WHERE ends >= date('now', '-1 day') ORDER BY starts, ends LIMIT 16",
+	"WHERE ends >= date('now') ORDER BY starts, ends LIMIT 16",
 	/* STMT_CHECK_ARTICLES: what articled check reads of each article
 	 * (store_check.c), its stored render with it */
 	"SELECT a.id, a.slug, a.title, a.body, coalesce(a.reviewed_on, ''), "

@@ -309,6 +309,10 @@ def test_footer_shows_the_week_and_a_coming_closure(tsite):
             assert "<dt>Tuesday</dt><dd>09:00 to 17:00</dd>" in footer, path
             assert ": Staff training</li>" in footer and "Far away" not in footer, path
             assert "Over" not in footer, path
+        clinic = jsonld_of(tsite.get("/contact").text)["mainEntity"]
+        special = clinic["specialOpeningHoursSpecification"]
+        assert len(special) == 2 and all(s["opens"] == s["closes"] == "00:00" for s in special)
+        assert special[0]["validFrom"] == tsite.scalar("SELECT date('now', '+10 days');")
     finally:
         owner(tsite, "DELETE FROM closures;")
 
