@@ -32,14 +32,15 @@ PATHS = -DDEFAULT_DB='"$(DEFAULT_DB)"' -DDEFAULT_TEMPLATES='"$(DEFAULT_TEMPLATES
 
 # The sources, by folder (cgi/README.md): articled is everything but
 # viewtail/ and picture/; the unit tests and fuzzers link all of it but
-# serve/ (the processes and transports).
+# check/ (articled check) and serve/ (the processes and transports).
 CORE_SRCS   = $(foreach d,lib http pages store render maker,$(wildcard cgi/$(d)/*.c))
-SERVER_SRCS = $(CORE_SRCS) $(wildcard cgi/serve/*.c) $(wildcard cgi/check/*.c)
+SERVER_SRCS = $(CORE_SRCS) $(foreach d,check serve,$(wildcard cgi/$(d)/*.c))
 # db/migrations/NNNN-*.sql, built into articled as a C table (upgrades).
 MIGRATIONS = $(sort $(wildcard db/migrations/*.sql))
 VIEWTAIL_SRCS = $(wildcard cgi/viewtail/*.c) $(wildcard cgi/lib/*.c)
 # The picture maker: the only program linked with libvips (issue 9).
-PICTURE_SRCS = $(wildcard cgi/picture/*.c)
+# lib/sigsys.c: the SIGSYS report it shares with articled's sandbox.
+PICTURE_SRCS = $(wildcard cgi/picture/*.c) cgi/lib/sigsys.c
 VIPS_CFLAGS = $(shell pkg-config --cflags vips)
 VIPS_LIBS = $(shell pkg-config --libs vips)
 HEADERS = $(wildcard cgi/*/*.h)

@@ -9,8 +9,9 @@
 #include <time.h>
 
 #include "check/check.h"
+#include "check/check_int.h"
+#include "render/jsonld_text.h"
 #include "lib/alloc.h"
-#include "render/jsonld.h"
 #include "render/markdown.h"
 #include "render/render.h"
 #include "store/store.h"

@@ -1,31 +1,14 @@
 /* check_article.c: the rules articled check applies to each article
- * (check.h): its review, its author, its title and description, the
+ * (check_int.h): its review, its author, its title and description, the
  * links and pictures its stored render names, its questions waiting. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/check.h"
+#include "check/check_int.h"
 #include "lib/alloc.h"
 #include "pages/layout.h"
-#include "pages/pages_people.h"
-
-void check_flag(struct check_ctx *c, const char *kind, const char *fmt, ...)
-{
-	struct buf b = BUF_INIT;
-	char detail[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	buf_printf(&b, "%s\t%s", kind, detail);
-	c->problems = xrealloc(c->problems,
-	    (c->nproblems + 1) * sizeof(*c->problems));
-	c->problems[c->nproblems++] = xstrdup(buf_cstr(&b));
-	buf_free(&b);
-}
+#include "pages/byline.h"
 
 static int S_cmp(const void *a, const void *b)
 {

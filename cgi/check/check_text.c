@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/check.h"
+#include "check/check_int.h"
 #include "lib/alloc.h"
 #include "render/alerts.h"
 #include "store/store.h"

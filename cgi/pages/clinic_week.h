@@ -2,7 +2,8 @@
  * show it: the opening hours of each weekday, and the closures to
  * announce on a day: each from 14 days before it starts until it ends.
  * No page says "open now": a page depends on the day (the page cache
- * is dropped at midnight UTC: site.c), never on the time of day. */
+ * is dropped at midnight UTC: site.c), never on the time of day.
+ * Defined in layout.c, which draws it in every page's footer. */
 #ifndef ARTICLED_CLINIC_WEEK_H
 #define ARTICLED_CLINIC_WEEK_H
 

@@ -10,13 +10,14 @@
 #include "lib/buf.h"
 #include "pages/cache.h"
 #include "pages/clinic_week.h"
+#include "pages/handler.h"
+#include "pages/handlers.h"
 #include "pages/layout.h"
-#include "pages/pages.h"
 #include "pages/pages_int.h"
-#include "render/jsonld.h"
+#include "render/jsonld_clinic.h"
 #include "render/phone.h"
 #include "render/picture.h"
-#include "http/response.h"
+#include "http/views.h"
 #include "store/store.h"
 
 static const char *const S_address_keys[] = { "street_address", "locality",
@@ -56,7 +57,7 @@ static void S_facts(struct pages *p, struct contact_page *cp)
 	const char *email = store_clinic_get(site, "email");
 	const char *np = store_clinic_get(site, "new_patients");
 	const char *map = store_clinic_get(site, "map");
-	struct picture_page pg = { p->site.store, p->root, NULL, 0, 0 };
+	struct picture_page pg = { p->site.store, p->look.root, NULL, 0, 0 };
 
 	S_address(site, cp);
 	clinic_week(site, p->site.today, &cp->week);
@@ -122,26 +123,20 @@ static int S_render(struct pages *p, struct cached_page *e)
 
 /* 200 with the clinic's facts; 500; 503 when the database cannot be
  * read. */
-void pages_contact(struct pages *p, const struct request *r,
-    const struct route *rt, struct response *resp)
+void pages_contact(struct pages *p, const struct page_req *q)
 {
 	struct cached_page *e;
 
-	(void)r;
-	(void)rt;
-	if (!p->fresh) {
-		pages_error(p, resp, 503, NULL);
+	if (pages_down(p, q))
 		return;
-	}
 	if ((e = cache_get(p->cache, "contact")) == NULL) {
 		e = cache_claim(p->cache, "contact");
 		if (S_render(p, e) != 0) {
 			cache_abandon(p->cache, e);
-			pages_error(p, resp, 500, NULL);
+			pages_error(p, q, 500, NULL);
 			return;
 		}
 		e = cache_done(p->cache, e);
 	}
-	resp->status = 200;
-	pages_splice(e, &resp->body);
+	pages_answer(q, e, VIEW_NONE);
 }

@@ -1,120 +1,24 @@
-/* pages_people.c: who wrote and reviewed each post (the byline under its
- * title, and the people of its JSON-LD), and /people/<slug>: a person,
- * their registration, the articles they wrote or reviewed.  Statuses of
- * /people/<slug>: 200, 404, 500, 503. */
+/* pages_people.c: /people/SLUG[/page/N], one of the clinic's people:
+ * their name, credentials, role, photo, bio and registration, and the
+ * articles they wrote or reviewed, a page at a time (ProfilePage
+ * JSON-LD).  Statuses: 200, 404, 500, 503. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/address.h"
 #include "lib/alloc.h"
 #include "lib/buf.h"
+#include "http/views.h"
 #include "pages/cache.h"
+#include "pages/handler.h"
+#include "pages/handlers.h"
 #include "pages/layout.h"
-#include "pages/pages.h"
-#include "pages/pages_people.h"
-#include "pages/router.h"
-#include "http/response.h"
+#include "pages/pages_int.h"
+#include "render/jsonld.h"
 #include "render/markdown.h"
 #include "render/picture.h"
 #include "store/store.h"
-
-/* The review interval when the owner's setting cannot be read. */
-#define REVIEW_MONTHS	12
-
-void byline_next_review(const char *reviewed_on, int months, char *human,
-    size_t humanlen, char *iso, size_t isolen)
-{
-	char first[16], day[48];
-	const char *sp;
-	int y, m, d;
-
-	human[0] = iso[0] = '\0';
-	if (sscanf(reviewed_on, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 ||
-	    m > 12)
-		return;
-	m += months;
-	y += (m - 1) / 12;
-	m = (m - 1) % 12 + 1;
-	snprintf(iso, isolen, "%04d-%02d", y, m);
-	snprintf(first, sizeof(first), "%04d-%02d-01", y, m);
-	layout_human_date(first, day, sizeof(day));	/* "1 March 2026" */
-	sp = strchr(day, ' ');
-	snprintf(human, humanlen, "%s", sp != NULL ? sp + 1 : day);
-}
-
-static int S_months(const struct site *site)
-{
-	const char *v = store_clinic_get(site, "review_months");
-	int n = v != NULL ? atoi(v) : 0;
-
-	return n >= 1 && n <= 60 ? n : REVIEW_MONTHS;
-}
-
-static void S_url(const struct pages *p, const struct person *who,
-    char *out, size_t outlen)
-{
-	out[0] = '\0';
-	if (who->slug != NULL)
-		snprintf(out, outlen, "%s/people/%s", p->root, who->slug);
-}
-
-int byline_load(struct pages *p, const struct article *a, struct byline *b)
-{
-	memset(b, 0, sizeof(*b));
-	if (store_article_people(p->site.store, a->id, &b->author,
-	    &b->reviewer) != STORE_OK)
-		return -1;
-	S_url(p, &b->author, b->author_url, sizeof(b->author_url));
-	S_url(p, &b->reviewer, b->reviewer_url, sizeof(b->reviewer_url));
-	if (a->reviewed_on[0] != '\0') {
-		layout_human_date(a->reviewed_on, b->reviewed,
-		    sizeof(b->reviewed));
-		byline_next_review(a->reviewed_on, S_months(&p->site.settings),
-		    b->next_review, sizeof(b->next_review),
-		    b->next_review_iso, sizeof(b->next_review_iso));
-	}
-	b->jsonld.author = &b->author;
-	b->jsonld.reviewer = &b->reviewer;
-	return 0;
-}
-
-/* Who wrote it: "By A. Practitioner, MBAcC". */
-static size_t S_author_values(const struct byline *b, struct tval *v)
-{
-	const struct person *w = &b->author;
-
-	v[0] = tv_text("author", w->slug ? w->name : "");
-	v[1] = tv_text("author_url", b->author_url);
-	v[2] = tv_text("author_credentials", w->slug ? w->credentials : "");
-	return 3;
-}
-
-size_t byline_values(const struct byline *b, const struct article *a,
-    struct tval *v)
-{
-	const char *reviewer = b->reviewer.slug != NULL ? b->reviewer.name :
-	    a->reviewed_by;
-	size_t n = 0;
-
-	v[n++] = tv_bool("has_byline", b->author.slug != NULL ||
-	    b->reviewed[0] != '\0');
-	n += S_author_values(b, v + n);
-	v[n++] = tv_text("reviewed", b->reviewed);
-	v[n++] = tv_text("reviewed_iso", a->reviewed_on);
-	v[n++] = tv_text("reviewer", reviewer);
-	v[n++] = tv_text("reviewer_url", b->reviewer_url);
-	v[n++] = tv_text("next_review", b->next_review);
-	v[n++] = tv_text("next_review_iso", b->next_review_iso);
-	return n;
-}
-
-void byline_free(struct byline *b)
-{
-	store_person_free(&b->author);
-	store_person_free(&b->reviewer);
-}
-
-/* ---- /people/<slug> ------------------------------------------------- */
 
 #define PERSON_PER_PAGE	20
 
@@ -166,7 +70,7 @@ static int S_person_read(struct pages *p, const struct route *rt,
 /* Their bio (Markdown, its pictures drawn), photo and JSON-LD. */
 static int S_person_extras(struct pages *p, struct person_page *pp)
 {
-	struct picture_page pg = { p->site.store, p->root, NULL, 0, 0 };
+	struct picture_page pg = { p->site.store, p->look.root, NULL, 0, 0 };
 	struct md_page md;
 
 	md_page_init(&md);
@@ -195,8 +99,8 @@ static void S_person_items(struct pages *p, struct person_page *pp)
 	size_t i;
 
 	for (i = 0; i < pp->n && i < PERSON_PER_PAGE; i++) {
-		snprintf(pp->urls[i], sizeof(pp->urls[i]), "%s/post/%s",
-		    p->root, pp->arts[i].slug);
+		address_post(pp->urls[i], sizeof(pp->urls[i]), p->look.root,
+		    pp->arts[i].slug);
 		layout_human_date(pp->arts[i].published_at, pp->dates[i],
 		    sizeof(pp->dates[i]));
 		pp->vals[i][0] = tv_text("url", pp->urls[i]);
@@ -213,18 +117,18 @@ static void S_person_items(struct pages *p, struct person_page *pp)
 static void S_person_pager(struct pages *p, const struct route *rt,
     struct person_page *pp)
 {
-	const char *slug = pp->who.slug;
+	const char *slug = pp->who.slug, *root = p->look.root;
 
 	pp->newer[0] = pp->older[0] = '\0';
 	if (rt->page == 2)
-		snprintf(pp->newer, sizeof(pp->newer), "%s/people/%s", p->root,
+		snprintf(pp->newer, sizeof(pp->newer), "%s/people/%s", root,
 		    slug);
 	else if (rt->page > 2)
 		snprintf(pp->newer, sizeof(pp->newer), "%s/people/%s/page/%lu",
-		    p->root, slug, rt->page - 1);
+		    root, slug, rt->page - 1);
 	if (pp->more)
 		snprintf(pp->older, sizeof(pp->older), "%s/people/%s/page/%lu",
-		    p->root, slug, rt->page + 1);
+		    root, slug, rt->page + 1);
 	snprintf(pp->path, sizeof(pp->path), rt->page > 1 ?
 	    "/people/%s/page/%lu" : "/people/%s", slug, rt->page);
 }
@@ -302,18 +206,15 @@ static int S_person_build(struct pages *p, const struct route *rt,
 
 /* 200 with the person and a page of their articles; 404 when there is
  * no such person or page; 500; 503 when the database cannot be read. */
-void pages_person(struct pages *p, const struct request *r,
-    const struct route *rt, struct response *resp)
+void pages_person(struct pages *p, const struct page_req *q)
 {
+	const struct route *rt = q->rt;
 	struct cached_page *e;
 	char key[CACHE_KEY_MAX];
 	int status;
 
-	(void)r;
-	if (!p->fresh) {
-		pages_error(p, resp, 503, NULL);
+	if (pages_down(p, q))
 		return;
-	}
 	snprintf(key, sizeof(key), "p:%s:%lu", rt->slug, rt->page);
 	if ((e = cache_get(p->cache, key)) == NULL) {
 		e = cache_claim(p->cache, key);
@@ -321,11 +222,10 @@ void pages_person(struct pages *p, const struct request *r,
 			cache_abandon(p->cache, e);
 			if (status == 503)
 				pages_unavailable(p);
-			pages_error(p, resp, status, NULL);
+			pages_error(p, q, status, NULL);
 			return;
 		}
 		e = cache_done(p->cache, e);
 	}
-	resp->status = 200;
-	pages_splice(e, &resp->body);
+	pages_answer(q, e, VIEW_NONE);
 }

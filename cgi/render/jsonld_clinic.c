@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "lib/buf.h"
-#include "render/jsonld.h"
+#include "render/jsonld_clinic.h"
+#include "render/jsonld_text.h"
 #include "store/store.h"
 
 static const char *const S_days[7][2] = {

@@ -24,15 +24,6 @@
 #define MD_PARSE_OPTS	(CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8)
 #define MD_RENDER_OPTS	CMARK_OPT_SMART	/* not CMARK_OPT_UNSAFE */
 
-/* cmark's allocations go to the render bound's arena (bound.h), ours
- * too: cmark_node_free frees a tree with its root's allocator. */
-static cmark_mem S_mem = { bound_calloc, bound_realloc, bound_free };
-
-cmark_mem *md_mem(void)
-{
-	return &S_mem;
-}
-
 /* Nodes the walk found to fix once it is over: the tree must not change
  * under an iterator. */
 struct nodes {
@@ -269,7 +260,7 @@ static bool S_has_exit(cmark_node_type type)
 static cmark_node *S_container_copy(cmark_node *node)
 {
 	cmark_node_type type = cmark_node_get_type(node);
-	cmark_node *copy = cmark_node_new_with_mem(type, &S_mem);
+	cmark_node *copy = cmark_node_new_with_mem(type, md_mem());
 
 	if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) {
 		cmark_node_set_url(copy, cmark_node_get_url(node));
@@ -288,7 +279,7 @@ static void S_copy_alt(struct copy *c, cmark_node *node,
 		c->alt_of = NULL;
 		if (c->alt.len == 0)
 			return;
-		text = cmark_node_new_with_mem(CMARK_NODE_TEXT, &S_mem);
+		text = cmark_node_new_with_mem(CMARK_NODE_TEXT, md_mem());
 		cmark_node_set_literal(text, buf_cstr(&c->alt));
 		cmark_node_append_child(c->cur, text);
 		return;
@@ -394,7 +385,7 @@ static void S_copy_inlines(cmark_node *from, cmark_node *to)
 static void S_rebuild(cmark_node *block)
 {
 	cmark_node_type type = cmark_node_get_type(block);
-	cmark_node *copy = cmark_node_new_with_mem(type, &S_mem);
+	cmark_node *copy = cmark_node_new_with_mem(type, md_mem());
 
 	if (type == CMARK_NODE_HEADING)
 		cmark_node_set_heading_level(copy,
@@ -415,7 +406,7 @@ static void S_name_empty_links(const struct nodes *links)
 	size_t i;
 
 	for (i = 0; i < links->n; i++) {
-		text = cmark_node_new_with_mem(CMARK_NODE_TEXT, &S_mem);
+		text = cmark_node_new_with_mem(CMARK_NODE_TEXT, md_mem());
 		cmark_node_set_literal(text, cmark_node_get_url(links->v[i]));
 		cmark_node_append_child(links->v[i], text);
 	}
@@ -517,7 +508,7 @@ static cmark_node *S_parse(const char *src, size_t len, int *slow)
 		return NULL;
 	}
 	bound_arm(clean.len);
-	parser = cmark_parser_new_with_mem(MD_PARSE_OPTS, &S_mem);
+	parser = cmark_parser_new_with_mem(MD_PARSE_OPTS, md_mem());
 	cmark_parser_feed(parser, buf_cstr(&clean), clean.len);
 	doc = cmark_parser_finish(parser);
 	bound_disarm();

@@ -7,7 +7,8 @@
 
 #include <cmark.h>
 
-/* The render bound's allocator, which every node must come from. */
+/* The render bound's allocator, which every node must come from
+ * (markdown_cmark.c). */
 cmark_mem	*md_mem(void);
 
 /* Replaces each of the npics images, pictures of the site's, by its

@@ -39,7 +39,7 @@ static void S_drain_body(void)
 		left -= n;
 }
 
-int cgi_serve(struct pages *p, struct folder *f)
+int cgi_serve(struct pages *p, struct fold *f)
 {
 	struct request r;
 	struct response resp;
@@ -66,7 +66,7 @@ int cgi_serve(struct pages *p, struct folder *f)
 	    resp.body.len) || fflush(stdout) != 0)
 		rc = -1;
 	fclose(stdout);	/* the server may finish the answer now */
-	folder_fold(f, 0, &moved);
+	fold_run(f, 0, &moved);
 	response_free(&resp);
 	buf_free(&head);
 	return rc;

@@ -43,25 +43,30 @@ static void S_finalize(struct store *s)
 	s->rev_valid = 0;
 }
 
-static int S_schema_version(struct store *s, char *err, size_t errlen)
+int store_schema_version(sqlite3 *db, int *v)
 {
 	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, SCHEMA_SQL_VERSION, -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int S_schema_version(struct store *s, char *err, size_t errlen)
+{
 	int v = -1;
 
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
-	    NULL) != SQLITE_OK) {
+	if (store_schema_version(s->db, &v) != 0 || v < 0) {
 		snprintf(err, errlen, "%s: %s", s->path,
 		    sqlite3_errmsg(s->db));
 		return -1;
 	}
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	else
-		snprintf(err, errlen, "%s: %s", s->path,
-		    sqlite3_errmsg(s->db));
-	sqlite3_finalize(st);
-	if (v < 0)
-		return -1;
 	if (v == 0) {
 		snprintf(err, errlen, "%s is not an articled database "
 		    "(schema version 0): create it with 'make db' or "
@@ -131,7 +136,7 @@ static int S_connect(struct store *s, char *err, size_t errlen)
 	}
 	/* Before the first statement: even reading the schema can meet a
 	 * lock while another connection recovers the WAL. */
-	sqlite3_busy_timeout(s->db, 2000);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	sqlite3_extended_result_codes(s->db, 0);
 	/* A worker's hot pages are few (site_version, an index path); a
 	 * page missing from this cache is a read from the kernel's.  The
@@ -318,4 +323,14 @@ int store_exec(struct store *s, enum stmt which)
 
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int store_begin_within(struct store *s, int wait_ms)
+{
+	int rc;
+
+	sqlite3_busy_timeout(s->db, wait_ms);
+	rc = store_exec(s, STMT_BEGIN);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	return rc;
 }

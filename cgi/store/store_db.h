@@ -1,9 +1,7 @@
-/* store_db.h: the store's insides, shared by its files (store.c: the
- * connection; store_sql.c: the statements; store_read.c: what pages
- * read; store_search.c: search, tags, what is under a post;
- * store_related.c: related titles;
- * store_fold.c: the fold; store_migrate.c: upgrades) and by
- * nothing else.  The only header of articled that includes sqlite3.h. */
+/* store_db.h: the store's insides (the connection, the statement table
+ * of store_sql.c, the row readers), shared by the files of store/ and by
+ * nothing else (tools/code-shape checks it).  The only header of
+ * articled that includes sqlite3.h. */
 #ifndef ARTICLED_STORE_DB_H
 #define ARTICLED_STORE_DB_H
 
@@ -111,13 +109,26 @@ void		 store_article_from_row(sqlite3_stmt *st, struct article *a);
  * ("" for no row or NULL) (store_read.c). */
 enum store_rc	 store_text_at(struct store *s, enum stmt which,
 		    const char *now, char *out, size_t outlen);
+/* How long a statement waits for a lock before it reports SQLITE_BUSY:
+ * a reader meets one only while another connection recovers the WAL or
+ * checkpoints, briefly; a writer that must not wait that long asks for
+ * less (store_begin_within). */
+#define STORE_BUSY_MS	2000
+
+/* The schema version db records (SCHEMA_SQL_VERSION) into v: 0, or -1
+ * when it cannot be read (store.c). */
+int		 store_schema_version(sqlite3 *db, int *v);
+/* Sets SQLite's wait for a lock to wait_ms, runs BEGIN and sets it back
+ * to STORE_BUSY_MS: a writer that must not make a reader's page wait
+ * (store.c).  SQLite's code. */
+int		 store_begin_within(struct store *s, int wait_ms);
 /* Maps the WAL-index header once a read has made it (store.c). */
 void		 store_map_shm(struct store *s);
 
 struct link;
 /* Steps st for (slug, title) rows into out (up to max, *n so far),
  * skipping self and slugs already there; SQLite's last code
- * (store_search.c). */
+ * (store_link.c). */
 int		 store_links(sqlite3_stmt *st, const char *self,
 		    struct link *out, size_t max, size_t *n);
 /* Adds to out the articles whose titles share words with a's; words is

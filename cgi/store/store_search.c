@@ -7,13 +7,6 @@
 #include "store/store_db.h"
 #include "store/store_search.h"
 
-void store_link_free(struct link *l)
-{
-	free(l->slug);
-	free(l->title);
-	memset(l, 0, sizeof(*l));
-}
-
 void store_hit_free(struct hit *h)
 {
 	free(h->slug);
@@ -123,31 +116,6 @@ enum store_rc store_tag_list(struct store *s, const char *tag,
 		return store_rc_of(s, rc);
 	}
 	return STORE_OK;
-}
-
-int store_links(sqlite3_stmt *st, const char *self, struct link *out,
-    size_t max, size_t *n)
-{
-	const char *slug;
-	size_t i;
-	int rc = SQLITE_DONE;
-
-	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		slug = (const char *)sqlite3_column_text(st, 0);
-		if (slug == NULL || (self != NULL && strcmp(slug, self) == 0))
-			continue;
-		for (i = 0; i < *n && strcmp(out[i].slug, slug) != 0; i++)
-			;
-		if (i < *n)
-			continue;
-		out[*n].slug = xstrdup(slug);
-		out[*n].title = store_column_dup(st, 1, NULL);
-		(*n)++;
-	}
-	if (*n == max)
-		rc = SQLITE_DONE;
-	sqlite3_reset(st);
-	return rc;
 }
 
 static int S_tags(struct store *s, int64_t id, struct post_more *m)

@@ -7,16 +7,8 @@
 #include "lib/buf.h"
 #include "http/conditional.h"
 #include "render/feed.h"
-#include "render/jsonld.h"
+#include "render/jsonld_text.h"
 #include "runner.h"
-
-#define EXPECT(cond) do {						\
-	if (!(cond)) {							\
-		printf("# %s:%d: expected %s\n", __FILE__, __LINE__,	\
-		    #cond);						\
-		return 0;						\
-	}								\
-} while (0)
 
 static int S_json_is(const char *in, size_t n, const char *want)
 {

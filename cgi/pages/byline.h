@@ -1,11 +1,17 @@
-/* pages_people.h: the clinic's people on its pages (pages_people.c): the
- * line under a post's title that says who wrote it and who reviewed it
- * when, and until when that review holds; and /people/<slug>. */
-#ifndef ARTICLED_PAGES_PEOPLE_H
-#define ARTICLED_PAGES_PEOPLE_H
+/* byline.h: the line under a post's title (byline.c) that says who
+ * wrote it and who reviewed it when, and until when that review holds;
+ * the people of its JSON-LD.  The article handler draws it; articled
+ * check reads when the next review is due. */
+#ifndef ARTICLED_BYLINE_H
+#define ARTICLED_BYLINE_H
 
-#include "pages/pages_int.h"
+#include <stddef.h>
+
+#include "pages/layout.h"
 #include "render/jsonld.h"
+#include "store/store.h"
+
+struct pages;
 
 struct byline {
 	struct person		 author;	/* slug NULL: none */
