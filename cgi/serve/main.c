@@ -14,6 +14,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "check/check.h"
 #include "lib/counter.h"
 #include "serve/fold.h"
 #include "pages/layout.h"
@@ -46,6 +47,7 @@ static void S_usage(FILE *f)
 	    "                [--no-views] [--media-dir DIR] "
 	    "[--picture-maker PATH]\n"
 	    "       articled --upgrade [--db PATH] [--user NAME]\n"
+	    "       articled check [--db PATH] [--json]\n"
 	    "       articled --make-pictures [--db PATH] [--media-dir DIR] "
 	    "[--picture-maker PATH]\n"
 	    "\n"
@@ -412,6 +414,9 @@ int main(int argc, char **argv)
 	memset(&m, 0, sizeof(m));
 	m.fd = -1;
 	m.pid = getpid();
+	if (argc > 1 && strcmp(argv[1], "check") == 0)	/* check.h */
+		return check_main(argc - 1, argv + 1, getenv("ARTICLED_DB") ?
+		    getenv("ARTICLED_DB") : DEFAULT_DB);
 	if (S_options(argc, argv, &m.opt) != 0)
 		return 2;
 	if (m.opt.upgrade)
