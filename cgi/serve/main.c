@@ -4,6 +4,7 @@
  * spawn-fcgi), drops privileges and hands over to the master (master.c).
  * With no socket at all it is a CGI program: one request, then exit. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
@@ -406,11 +407,26 @@ static int S_make_pictures(const struct options *o)
 	return maker_cgi_run(&mo);
 }
 
+/* Descriptors 0, 1 and 2 stay taken, on /dev/null if whoever started
+ * articled left one closed: a free one is the next file opened, and
+ * SQLite closes a database it gets there at once, which drops every lock
+ * this process holds on it (cgi.c, S_end_answer). */
+static void S_std_fds(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= STDERR_FILENO)
+		;
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	struct master m;
 	char err[1024];
 
+	S_std_fds();
 	memset(&m, 0, sizeof(m));
 	m.fd = -1;
 	m.pid = getpid();
