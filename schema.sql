@@ -1,5 +1,5 @@
 PRAGMA journal_mode=WAL;  -- persistent, and it cannot change inside a transaction
--- articled schema, version 7: the single source of the database layout.
+-- articled schema, version 10: the single source of the database layout.
 --
 -- Apply to a NEW database:   sqlite3 db/site.db < schema.sql
 -- An older database is upgraded by articled (on start, or articled --upgrade) with the
@@ -1192,8 +1192,529 @@ BEGIN
 END;
 
 
+-- Migration 8: patients' questions under each article (issue 19).
+--
+-- Run by articled inside one BEGIN IMMEDIATE transaction that also sets
+-- PRAGMA user_version = 8.  Nothing existing changes meaning.
+--
+-- comments: a patient's question (sent through the form under a post, always pending
+-- until the owner publishes it) or the clinic's reply (the owner's INSERT with parent_id,
+-- published at once).  What is stored is what the patient typed and chose to show --
+-- the article, the name, the question, the time, the status, the parent -- and nothing
+-- else: no address, no browser, no hash of either.
+--   SELECT id, slug, name, body FROM comments_pending;                  -- what waits
+--   UPDATE comments SET status = 'published' WHERE id = 17;           -- publish
+--   UPDATE comments SET status = 'rejected' WHERE id = 17;            -- reject
+--   PRAGMA secure_delete = ON; DELETE FROM comments WHERE id = 17;    -- delete for good
+--   INSERT INTO comments(parent_id, name, body) VALUES (17, 'Roy', '...');  -- reply
+CREATE TABLE comments(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,   -- the patient's reference number; never reused
+  article_id INTEGER,                     -- a reply takes its question's (comments_reply)
+  parent_id INTEGER,                      -- a reply: the question it answers; else NULL
+  name TEXT NOT NULL
+    CONSTRAINT "name must be text of 1 to 80 characters"
+    CHECK (typeof(name) = 'text' AND length(trim(name)) BETWEEN 1 AND 80),
+  body TEXT NOT NULL
+    CONSTRAINT "body must be text: for a file, CAST(readfile('reply.txt') AS TEXT)"
+    CHECK (typeof(body) = 'text')
+    CONSTRAINT "body must not be empty"
+    CHECK (trim(body, ' ' || char(9, 10, 13)) <> '')
+    CONSTRAINT "body must be at most 4000 characters"
+    CHECK (length(body) <= 4000),
+  status TEXT NOT NULL DEFAULT 'pending'
+    CONSTRAINT "status must be 'pending', 'published' or 'rejected'"
+    CHECK (status IN ('pending', 'published', 'rejected')),
+  by_clinic INTEGER NOT NULL DEFAULT 0 CHECK (by_clinic IN (0, 1)),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  decided_at TEXT                         -- when it was last published or rejected
+);
+CREATE INDEX comments_by_article ON comments(article_id, status, id);
+CREATE INDEX comments_by_status ON comments(status, decided_at);
+CREATE INDEX comments_by_time ON comments(created_at);
+
+-- What waits for the owner, oldest first.
+CREATE VIEW comments_pending AS
+  SELECT c.id, a.slug, c.name, c.body, c.created_at
+    FROM comments c JOIN articles a ON a.id = c.article_id
+   WHERE c.status = 'pending' ORDER BY c.id;
+
+-- A question comes from the form only (articled writes it, with its marker row); an
+-- INSERT from the shell is the clinic's reply and names the question it answers.
+CREATE TRIGGER comments_question_from_form BEFORE INSERT ON comments
+WHEN NEW.parent_id IS NULL AND NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'a reply needs parent_id, the id of the question it answers: INSERT INTO comments(parent_id, name, body) VALUES (17, ''Roy'', ''...''); SELECT id, slug, name, body FROM comments lists them');
+END;
+CREATE TRIGGER comments_reply_to_nothing BEFORE INSERT ON comments
+WHEN NEW.parent_id IS NOT NULL
+ AND NOT EXISTS (SELECT 1 FROM comments WHERE id = NEW.parent_id AND parent_id IS NULL)
+BEGIN
+  SELECT RAISE(ABORT, 'parent_id names no question: reply to a question''s id (SELECT id, slug, name, body FROM comments WHERE parent_id IS NULL), not to a reply');
+END;
+CREATE TRIGGER comments_utf8_insert BEFORE INSERT ON comments
+WHEN typeof(NEW.name) = 'text' AND typeof(NEW.body) = 'text' AND (WITH RECURSIVE
+    -- walk(i, e): the next byte to read is i; before e, byte by byte (a sequence at a
+    -- time), from e on, 32 bytes at a time while they are plain ASCII (no NUL).  i = 0:
+    -- not UTF-8.
+    walk(i, e) AS (
+      SELECT 1, 1
+      UNION ALL
+      SELECT CASE
+               WHEN i < e THEN CASE
+                 WHEN substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) BETWEEN x'01' AND x'7F' THEN i + 1
+                 WHEN substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) BETWEEN x'C2' AND x'DF'
+                  AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF' THEN i + 2
+                 WHEN ((substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) = x'E0' AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 1, 1) BETWEEN x'A0' AND x'BF')
+                    OR (substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) BETWEEN x'E1' AND x'EC' AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF')
+                    OR (substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) = x'ED' AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 1, 1) BETWEEN x'80' AND x'9F')
+                    OR (substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) BETWEEN x'EE' AND x'EF' AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF'))
+                  AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 2, 1) BETWEEN x'80' AND x'BF' THEN i + 3
+                 WHEN ((substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) = x'F0' AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 1, 1) BETWEEN x'90' AND x'BF')
+                    OR (substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) BETWEEN x'F1' AND x'F3' AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF')
+                    OR (substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) = x'F4' AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 1, 1) BETWEEN x'80' AND x'8F'))
+                  AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 2, 1) BETWEEN x'80' AND x'BF'
+                  AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 3, 1) BETWEEN x'80' AND x'BF' THEN i + 4
+                 ELSE 0 END
+               WHEN length(CAST(substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 32) AS TEXT)) = length(substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 32))
+                AND CAST(substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 32) AS TEXT) NOT GLOB '*[^' || char(1) || '-' || char(127) || ']*'
+                 THEN i + 32
+               ELSE i END,
+             CASE WHEN i < e THEN e ELSE i + 32 END
+      FROM walk WHERE i BETWEEN 1 AND length(CAST((NEW.name || char(10) || NEW.body) AS BLOB)))
+    SELECT min(i) FROM walk) = 0
+BEGIN
+  SELECT RAISE(ABORT, 'name or body is not UTF-8 text: type it again, or save the file it came from as UTF-8');
+END;
+CREATE TRIGGER comments_utf8_update BEFORE UPDATE OF name, body ON comments
+WHEN typeof(NEW.name) = 'text' AND typeof(NEW.body) = 'text' AND (WITH RECURSIVE
+    -- walk(i, e): the next byte to read is i; before e, byte by byte (a sequence at a
+    -- time), from e on, 32 bytes at a time while they are plain ASCII (no NUL).  i = 0:
+    -- not UTF-8.
+    walk(i, e) AS (
+      SELECT 1, 1
+      UNION ALL
+      SELECT CASE
+               WHEN i < e THEN CASE
+                 WHEN substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) BETWEEN x'01' AND x'7F' THEN i + 1
+                 WHEN substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) BETWEEN x'C2' AND x'DF'
+                  AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF' THEN i + 2
+                 WHEN ((substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) = x'E0' AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 1, 1) BETWEEN x'A0' AND x'BF')
+                    OR (substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) BETWEEN x'E1' AND x'EC' AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF')
+                    OR (substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) = x'ED' AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 1, 1) BETWEEN x'80' AND x'9F')
+                    OR (substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) BETWEEN x'EE' AND x'EF' AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF'))
+                  AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 2, 1) BETWEEN x'80' AND x'BF' THEN i + 3
+                 WHEN ((substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) = x'F0' AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 1, 1) BETWEEN x'90' AND x'BF')
+                    OR (substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) BETWEEN x'F1' AND x'F3' AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 1, 1) BETWEEN x'80' AND x'BF')
+                    OR (substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 1) = x'F4' AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 1, 1) BETWEEN x'80' AND x'8F'))
+                  AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 2, 1) BETWEEN x'80' AND x'BF'
+                  AND substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i + 3, 1) BETWEEN x'80' AND x'BF' THEN i + 4
+                 ELSE 0 END
+               WHEN length(CAST(substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 32) AS TEXT)) = length(substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 32))
+                AND CAST(substr(CAST((NEW.name || char(10) || NEW.body) AS BLOB), i, 32) AS TEXT) NOT GLOB '*[^' || char(1) || '-' || char(127) || ']*'
+                 THEN i + 32
+               ELSE i END,
+             CASE WHEN i < e THEN e ELSE i + 32 END
+      FROM walk WHERE i BETWEEN 1 AND length(CAST((NEW.name || char(10) || NEW.body) AS BLOB)))
+    SELECT min(i) FROM walk) = 0
+BEGIN
+  SELECT RAISE(ABORT, 'name or body is not UTF-8 text: type it again, or save the file it came from as UTF-8');
+END;
+CREATE TRIGGER comments_fixed BEFORE UPDATE OF id, article_id, parent_id, created_at, by_clinic ON comments
+WHEN (NEW.id IS NOT OLD.id OR NEW.article_id IS NOT OLD.article_id
+  OR NEW.parent_id IS NOT OLD.parent_id OR NEW.created_at IS NOT OLD.created_at
+  OR NEW.by_clinic IS NOT OLD.by_clinic)
+ AND NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'a comment''s id, article, parent, time and author stay as they are: change status, name or body');
+END;
+-- The clinic's reply: on its question's article, the clinic's, published at once; the
+-- question it answers is published with it when it was still waiting.
+CREATE TRIGGER comments_reply AFTER INSERT ON comments
+WHEN NEW.parent_id IS NOT NULL
+BEGIN
+  UPDATE comments SET status = 'published', decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+   WHERE id = NEW.parent_id AND status = 'pending';
+  INSERT INTO articled_writing(who) VALUES ('comments_reply');
+  UPDATE comments SET article_id = (SELECT article_id FROM comments WHERE id = NEW.parent_id),
+         by_clinic = 1, status = 'published',
+         decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+   WHERE id = NEW.id;
+  DELETE FROM articled_writing WHERE who = 'comments_reply';
+END;
+CREATE TRIGGER comments_decided AFTER UPDATE OF status ON comments
+WHEN NEW.status IS NOT OLD.status
+BEGIN
+  UPDATE comments SET decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = NEW.id;
+END;
+-- Pages show published comments only: the site's revision moves when one is published,
+-- changed or removed, and never for a question that arrives (pending), so hostile posts
+-- cannot empty every worker's cache.
+CREATE TRIGGER comments_site_version_insert AFTER INSERT ON comments
+WHEN NEW.status = 'published'
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+CREATE TRIGGER comments_site_version_update AFTER UPDATE ON comments
+WHEN (OLD.status = 'published' OR NEW.status = 'published')
+ AND (NEW.status IS NOT OLD.status OR NEW.name IS NOT OLD.name OR NEW.body IS NOT OLD.body
+      OR NEW.article_id IS NOT OLD.article_id)
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+CREATE TRIGGER comments_site_version_delete AFTER DELETE ON comments
+WHEN OLD.status = 'published'
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+-- A question's replies go with it; an article's comments go with the article.
+CREATE TRIGGER comments_delete_replies AFTER DELETE ON comments
+WHEN OLD.parent_id IS NULL
+BEGIN
+  DELETE FROM comments WHERE parent_id = OLD.id;
+END;
+CREATE TRIGGER articles_delete_comments AFTER DELETE ON articles
+BEGIN
+  DELETE FROM comments WHERE article_id = OLD.id;
+END;
+
+-- Questions on one article close with UPDATE articles SET comments = 'closed' WHERE
+-- slug = '...'; on every article with the setting comments.open = 'no'.
+ALTER TABLE articles ADD COLUMN comments TEXT NOT NULL DEFAULT 'open'
+  CONSTRAINT "comments must be 'open' or 'closed'"
+  CHECK (comments IN ('open', 'closed'));
+
+-- The secret the form's tokens are made with, one per day (UTC), made by articled when
+-- the day's first form is drawn; yesterday's is still accepted, older ones are deleted.
+-- It guards against spam, not privacy.  Deleting the rows voids every form in pages.
+CREATE TABLE comment_keys(
+  day TEXT PRIMARY KEY NOT NULL,          -- 2024-05-01
+  secret BLOB NOT NULL CHECK (length(secret) = 16)
+) WITHOUT ROWID;
+CREATE TRIGGER comment_keys_kept_insert BEFORE INSERT ON comment_keys
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'comment_keys is articled''s own (the secret of the question form): leave it alone; to void every form in pages, DELETE FROM comment_keys');
+END;
+CREATE TRIGGER comment_keys_kept_update BEFORE UPDATE ON comment_keys
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'comment_keys is articled''s own (the secret of the question form): leave it alone; to void every form in pages, DELETE FROM comment_keys');
+END;
+-- The owner's DELETE voids the forms in pages: the workers drop the key they hold when
+-- the site's revision moves (articled's own deletes of old days carry its marker).
+CREATE TRIGGER comment_keys_deleted AFTER DELETE ON comment_keys
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+
+-- The comments. settings, with their defaults.
+INSERT INTO articled_writing(who) VALUES ('migration');
+INSERT INTO setting_keys(key, default_value, about) VALUES
+  ('comments.open', 'yes', 'yes: patients may send questions under the articles; no: the form is gone from every article (published questions stay)'),
+  ('comments.notice', 'Please don''t include personal medical details. For urgent help call 111, or 999 in an emergency.', 'the sentence shown above the question form'),
+  ('comments.max_length', '2000', 'the longest question, in characters (at most 4000)'),
+  ('comments.close_after_days', '0', 'questions close on an article this many days after it was published; 0: never'),
+  ('comments.pending_cap', '200', 'questions waiting at most; beyond, the form says questions are paused for now'),
+  ('comments.per_minute', '30', 'questions accepted a minute on the whole site'),
+  ('comments.gap_seconds', '15', 'FastCGI: seconds between two questions from one address'),
+  ('comments.per_hour', '5', 'FastCGI: questions an hour from one address'),
+  ('comments.purge_after_days', '30', 'rejected questions are deleted (with secure_delete) this many days after they were rejected');
+DELETE FROM articled_writing WHERE who = 'migration';
+
+CREATE TRIGGER settings_comments_insert BEFORE INSERT ON settings
+WHEN NEW.key GLOB 'comments.?*' AND (
+     (NEW.key = 'comments.open' AND NEW.value NOT IN ('yes', 'no'))
+  OR (NEW.key = 'comments.notice' AND length(NEW.value) > 500)
+  OR (NEW.key NOT IN ('comments.open', 'comments.notice')
+      AND NOT (NEW.value GLOB '[0-9]*' AND NEW.value NOT GLOB '*[^0-9]*' AND length(NEW.value) <= 6))
+  OR (NEW.key = 'comments.max_length' AND CAST(NEW.value AS INTEGER) NOT BETWEEN 1 AND 4000))
+BEGIN
+  SELECT RAISE(ABORT, 'comments. settings: comments.open is yes or no, comments.notice at most 500 characters, comments.max_length 1 to 4000, the others a whole number like 30 (see SELECT key, default_value, about FROM setting_keys)');
+END;
+CREATE TRIGGER settings_comments_update BEFORE UPDATE ON settings
+WHEN NEW.key GLOB 'comments.?*' AND (
+     (NEW.key = 'comments.open' AND NEW.value NOT IN ('yes', 'no'))
+  OR (NEW.key = 'comments.notice' AND length(NEW.value) > 500)
+  OR (NEW.key NOT IN ('comments.open', 'comments.notice')
+      AND NOT (NEW.value GLOB '[0-9]*' AND NEW.value NOT GLOB '*[^0-9]*' AND length(NEW.value) <= 6))
+  OR (NEW.key = 'comments.max_length' AND CAST(NEW.value AS INTEGER) NOT BETWEEN 1 AND 4000))
+BEGIN
+  SELECT RAISE(ABORT, 'comments. settings: comments.open is yes or no, comments.notice at most 500 characters, comments.max_length 1 to 4000, the others a whole number like 30 (see SELECT key, default_value, about FROM setting_keys)');
+END;
+
 -- ---------------------------------------------------------------------------------------
--- Readers and where they came from (migration 8): only articled's fold writes these; no
+-- The clinic's people, who wrote and reviewed each article, and the clinic's facts
+-- (migration 9).  people: the practitioners, each at /people/<slug>; articles.author and
+-- articles.reviewer name one of them by slug (a reviewer replaces the free-text
+-- reviewed_by on the page).  closures: days the clinic is shut.  The clinic's settings
+-- are listed in setting_keys; triggers check their values.
+-- ---------------------------------------------------------------------------------------
+CREATE TABLE people(
+  id INTEGER PRIMARY KEY,
+  slug TEXT NOT NULL UNIQUE
+    CONSTRAINT "a person's slug must be lower-case letters, digits and single hyphens (a-z, 0-9, -), at most 80 characters, like asha-patel"
+    CHECK (typeof(slug) = 'text'
+           AND slug GLOB '[a-z0-9]*' AND slug GLOB '*[a-z0-9]'
+           AND slug NOT GLOB '*[^a-z0-9-]*' AND slug NOT GLOB '*--*'
+           AND length(slug) <= 80),
+  name TEXT NOT NULL
+    CONSTRAINT "a person's name must be 1 to 120 characters, like Dr Asha Patel"
+    CHECK (typeof(name) = 'text' AND trim(name, ' ' || char(9, 10, 13, 160)) <> ''
+           AND length(name) <= 120),
+  credentials TEXT
+    CONSTRAINT "credentials are written as the person writes them, like MBAcC, BSc (Hons): at most 120 characters, or NULL"
+    CHECK (credentials IS NULL
+           OR (typeof(credentials) = 'text' AND trim(credentials) <> '' AND length(credentials) <= 120)),
+  role TEXT
+    CONSTRAINT "role is a few words, like Acupuncturist: at most 120 characters, or NULL"
+    CHECK (role IS NULL OR (typeof(role) = 'text' AND trim(role) <> '' AND length(role) <= 120)),
+  bio TEXT                      -- Markdown, shown on /people/<slug>
+    CONSTRAINT "bio is Markdown text of at most 20000 characters, or NULL"
+    CHECK (bio IS NULL OR (typeof(bio) = 'text' AND length(bio) <= 20000)),
+  photo TEXT,                   -- a picture's name in media, or NULL
+  registration_body TEXT
+    CONSTRAINT "registration_body is the body's name, like British Acupuncture Council: at most 120 characters, or NULL"
+    CHECK (registration_body IS NULL
+           OR (typeof(registration_body) = 'text' AND trim(registration_body) <> ''
+               AND length(registration_body) <= 120)),
+  registration_number TEXT
+    CONSTRAINT "registration_number must be at most 40 characters, or NULL"
+    CHECK (registration_number IS NULL
+           OR (typeof(registration_number) = 'text' AND trim(registration_number) <> ''
+               AND length(registration_number) <= 40)),
+  registration_url TEXT
+    CONSTRAINT "registration_url must be the register's https:// address, with no spaces or quotes, or NULL"
+    CHECK (registration_url IS NULL
+           OR (typeof(registration_url) = 'text' AND registration_url GLOB 'https://?*'
+               AND registration_url NOT GLOB '*[^!-~]*'
+               AND registration_url NOT GLOB '*["<>\^`{|}]*'))
+);
+CREATE TRIGGER people_photo_insert BEFORE INSERT ON people
+WHEN NEW.photo IS NOT NULL AND NOT EXISTS (SELECT 1 FROM media WHERE name = NEW.photo)
+BEGIN
+  SELECT RAISE(ABORT, 'photo names no picture: add it first with INSERT INTO media(name, alt, data) VALUES (...), or see SELECT name FROM media');
+END;
+CREATE TRIGGER people_photo_update BEFORE UPDATE OF photo ON people
+WHEN NEW.photo IS NOT NULL AND NOT EXISTS (SELECT 1 FROM media WHERE name = NEW.photo)
+BEGIN
+  SELECT RAISE(ABORT, 'photo names no picture: add it first with INSERT INTO media(name, alt, data) VALUES (...), or see SELECT name FROM media');
+END;
+CREATE TRIGGER people_in_use_delete BEFORE DELETE ON people
+WHEN EXISTS (SELECT 1 FROM articles WHERE author = OLD.slug OR reviewer = OLD.slug)
+BEGIN
+  SELECT RAISE(ABORT, 'this person wrote or reviewed articles: first UPDATE articles SET author = ... (or reviewer = NULL) for them; SELECT id, title FROM articles WHERE author = ''<slug>'' OR reviewer = ''<slug>'' lists them');
+END;
+CREATE TRIGGER people_slug_in_use BEFORE UPDATE OF slug ON people
+WHEN NEW.slug IS NOT OLD.slug
+ AND EXISTS (SELECT 1 FROM articles WHERE author = OLD.slug OR reviewer = OLD.slug)
+BEGIN
+  SELECT RAISE(ABORT, 'this person wrote or reviewed articles, which name them by slug: add the person again under the new slug, move the articles to it, then delete the old row');
+END;
+CREATE TRIGGER people_photo_in_use BEFORE DELETE ON media
+WHEN EXISTS (SELECT 1 FROM people WHERE photo = OLD.name)
+BEGIN
+  SELECT RAISE(ABORT, 'a person''s photo is this picture: first UPDATE people SET photo = NULL (or another picture) for them');
+END;
+CREATE TRIGGER people_site_version_insert AFTER INSERT ON people
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+CREATE TRIGGER people_site_version_update AFTER UPDATE ON people
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+CREATE TRIGGER people_site_version_delete AFTER DELETE ON people
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+
+-- Who wrote an article and who reviewed it: a person's slug, or NULL.
+ALTER TABLE articles ADD COLUMN author TEXT;
+ALTER TABLE articles ADD COLUMN reviewer TEXT;
+CREATE TRIGGER articles_people_insert BEFORE INSERT ON articles
+WHEN (NEW.author IS NOT NULL AND NOT EXISTS (SELECT 1 FROM people WHERE slug = NEW.author))
+  OR (NEW.reviewer IS NOT NULL AND NOT EXISTS (SELECT 1 FROM people WHERE slug = NEW.reviewer))
+BEGIN
+  SELECT RAISE(ABORT, 'author and reviewer must each be a person''s slug: add them first with INSERT INTO people(slug, name) VALUES (...), or see SELECT slug, name FROM people');
+END;
+CREATE TRIGGER articles_people_update BEFORE UPDATE OF author, reviewer ON articles
+WHEN (NEW.author IS NOT NULL AND NOT EXISTS (SELECT 1 FROM people WHERE slug = NEW.author))
+  OR (NEW.reviewer IS NOT NULL AND NOT EXISTS (SELECT 1 FROM people WHERE slug = NEW.reviewer))
+BEGIN
+  SELECT RAISE(ABORT, 'author and reviewer must each be a person''s slug: add them first with INSERT INTO people(slug, name) VALUES (...), or see SELECT slug, name FROM people');
+END;
+CREATE INDEX articles_by_author ON articles(author, published_at DESC, id DESC) WHERE author IS NOT NULL;
+
+-- closures: days the clinic is shut, each shown from 14 days before it starts until it
+-- ends (the pages change at midnight UTC).
+CREATE TABLE closures(
+  id INTEGER PRIMARY KEY,
+  starts TEXT NOT NULL
+    CONSTRAINT "starts must be a real date like 2025-12-24"
+    CHECK (typeof(starts) = 'text' AND starts GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+           AND date(julianday(starts)) = starts),
+  ends TEXT NOT NULL
+    CONSTRAINT "ends must be a real date like 2025-12-27, on or after starts"
+    CHECK (typeof(ends) = 'text' AND ends GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+           AND date(julianday(ends)) = ends AND ends >= starts),
+  note TEXT
+    CONSTRAINT "note is a short sentence, like Closed for Christmas: at most 200 characters, or NULL"
+    CHECK (note IS NULL OR (typeof(note) = 'text' AND length(note) <= 200))
+);
+CREATE TRIGGER closures_site_version_insert AFTER INSERT ON closures
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+CREATE TRIGGER closures_site_version_update AFTER UPDATE ON closures
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+CREATE TRIGGER closures_site_version_delete AFTER DELETE ON closures
+BEGIN
+  UPDATE site_version SET rev = random() & 9223372036854775807;
+END;
+
+-- The clinic's settings, listed as articled's own (see migration 7).
+INSERT INTO articled_writing(who) VALUES ('migration');
+INSERT INTO setting_keys(key, default_value, about) VALUES
+  ('clinic.street_address', NULL, 'the street part of the clinic''s address, like 12 High Street'),
+  ('clinic.locality', NULL, 'the town or city, like Leeds'),
+  ('clinic.region', NULL, 'the county or region, or unset'),
+  ('clinic.postcode', NULL, 'the postcode, like LS1 4AB'),
+  ('clinic.country', 'GB', 'the country as a two-letter code, like GB'),
+  ('clinic.hours.mon', NULL, 'Monday''s opening hours: 09:00-17:00, 09:00-12:30,14:00-18:00 or closed (unset: not shown)'),
+  ('clinic.hours.tue', NULL, 'Tuesday''s opening hours, as clinic.hours.mon'),
+  ('clinic.hours.wed', NULL, 'Wednesday''s opening hours, as clinic.hours.mon'),
+  ('clinic.hours.thu', NULL, 'Thursday''s opening hours, as clinic.hours.mon'),
+  ('clinic.hours.fri', NULL, 'Friday''s opening hours, as clinic.hours.mon'),
+  ('clinic.hours.sat', NULL, 'Saturday''s opening hours, as clinic.hours.mon'),
+  ('clinic.hours.sun', NULL, 'Sunday''s opening hours, as clinic.hours.mon'),
+  ('clinic.booking_url', NULL, 'where patients book: an https:// address'),
+  ('clinic.email', NULL, 'the clinic''s email address, like hello@example.org'),
+  ('clinic.new_patients', NULL, 'yes or no: whether the clinic takes new patients (unset: not said)'),
+  ('clinic.map', NULL, 'the name of a picture in media showing where the clinic is'),
+  ('clinic.latitude', NULL, 'the clinic''s latitude in degrees, -90 to 90, like 53.7997'),
+  ('clinic.longitude', NULL, 'the clinic''s longitude in degrees, -180 to 180, like -1.5492'),
+  ('clinic.specialty', NULL, 'the clinic''s medical specialty, like Acupuncture (unset: not said)'),
+  ('clinic.review_months', '12', 'months from an article''s review to its next one, 1 to 60'),
+  ('clinic.urgent.999', 'Call 999 or go to A&E now if:', 'the heading of a > [!999] box'),
+  ('clinic.urgent.111', 'Call 111 or ask for an urgent GP appointment if:', 'the heading of a > [!111] box'),
+  ('clinic.urgent.gp', 'See a GP if:', 'the heading of a > [!GP] box'),
+  ('clinic.claim_words', NULL, 'more phrases articled check flags in health claims, separated by commas, like heals, miracle');
+DELETE FROM articled_writing WHERE who = 'migration';
+
+-- Values the CHECKs cannot say.  Hours: one or two ranges of HH:MM-HH:MM, each
+-- closing after its opening, the second after the first, or "closed".
+CREATE TRIGGER settings_clinic_hours_insert BEFORE INSERT ON settings
+WHEN NEW.key GLOB 'clinic.hours.*'
+ AND NOT (NEW.value = 'closed'
+          OR (length(NEW.value) = 11
+              AND NEW.value GLOB '[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]'
+              AND substr(NEW.value, 1, 2) <= '23' AND substr(NEW.value, 7, 2) <= '23'
+              AND substr(NEW.value, 7, 5) > substr(NEW.value, 1, 5))
+          OR (length(NEW.value) = 23
+              AND NEW.value GLOB '[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9],[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]'
+              AND substr(NEW.value, 1, 2) <= '23' AND substr(NEW.value, 7, 2) <= '23'
+              AND substr(NEW.value, 13, 2) <= '23' AND substr(NEW.value, 19, 2) <= '23'
+              AND substr(NEW.value, 7, 5) > substr(NEW.value, 1, 5)
+              AND substr(NEW.value, 13, 5) >= substr(NEW.value, 7, 5)
+              AND substr(NEW.value, 19, 5) > substr(NEW.value, 13, 5)))
+BEGIN
+  SELECT RAISE(ABORT, 'opening hours are like 09:00-17:00, or 09:00-12:30,14:00-18:00, or closed: times from 00:00 to 23:59, each closing after its opening');
+END;
+CREATE TRIGGER settings_clinic_hours_update BEFORE UPDATE ON settings
+WHEN NEW.key GLOB 'clinic.hours.*'
+ AND NOT (NEW.value = 'closed'
+          OR (length(NEW.value) = 11
+              AND NEW.value GLOB '[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]'
+              AND substr(NEW.value, 1, 2) <= '23' AND substr(NEW.value, 7, 2) <= '23'
+              AND substr(NEW.value, 7, 5) > substr(NEW.value, 1, 5))
+          OR (length(NEW.value) = 23
+              AND NEW.value GLOB '[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9],[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]'
+              AND substr(NEW.value, 1, 2) <= '23' AND substr(NEW.value, 7, 2) <= '23'
+              AND substr(NEW.value, 13, 2) <= '23' AND substr(NEW.value, 19, 2) <= '23'
+              AND substr(NEW.value, 7, 5) > substr(NEW.value, 1, 5)
+              AND substr(NEW.value, 13, 5) >= substr(NEW.value, 7, 5)
+              AND substr(NEW.value, 19, 5) > substr(NEW.value, 13, 5)))
+BEGIN
+  SELECT RAISE(ABORT, 'opening hours are like 09:00-17:00, or 09:00-12:30,14:00-18:00, or closed: times from 00:00 to 23:59, each closing after its opening');
+END;
+-- The other values, one rule per key: each refused with its own sentence.
+CREATE TRIGGER settings_clinic_booking_url_insert BEFORE INSERT ON settings
+WHEN NEW.key = 'clinic.booking_url' AND NOT (NEW.value GLOB 'https://?*' AND NEW.value NOT GLOB '*[^!-~]*' AND NEW.value NOT GLOB '*["<>\^`{|}]*')
+BEGIN
+  SELECT RAISE(ABORT, 'clinic.booking_url must be an https:// address with no spaces or quotes, like https://book.example.org/clinic');
+END;
+CREATE TRIGGER settings_clinic_booking_url_update BEFORE UPDATE ON settings
+WHEN NEW.key = 'clinic.booking_url' AND NOT (NEW.value GLOB 'https://?*' AND NEW.value NOT GLOB '*[^!-~]*' AND NEW.value NOT GLOB '*["<>\^`{|}]*')
+BEGIN
+  SELECT RAISE(ABORT, 'clinic.booking_url must be an https:// address with no spaces or quotes, like https://book.example.org/clinic');
+END;
+CREATE TRIGGER settings_clinic_email_insert BEFORE INSERT ON settings
+WHEN NEW.key = 'clinic.email' AND NOT (NEW.value GLOB '?*@?*.?*' AND NEW.value NOT GLOB '*[^!-~]*' AND NEW.value NOT GLOB '*["<>\^`{|}(),;:]*' AND NEW.value NOT GLOB '*@*@*')
+BEGIN
+  SELECT RAISE(ABORT, 'clinic.email must be an email address like hello@example.org');
+END;
+CREATE TRIGGER settings_clinic_email_update BEFORE UPDATE ON settings
+WHEN NEW.key = 'clinic.email' AND NOT (NEW.value GLOB '?*@?*.?*' AND NEW.value NOT GLOB '*[^!-~]*' AND NEW.value NOT GLOB '*["<>\^`{|}(),;:]*' AND NEW.value NOT GLOB '*@*@*')
+BEGIN
+  SELECT RAISE(ABORT, 'clinic.email must be an email address like hello@example.org');
+END;
+CREATE TRIGGER settings_clinic_new_patients_insert BEFORE INSERT ON settings
+WHEN NEW.key = 'clinic.new_patients' AND NEW.value NOT IN ('yes', 'no')
+BEGIN
+  SELECT RAISE(ABORT, 'clinic.new_patients must be yes or no');
+END;
+CREATE TRIGGER settings_clinic_new_patients_update BEFORE UPDATE ON settings
+WHEN NEW.key = 'clinic.new_patients' AND NEW.value NOT IN ('yes', 'no')
+BEGIN
+  SELECT RAISE(ABORT, 'clinic.new_patients must be yes or no');
+END;
+CREATE TRIGGER settings_clinic_map_insert BEFORE INSERT ON settings
+WHEN NEW.key = 'clinic.map' AND NOT EXISTS (SELECT 1 FROM media WHERE name = NEW.value)
+BEGIN
+  SELECT RAISE(ABORT, 'clinic.map names no picture: add it first with INSERT INTO media(name, alt, data) VALUES (...), or see SELECT name FROM media');
+END;
+CREATE TRIGGER settings_clinic_map_update BEFORE UPDATE ON settings
+WHEN NEW.key = 'clinic.map' AND NOT EXISTS (SELECT 1 FROM media WHERE name = NEW.value)
+BEGIN
+  SELECT RAISE(ABORT, 'clinic.map names no picture: add it first with INSERT INTO media(name, alt, data) VALUES (...), or see SELECT name FROM media');
+END;
+CREATE TRIGGER settings_clinic_latitude_insert BEFORE INSERT ON settings
+WHEN NEW.key = 'clinic.latitude' AND NOT (NEW.value GLOB '*[0-9]*' AND NEW.value NOT GLOB '*[^0-9.-]*' AND NEW.value NOT GLOB '?*-*' AND NEW.value NOT GLOB '*.*.*' AND NEW.value NOT GLOB '*.' AND NEW.value NOT GLOB '.*' AND NEW.value NOT GLOB '-.*' AND CAST(NEW.value AS REAL) BETWEEN -90 AND 90)
+BEGIN
+  SELECT RAISE(ABORT, 'clinic.latitude must be a number of degrees from -90 to 90, like 53.7997');
+END;
+CREATE TRIGGER settings_clinic_latitude_update BEFORE UPDATE ON settings
+WHEN NEW.key = 'clinic.latitude' AND NOT (NEW.value GLOB '*[0-9]*' AND NEW.value NOT GLOB '*[^0-9.-]*' AND NEW.value NOT GLOB '?*-*' AND NEW.value NOT GLOB '*.*.*' AND NEW.value NOT GLOB '*.' AND NEW.value NOT GLOB '.*' AND NEW.value NOT GLOB '-.*' AND CAST(NEW.value AS REAL) BETWEEN -90 AND 90)
+BEGIN
+  SELECT RAISE(ABORT, 'clinic.latitude must be a number of degrees from -90 to 90, like 53.7997');
+END;
+CREATE TRIGGER settings_clinic_longitude_insert BEFORE INSERT ON settings
+WHEN NEW.key = 'clinic.longitude' AND NOT (NEW.value GLOB '*[0-9]*' AND NEW.value NOT GLOB '*[^0-9.-]*' AND NEW.value NOT GLOB '?*-*' AND NEW.value NOT GLOB '*.*.*' AND NEW.value NOT GLOB '*.' AND NEW.value NOT GLOB '.*' AND NEW.value NOT GLOB '-.*' AND CAST(NEW.value AS REAL) BETWEEN -180 AND 180)
+BEGIN
+  SELECT RAISE(ABORT, 'clinic.longitude must be a number of degrees from -180 to 180, like -1.5492');
+END;
+CREATE TRIGGER settings_clinic_longitude_update BEFORE UPDATE ON settings
+WHEN NEW.key = 'clinic.longitude' AND NOT (NEW.value GLOB '*[0-9]*' AND NEW.value NOT GLOB '*[^0-9.-]*' AND NEW.value NOT GLOB '?*-*' AND NEW.value NOT GLOB '*.*.*' AND NEW.value NOT GLOB '*.' AND NEW.value NOT GLOB '.*' AND NEW.value NOT GLOB '-.*' AND CAST(NEW.value AS REAL) BETWEEN -180 AND 180)
+BEGIN
+  SELECT RAISE(ABORT, 'clinic.longitude must be a number of degrees from -180 to 180, like -1.5492');
+END;
+CREATE TRIGGER settings_clinic_review_months_insert BEFORE INSERT ON settings
+WHEN NEW.key = 'clinic.review_months' AND NOT (NEW.value GLOB '[1-9]' OR NEW.value GLOB '[1-5][0-9]' OR NEW.value = '60')
+BEGIN
+  SELECT RAISE(ABORT, 'clinic.review_months must be a whole number of months from 1 to 60, like 12');
+END;
+CREATE TRIGGER settings_clinic_review_months_update BEFORE UPDATE ON settings
+WHEN NEW.key = 'clinic.review_months' AND NOT (NEW.value GLOB '[1-9]' OR NEW.value GLOB '[1-5][0-9]' OR NEW.value = '60')
+BEGIN
+  SELECT RAISE(ABORT, 'clinic.review_months must be a whole number of months from 1 to 60, like 12');
+END;
+
+
+-- ---------------------------------------------------------------------------------------
+-- Readers and where they came from (migration 10): only articled's fold writes these; no
 -- row names a person (see README, "Readers and sources").
 -- ---------------------------------------------------------------------------------------
 -- Readers per article per UTC day: distinct (address, browser) pairs that read it.
@@ -1311,7 +1832,7 @@ INSERT INTO setting_keys(key, default_value, about) VALUES
 DELETE FROM articled_writing WHERE who = 'migration';
 
 
-PRAGMA user_version = 8;
+PRAGMA user_version = 10;
 
 -- Commit only a complete schema (see schema_apply at the top).
 UPDATE schema_apply SET complete = (
@@ -1344,11 +1865,18 @@ UPDATE schema_apply SET complete = (
      'media', 'media_variants', 'media_data_missing_insert', 'media_data_missing_update', 'media_name_taken_insert', 'media_name_taken_update', 'media_id_fixed', 'media_kept', 'media_status_kept', 'media_in_use_delete', 'media_in_use_rename', 'media_insert', 'media_data_update', 'media_site_version_update', 'media_delete', 'media_variants_kept_insert', 'media_variants_kept_update', 'media_variants_kept_delete', 'articles_cover_insert', 'articles_cover_update',
      'setting_keys', 'setting_keys_kept_insert', 'setting_keys_kept_update', 'setting_keys_kept_delete',
      'settings_key_known_insert', 'settings_key_known_update',
+     'comments', 'comments_by_article', 'comments_by_status', 'comments_by_time', 'comments_pending',
+     'comments_question_from_form', 'comments_reply_to_nothing', 'comments_utf8_insert', 'comments_utf8_update',
+     'comments_fixed', 'comments_reply', 'comments_decided', 'comments_site_version_insert',
+     'comments_site_version_update', 'comments_site_version_delete', 'comments_delete_replies',
+     'articles_delete_comments', 'comment_keys', 'comment_keys_kept_insert', 'comment_keys_kept_update', 'comment_keys_deleted',
+     'settings_comments_insert', 'settings_comments_update',
+     'people', 'people_photo_insert', 'people_photo_update', 'people_in_use_delete', 'people_slug_in_use', 'people_photo_in_use', 'people_site_version_insert', 'people_site_version_update', 'people_site_version_delete', 'articles_people_insert', 'articles_people_update', 'articles_by_author', 'closures', 'closures_site_version_insert', 'closures_site_version_update', 'closures_site_version_delete', 'settings_clinic_hours_insert', 'settings_clinic_hours_update', 'settings_clinic_booking_url_insert', 'settings_clinic_booking_url_update', 'settings_clinic_email_insert', 'settings_clinic_email_update', 'settings_clinic_new_patients_insert', 'settings_clinic_new_patients_update', 'settings_clinic_map_insert', 'settings_clinic_map_update', 'settings_clinic_latitude_insert', 'settings_clinic_latitude_update', 'settings_clinic_longitude_insert', 'settings_clinic_longitude_update', 'settings_clinic_review_months_insert', 'settings_clinic_review_months_update',
      'reader_days', 'reader_days_by_day', 'site_reader_days', 'source_days', 'source_days_by_day',
      'reader_days_kept_insert', 'reader_days_kept_update', 'reader_days_kept_delete',
      'site_reader_days_kept_insert', 'site_reader_days_kept_update', 'site_reader_days_kept_delete',
      'source_days_kept_insert', 'source_days_kept_update', 'source_days_kept_delete',
-     'articles_delete_readers')) = 116
+     'articles_delete_readers')) = 171
   AND (SELECT count(*) FROM counter_state) = 1
   AND (SELECT count(*) FROM site_version) = 1);
 COMMIT;

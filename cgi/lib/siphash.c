@@ -1,6 +1,6 @@
 /* siphash.c: SipHash-2-4 (see siphash.h), after the reference
  * implementation's description; checked against its test vectors in
- * tests/unit/test_readers.c. */
+ * tests/unit/test_readers.c and tests/unit/test_form.c. */
 #include <string.h>
 
 #include "lib/siphash.h"
@@ -40,7 +40,7 @@ static void S_word(struct siphash *h, uint64_t m)
 	h->v[0] ^= m;
 }
 
-void siphash_init(struct siphash *h, const unsigned char key[16])
+void siphash_init(struct siphash *h, const unsigned char key[SIPHASH_KEY_LEN])
 {
 	uint64_t k0 = S_le64(key), k1 = S_le64(key + 8);
 

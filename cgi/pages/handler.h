@@ -30,12 +30,14 @@ typedef void route_handler(struct pages *p, const struct page_req *q);
 struct route {
 	route_handler	*handler;	/* pages_blog: .page; pages_article:
 					 * .slug; pages_tag: .tag and .page;
+					 * pages_person: .slug and .page;
 					 * pages_moved: .location;
 					 * pages_not_found */
 	unsigned long	 page;
 	char		 slug[ROUTE_SLUG_MAX + 1];
 	char		 tag[ROUTE_TAG_MAX + 1];
-	char		 location[ROUTE_SLUG_MAX + 16];
+	/* The longest: /people/SLUG/page/N, N of at most 9 digits. */
+	char		 location[ROUTE_SLUG_MAX + 40];
 };
 
 /* One request as its handler sees it (pages_handle builds it). */
@@ -67,6 +69,11 @@ void	pages_drop(struct pages *p);
  * count does (views.h: counts the view, or shows it counted). */
 void	pages_answer(const struct page_req *q, const struct cached_page *e,
 	    enum view first);
+/* The same, with token written into the page's token slot, the question
+ * form's (cache.h: a slot with token_for; comments.h), made by the
+ * article handler for this answer. */
+void	pages_answer_token(const struct page_req *q,
+	    const struct cached_page *e, enum view first, const char *token);
 /* The view counter's slot of article key, with its stored base. */
 void	pages_slot_for(struct pages *p, struct cached_slot *s, int64_t key,
 	    int64_t base);

@@ -24,6 +24,10 @@ struct pages	*pages_open(const char *db_path, struct templates *t,
 		    struct counter *c, int lazy, char *err, size_t errlen);
 void		 pages_close(struct pages *p);
 void		 pages_set_counter(struct pages *p, struct counter *c);
+/* The question form's per-address limits (FastCGI; ratelimit.h),
+ * borrowed; without them (CGI) only the site-wide limits apply. */
+struct ratelimit;
+void		 pages_set_limiter(struct pages *p, struct ratelimit *rl);
 
 /* Readers and sources (readers.h) are counted into rd, borrowed, when
  * set; never when not (a CGI run counts sources only: see readers.h). */

@@ -10,7 +10,7 @@
 #include <time.h>
 
 #define VT_DAYS		14	/* days in the sparkline, today last */
-#define VT_STMTS	6	/* statements viewtail_data.c prepares */
+#define VT_STMTS	7	/* statements viewtail_data.c prepares */
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -34,6 +34,8 @@ struct vt_article {
 	int64_t	 reader_days7;	/* the sum of the last 7 days' readers */
 	struct vt_source *src;	/* today's sources, owned */
 	size_t	 nsrc;
+	int64_t	 pending;	/* patients' questions waiting (comments) */
+	int64_t	 oldest;	/* the oldest one's arrival (Unix time); 0: none */
 };
 
 struct vt_source {
@@ -62,6 +64,9 @@ struct snapshot {
 	size_t		 n;
 	size_t		 cap;
 	struct vt_site_readers readers;
+	int64_t		 pending;	/* questions waiting, site-wide */
+	int64_t		 oldest;	/* the oldest's arrival; 0: none */
+	int64_t		 newest;	/* the last one's id: arrivals move it */
 };
 
 /* What one run holds: the connection with its statements and the counter

@@ -164,7 +164,9 @@ def test_a_v1_site_is_upgraded_on_start_behind_nginx_and_loses_nothing(tmp_path)
         assert site.wait_folded("back-pain-basics", 135 + 2) == 135 + 2   # 120 imported + 15
         check_version_4_on_an_upgraded_site(site, db, tmp_path)
         check_version_6_on_an_upgraded_site(site, db, tmp_path)
-        check_version_8_on_an_upgraded_site(site, db)
+        check_readers_on_an_upgraded_site(site, db)
+        check_comments_on_an_upgraded_site(site, db, "back-pain-basics")
+        check_clinic_on_an_upgraded_site(site, db)
     finally:
         site.stop()
     assert site.log().count("upgraded ") == STEPS
@@ -188,8 +190,8 @@ def check_version_6_on_an_upgraded_site(site, db, tmp_path):
     assert "cover names no picture" in r.stderr
 
 
-def check_version_8_on_an_upgraded_site(site, db):
-    """Migration 8 (readers): the old counts intact, readers and sources counted from
+def check_readers_on_an_upgraded_site(site, db):
+    """Migration 10 (readers): the old counts intact, readers and sources counted from
     the upgrade on, the /privacy page's setting known."""
     assert site.get("/post/sciatica", headers={"Referer": "https://www.google.com/"}).status == 200
     # (the views before this one, since the upgrade, were counted too: direct)
@@ -201,6 +203,90 @@ def check_version_8_on_an_upgraded_site(site, db):
     assert shell(db, "SELECT key FROM setting_keys WHERE key GLOB 'readers.*';").stdout == \
         "readers.privacy_note\n"
     assert site.get("/privacy").status == 200
+
+
+def check_comments_on_an_upgraded_site(site, db, slug):
+    """Migration 8 on an older site: every article open to questions, none yet; a
+    patient's question is taken through nginx, and the owner publishes it."""
+    from comment_form import post, token
+    assert shell(db, "SELECT count(*) FROM comments;").stdout == "0\n"
+    assert shell(db, "SELECT DISTINCT comments FROM articles;").stdout == "open\n"
+    page = site.get("/post/" + slug).text         # makes today's key
+    assert '<form class="comment-form"' in page and ">0 comments</a>" in page
+    r = post(site, slug, {"token": token(site, slug), "name": "Ann",
+                          "question": "Is it safe in pregnancy?"})
+    assert r.status == 303, r.text
+    assert shell(db, ".mode list\nSELECT slug, name, body FROM comments_pending;").stdout == \
+        "%s|Ann|Is it safe in pregnancy?\n" % slug
+    shell(db, ".timeout 5000\nUPDATE comments SET status = 'published';")
+    page = site.get("/post/" + slug).text
+    assert "<p>Is it safe in pregnancy?</p>" in page and ">1 comment</a>" in page
+
+
+def make_v6(path):
+    """A version 6 site: version 1 with its content, then migrations 2 to 6 applied
+    the way articled applied them."""
+    make_v1(path)
+    for m in MIGRATIONS:
+        n = int(m[:4])
+        if n > 6:
+            break
+        with open(os.path.join(ROOT, "db", "migrations", m + ".sql"), encoding="utf-8") as f:
+            shell(path, "BEGIN IMMEDIATE;\n" + f.read() +
+                  "\nPRAGMA user_version = %d;\nCOMMIT;\n" % n)
+    assert version(path) == 6
+    return path
+
+
+def check_clinic_on_an_upgraded_site(site, db):
+    """Migration 9 on a version 1 site: no people, no authors, the clinic's settings listed
+    with their defaults; /contact answers, an unknown person is 404."""
+    assert shell(db, "SELECT count(*) FROM people;").stdout == "0\n"
+    assert shell(db, "SELECT count(*) FROM articles WHERE author IS NOT NULL "
+                     "OR reviewer IS NOT NULL;").stdout == "0\n"
+    assert shell(db, "SELECT default_value FROM setting_keys "
+                     "WHERE key = 'clinic.review_months';").stdout == "12\n"
+    assert site.get("/contact").status == 200
+    assert site.get("/people/nobody").status == 404
+
+
+def test_a_v6_site_is_upgraded_and_takes_questions(tmp_path):
+    db = make_v6(str(tmp_path / "site.db"))
+    site = Site(tmp_path, db=db)
+    site.start()
+    try:
+        assert version(db) == CURRENT
+        assert "copied %s (schema version 6) to %s.v6-backup before upgrading it" % (db, db) \
+            in site.log()
+        check_comments_on_an_upgraded_site(site, db, "sciatica-faq")
+    finally:
+        site.stop()
+
+
+def test_free_text_reviewers_keep_working_through_the_upgrade_to_9(tmp_path):
+    """A version 7 site whose articles name their reviewer in free text (reviewed_by, as
+    before people existed): upgraded on start, the page still says who reviewed it."""
+    db = make_v1(str(tmp_path / "site.db"))
+    for m in MIGRATIONS:
+        if int(m[:4]) > 7:
+            break
+        with open(os.path.join(ROOT, "db", "migrations", m + ".sql"), encoding="utf-8") as f:
+            shell(db, "BEGIN IMMEDIATE;\n" + f.read() +
+                  "\nPRAGMA user_version = %d;\nCOMMIT;\n" % int(m[:4]))
+    assert version(db) == 7
+    shell(db, "UPDATE articles SET reviewed_on = '2025-03-03', reviewed_by = 'Dr Old Name' "
+              "WHERE slug = 'sciatica-faq';")
+    site = Site(tmp_path, db=db)
+    site.start()
+    try:
+        assert version(db) == CURRENT
+        assert shell(db, "SELECT reviewed_by FROM articles WHERE slug = 'sciatica-faq';").stdout \
+            == "Dr Old Name\n"
+        text = site.get("/post/sciatica-faq").text
+        assert ('Reviewed by Dr Old Name on <time datetime="2025-03-03">3 March 2025</time>'
+                ' · Next review due <time datetime="2026-03">March 2026</time>') in text
+    finally:
+        site.stop()
 
 
 def check_version_4_on_an_upgraded_site(site, db, tmp_path):
@@ -246,10 +332,12 @@ def test_a_second_start_does_nothing(tmp_path):
     assert site.log().count("copied ") == 1
     assert sorted(f for f in os.listdir(tmp_path) if "backup" in f) == ["site.db.v1-backup"]
     after = dump(db)
-    # only the fold's counts and the view's stored render may have moved
+    # only the fold's counts, the view's stored render and the day's key of the
+    # question form (made by the first post page drawn) may have moved
     strip = lambda d: [l for l in d.splitlines() if not l.startswith((
         "INSERT INTO views", "INSERT INTO view_days", "INSERT INTO article_renders",
-        "INSERT INTO reader_days", "INSERT INTO site_reader_days", "INSERT INTO source_days"))]
+        "INSERT INTO reader_days", "INSERT INTO site_reader_days", "INSERT INTO source_days",
+        "INSERT INTO comment_keys"))]
     assert strip(after) == strip(upgraded)
 
 

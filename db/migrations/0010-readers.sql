@@ -1,7 +1,7 @@
--- Migration 8: readers and where they came from (issue 20).
+-- Migration 10: readers and where they came from (issue 20).
 --
 -- Run by articled inside one BEGIN IMMEDIATE transaction that also sets
--- PRAGMA user_version = 8.  Nothing existing changes.  Three tables that only
+-- PRAGMA user_version = 10.  Nothing existing changes.  Three tables that only
 -- articled's fold writes, like view_days: readers per article per UTC day,
 -- the site's readers per day with what makes a day's figure less than exact,
 -- and views per article per day by the site they came from.  Nothing in them
