@@ -317,7 +317,9 @@ def S_doc_workers(res, cfg):
             D.append("| %d | %s | %s | %s |" % (w, "%.0f" % c if c else "-",
                                                "%.0f" % s if s else "-", ratio(s, c)))
         D.append("\n(b) in the results is the ceiling at its best worker count, %d; articled "
-                 "runs its default, one worker per CPU (%d).\n" % (res["ceiling_best"], cfg.ncpu))
+                 "runs its default, %s (%d on %d CPUs).\n" % (
+                     res["ceiling_best"], cfg.default_workers_rule, cfg.default_workers,
+                     cfg.ncpu))
     return D
 
 

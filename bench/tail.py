@@ -14,7 +14,7 @@ import subprocess
 import time
 
 from context import log, sh
-from measure import wrk
+from measure import crawl_seq, site_urls, stream_script, wrk
 from servers import Server, articled, http_get, make_db
 
 ZIPF_S = 1.0            # the exponent: popularity of rank k is 1/k^s
@@ -23,35 +23,11 @@ ZIPF_DRAWS = 200000     # the stream wrk's threads walk through
 EDITS = 200             # edited articles, for the first view's p50/p99
 
 
-def S_urls(db):
-    """Every article page and list page of db, in a fixed order."""
-    slugs = sh(["sqlite3", db, "SELECT slug FROM articles ORDER BY id"]).split()
-    pages = (len(slugs) + 9) // 10
-    return (["/post/" + s for s in slugs] + ["/blog"] +
-            ["/blog/page/%d" % n for n in range(2, pages + 1)])
-
-
-def S_lua(path, urls, seq):
-    """A wrk script walking seq (indices into urls), each thread from its
-    own offset so that two threads do not ask for the same page together."""
-    with open(path, "w") as f:
-        f.write("local urls = {\n%s}\n" % "".join('"%s",\n' % u for u in urls))
-        f.write("local seq = {%s}\n" % ",".join(str(i + 1) for i in seq))
-        f.write("local n = 0\n"
-                "function setup(thread) thread:set('id', n); n = n + 1 end\n"
-                "local i = nil\n"
-                "request = function()\n"
-                "  if i == nil then i = (id or 0) * 7919 end\n"
-                "  i = i + 1\n"
-                "  return wrk.format('GET', urls[seq[(i %% #seq) + 1]])\n"
-                "end\n")
-
-
 def zipf_script(db, path):
     """The Zipf mix: pages ranked in a fixed random order, drawn with
     probability 1/rank^ZIPF_S.  Returns the URLs drawn most (for the
     stream's page size) and the number of distinct pages."""
-    urls = S_urls(db)
+    urls = site_urls(db)
     rng = random.Random(ZIPF_SEED)
     order = list(range(len(urls)))
     rng.shuffle(order)
@@ -61,18 +37,16 @@ def zipf_script(db, path):
         cum.append(total)
     seq = [order[bisect.bisect_left(cum, rng.random() * total)]
            for _ in range(ZIPF_DRAWS)]
-    S_lua(path, urls, seq)
-    return [urls[i] for i in seq[:200]], len(urls)
+    stream = stream_script(path, urls, seq)
+    return [urls[i] for i in seq[:200]], len(urls), stream
 
 
 def crawl_script(db, path):
     """The crawl: every page once, in turn (a stride through all of them)."""
-    urls = S_urls(db)
-    n = len(urls)
-    stride = 7919 if n % 7919 else 7907
-    seq = [(i * stride) % n for i in range(n)]
-    S_lua(path, urls, seq)
-    return [urls[i] for i in seq[:200]], n
+    urls = site_urls(db)
+    seq = crawl_seq(len(urls))
+    stream = stream_script(path, urls, seq)
+    return [urls[i] for i in seq[:200]], len(urls), stream
 
 
 def S_stream_page(bench, sample, name):
@@ -90,12 +64,12 @@ def S_stream_page(bench, sample, name):
     return page, sizes[len(sizes) // 2][0]
 
 
-def S_ceiling_on(bench, page, script, seconds):
+def S_ceiling_on(bench, page, script, stream, seconds):
     best = bench.res.get("ceiling_best") or bench.cfg.ncpu
     c = Server(bench, [bench.ceiling, bench.sock, str(best), page],
                "ceiling-stream", "/")
-    wrk(bench, "/", 32, bench.cfg.warm, script=script)
-    r = wrk(bench, "/", 32, seconds, script=script)
+    wrk(bench, "/", 32, bench.cfg.warm, script=script, stream=stream)
+    r = wrk(bench, "/", 32, seconds, script=script, stream=stream)
     c.stop()
     return r
 
@@ -163,9 +137,9 @@ def S_smaps(server):
             out.write(f.read())
 
 
-def S_mix(bench, name, script, sample, nurls, seconds):
+def S_mix(bench, name, script, stream, sample, nurls, seconds):
     """articled then the ceiling on one stream; RSS of articled's workers."""
-    r = wrk(bench, "/", 32, seconds, script=script)
+    r = wrk(bench, "/", 32, seconds, script=script, stream=stream)
     rss = bench.server.rss()
     page, size = S_stream_page(bench, sample, name)
     return {"rps": r["rps"], "wcpu": r.get("wcpu"), "ncpu": r.get("ncpu"),
@@ -180,19 +154,19 @@ def long_tail(bench, n):
     seconds = bench.cfg.d32
     zipf_lua = os.path.join(bench.work, "zipf.lua")
     crawl_lua = os.path.join(bench.work, "crawl.lua")
-    zs, zn = zipf_script(db, zipf_lua)
-    cs, cn = crawl_script(db, crawl_lua)
+    zs, zn, zstream = zipf_script(db, zipf_lua)
+    cs, cn, cstream = crawl_script(db, crawl_lua)
     s = articled(bench, db, name="articled-tail")
     res = {"db": n}
-    res["crawl"] = S_mix(bench, "crawl", crawl_lua, cs, cn, seconds)
-    wrk(bench, "/", 32, bench.cfg.warm, script=zipf_lua)
-    res["zipf"] = S_mix(bench, "zipf", zipf_lua, zs, zn, seconds)
+    res["crawl"] = S_mix(bench, "crawl", crawl_lua, cstream, cs, cn, seconds)
+    wrk(bench, "/", 32, bench.cfg.warm, script=zipf_lua, stream=zstream)
+    res["zipf"] = S_mix(bench, "zipf", zipf_lua, zstream, zs, zn, seconds)
     res["edit"] = S_edit_first_views(bench, db, 20 if bench.cfg.quick else EDITS, s)
     res["edit"]["rss"] = s.rss()
     S_smaps(s)
     s.stop()
-    for name, lua in (("crawl", crawl_lua), ("zipf", zipf_lua)):
-        c = S_ceiling_on(bench, res[name]["page"], lua, seconds)
+    for name, lua, stream in (("crawl", crawl_lua, cstream), ("zipf", zipf_lua, zstream)):
+        c = S_ceiling_on(bench, res[name]["page"], lua, stream, seconds)
         res[name]["ceiling"] = c["rps"]
         log("%s over %d pages: %.0f req/s, ceiling on the same stream %.0f (%.2f); "
             "worker RSS %s KiB" % (name, res[name]["pages"], res[name]["rps"], c["rps"],
