@@ -453,7 +453,7 @@ void pages_not_found(struct pages *p, const struct request *r,
 	pages_error(p, resp, 404, NULL);
 }
 
-void pages_handle(struct pages *p, const struct request *r,
+static void S_handle(struct pages *p, const struct request *r,
     struct response *resp)
 {
 	struct route rt;
@@ -486,4 +486,12 @@ void pages_handle(struct pages *p, const struct request *r,
 		return;
 	}
 	rt.handler(p, r, &rt, resp);
+}
+
+void pages_handle(struct pages *p, const struct request *r,
+    struct response *resp)
+{
+	store_request_begin(p->site.store);
+	S_handle(p, r, resp);
+	store_request_end(p->site.store);
 }

@@ -24,6 +24,7 @@ enum stmt {
 	STMT_LIST_FIRST,
 	STMT_LIST_FROM,
 	STMT_BEGIN,
+	STMT_BEGIN_READ,
 	STMT_COMMIT,
 	STMT_ROLLBACK,
 	STMT_GENERATION,
@@ -83,6 +84,7 @@ struct store {
 	unsigned long	 connects;	/* successful S_connect calls */
 	char		 fold_err[256];	/* why the last fold failed */
 	int		 render_err_logged;	/* store_render.c */
+	int		 in_request;	/* reads share a transaction (store_stmt) */
 };
 
 /* SQLite's result as ours; an error other than a busy lock marks the
@@ -90,11 +92,14 @@ struct store {
 enum store_rc	 store_rc_of(struct store *s, int rc);
 /* site_version.rev by a plain read: SQLITE_ROW (set), SQLITE_DONE, or an error. */
 int		 store_read_rev(struct store *s, int64_t *rev);
-/* The statement, reset and with its bindings cleared. */
+/* The statement, reset and with its bindings cleared; within a request,
+ * outside any transaction, a read transaction is begun first. */
 sqlite3_stmt	*store_stmt(struct store *s, enum stmt which);
 /* Steps a statement that returns no rows, then resets it: SQLITE_OK or
  * the error. */
 int		 store_exec(struct store *s, enum stmt which);
+/* Ends the request's read transaction, if one is open (before a write). */
+void		 store_read_end(struct store *s);
 /* A column as an owned string (len: its length, if not NULL). */
 char		*store_column_dup(sqlite3_stmt *st, int col, size_t *len);
 /* An article from a row of LIST_COLUMNS (store_sql.c). */

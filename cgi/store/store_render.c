@@ -58,6 +58,7 @@ enum store_rc store_render_put(struct store *s, int64_t id,
 	 * bound, and the marker spares every other worker that much CPU;
 	 * two workers passing the bound together meet here, and the second
 	 * must see the first's marker, not log the article a second time. */
+	store_read_end(s);	/* a read transaction cannot become a write */
 	sqlite3_busy_timeout(s->db, r->slow ? RENDER_SLOW_MARK_WAIT_MS : 0);
 	rc = store_exec(s, STMT_BEGIN);
 	sqlite3_busy_timeout(s->db, 2000);

@@ -42,6 +42,9 @@ const char *const store_sql[STMT__MAX] = {
 	"ORDER BY a.published_at DESC, a.id DESC LIMIT ?3",
 	/* STMT_BEGIN */
 	"BEGIN IMMEDIATE",
+	/* STMT_BEGIN_READ: a request's reads (store_stmt); deferred, so it
+	 * takes the WAL read lock at the first read, once for them all */
+	"BEGIN",
 	/* STMT_COMMIT */
 	"COMMIT",
 	/* STMT_ROLLBACK */
