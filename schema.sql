@@ -1,5 +1,5 @@
 PRAGMA journal_mode=WAL;  -- persistent, and it cannot change inside a transaction
--- articled schema, version 6: the single source of the database layout.
+-- articled schema, version 8: the single source of the database layout.
 --
 -- Apply to a NEW database:   sqlite3 db/site.db < schema.sql
 -- An older database is upgraded by articled (on start, or articled --upgrade) with the
@@ -955,6 +955,54 @@ END;
 
 
 -- ---------------------------------------------------------------------------------------
+-- article_related: each article's related links as last computed (articled's own; see
+-- db/migrations/0008-related-links.sql and docs/schema.md).  Filled lazily by page views;
+-- emptied by any change of a title, slug, draft flag, publication date or tag.
+-- ---------------------------------------------------------------------------------------
+CREATE TABLE article_related(
+  article_id INTEGER PRIMARY KEY,   -- articles.id
+  valid_until TEXT NOT NULL,        -- the next scheduled article's published_at then, or ''
+  links TEXT NOT NULL               -- 'slug<TAB>title', one a line, best first
+);
+
+CREATE TRIGGER article_related_kept_insert BEFORE INSERT ON article_related
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'article_related is articled''s own list of related articles: edit titles and tags instead (DELETE FROM article_related is allowed: it is rebuilt)');
+END;
+CREATE TRIGGER article_related_kept_update BEFORE UPDATE ON article_related
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'article_related is articled''s own list of related articles: edit titles and tags instead (DELETE FROM article_related is allowed: it is rebuilt)');
+END;
+
+CREATE TRIGGER articles_related_insert AFTER INSERT ON articles
+BEGIN
+  DELETE FROM article_related;
+END;
+CREATE TRIGGER articles_related_update AFTER UPDATE OF title, slug, draft, published_at ON articles
+BEGIN
+  DELETE FROM article_related;
+END;
+CREATE TRIGGER articles_related_delete AFTER DELETE ON articles
+BEGIN
+  DELETE FROM article_related;
+END;
+CREATE TRIGGER tags_related_insert AFTER INSERT ON tags
+BEGIN
+  DELETE FROM article_related;
+END;
+CREATE TRIGGER tags_related_update AFTER UPDATE ON tags
+BEGIN
+  DELETE FROM article_related;
+END;
+CREATE TRIGGER tags_related_delete AFTER DELETE ON tags
+BEGIN
+  DELETE FROM article_related;
+END;
+
+
+-- ---------------------------------------------------------------------------------------
 -- Pictures (migration 6): media, the owner's pictures (original bytes, never served);
 -- media_variants, the sizes articled's picture maker makes from them; articles.cover.
 -- A picture shown by an article cannot be deleted or renamed: SQLite 3.40's RAISE takes
@@ -1152,7 +1200,7 @@ BEGIN
 END;
 
 
-PRAGMA user_version = 6;
+PRAGMA user_version = 8;
 
 -- Commit only a complete schema (see schema_apply at the top).
 UPDATE schema_apply SET complete = (
@@ -1182,7 +1230,10 @@ UPDATE schema_apply SET complete = (
      'site_version_changed', 'slug_history', 'articles_slug_history_insert',
      'articles_slug_history_taken', 'articles_slug_history_update', 'articles_slug_history_delete',
      'slug_history_site_version_insert', 'slug_history_site_version_delete',
-     'media', 'media_variants', 'media_data_missing_insert', 'media_data_missing_update', 'media_name_taken_insert', 'media_name_taken_update', 'media_id_fixed', 'media_kept', 'media_status_kept', 'media_in_use_delete', 'media_in_use_rename', 'media_insert', 'media_data_update', 'media_site_version_update', 'media_delete', 'media_variants_kept_insert', 'media_variants_kept_update', 'media_variants_kept_delete', 'articles_cover_insert', 'articles_cover_update')) = 95
+     'media', 'media_variants', 'media_data_missing_insert', 'media_data_missing_update', 'media_name_taken_insert', 'media_name_taken_update', 'media_id_fixed', 'media_kept', 'media_status_kept', 'media_in_use_delete', 'media_in_use_rename', 'media_insert', 'media_data_update', 'media_site_version_update', 'media_delete', 'media_variants_kept_insert', 'media_variants_kept_update', 'media_variants_kept_delete', 'articles_cover_insert', 'articles_cover_update',
+     'article_related', 'article_related_kept_insert', 'article_related_kept_update',
+     'articles_related_insert', 'articles_related_update', 'articles_related_delete',
+     'tags_related_insert', 'tags_related_update', 'tags_related_delete')) = 104
   AND (SELECT count(*) FROM counter_state) = 1
   AND (SELECT count(*) FROM site_version) = 1);
 COMMIT;

@@ -119,7 +119,6 @@ void store_map_shm(struct store *s)
 static int S_connect(struct store *s, char *err, size_t errlen)
 {
 	struct stat st;
-	size_t i;
 
 	if (stat(s->path, &st) != 0) {
 		snprintf(err, errlen, "no database at %s (%s): create it "
@@ -161,14 +160,8 @@ static int S_connect(struct store *s, char *err, size_t errlen)
 		return -1;
 	}
 	s->wal = S_is_wal(s);
-	for (i = 0; i < STMT__MAX; i++) {
-		if (sqlite3_prepare_v3(s->db, store_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) ==
-		    SQLITE_OK)
-			continue;
-		snprintf(err, errlen, "%s: preparing statement %zu: %s "
-		    "(is the schema damaged?)", s->path, i,
-		    sqlite3_errmsg(s->db));
+	if (store_prepare(s, store_sql, STMT__MAX, s->stmt, "statement", err,
+	    errlen) != 0) {
 		S_finalize(s);
 		return -1;
 	}
@@ -326,18 +319,52 @@ void store_request_end(struct store *s)
 	s->in_request = 0;
 }
 
+int store_prepare(struct store *s, const char *const *sql, size_t n,
+    sqlite3_stmt **out, const char *what, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (sqlite3_prepare_v3(s->db, sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &out[i], NULL) == SQLITE_OK)
+			continue;
+		snprintf(err, errlen, "%s: preparing %s %zu: %s "
+		    "(is the schema damaged?)", s->path, what, i,
+		    sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return 0;
+}
+
+sqlite3_stmt *store_ready(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+int store_run(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int store_step_upto(sqlite3_stmt *st, size_t n, size_t max)
+{
+	return n < max ? sqlite3_step(st) : SQLITE_DONE;
+}
+
 sqlite3_stmt *store_stmt(struct store *s, enum stmt which)
 {
-	sqlite3_stmt *st = s->stmt[which];
 	int rc;
 
 	if (s->in_request && s->db != NULL && sqlite3_get_autocommit(s->db) &&
 	    (rc = store_exec(s, STMT_BEGIN_READ)) != SQLITE_OK)
 		log_line("%s: beginning a read transaction: %s", s->path,
 		    sqlite3_errstr(rc));
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return st;
+	return store_ready(s->stmt[which]);
 }
 
 char *store_column_dup(sqlite3_stmt *st, int col, size_t *len)
@@ -350,12 +377,7 @@ char *store_column_dup(sqlite3_stmt *st, int col, size_t *len)
 	return xstrndup(p ? (const char *)p : "", p ? n : 0);
 }
 
-/* Steps a statement that returns no rows, then resets it. */
 int store_exec(struct store *s, enum stmt which)
 {
-	sqlite3_stmt *st = s->stmt[which];
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return store_run(s->stmt[which]);
 }
