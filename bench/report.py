@@ -210,6 +210,26 @@ def S_tail_targets(targets, res):
                  " / ".join(str(x[2]) for x in e["rss"])))
 
 
+def S_mixed_targets(targets, res):
+    """Issue 18, section 3: bench/mixed.py's fixed-rate runs."""
+    m = res.get("mixed")
+    if not m:
+        return
+    S_target(targets, "mixed stream at R (half its highest errorless rate): article "
+             "pages' p99 <= 10 ms", m["article_p99"] <= 10,
+             "%d workers; highest rate with 0 errors %d/s, R = %d/s; article p50 %.2f ms, "
+             "p99 %.2f ms; all pages p99 %.2f ms, max %.1f ms; %d requests, %d edits; the "
+             "client's own lateness p99 %.1f ms (counted in)" % (
+                 m["workers"], m["top"], m["rate"], m["article_p50"], m["article_p99"],
+                 m["all_p99"], m["max"], m["requests"], m["edits"], m["client_late_p99"]))
+    for k, label in (("c4", "4 connections"), ("rate", "R")):
+        b = m["bound"][k]
+        S_target(targets, "while one article runs to its render bound, every other request "
+                 "answered within 50 ms, %s" % label, b["max"] <= 50,
+                 "%d requests sent during the %.0f ms render: slowest %.1f ms" % (
+                     b["n"], b["render_ms"], b["max"]))
+
+
 def S_feeds_targets(targets, res):
     """bench/feeds.py's ratios: each document, once cached, against the
     ceiling answering its very bytes."""
@@ -233,6 +253,7 @@ def report(bench, a, b):
     S_search_targets(targets, bench.res)
     S_resource_targets(targets, bench.res)
     S_tail_targets(targets, bench.res)
+    S_mixed_targets(targets, bench.res)
     S_feeds_targets(targets, bench.res)
     S_media_targets(targets, bench.res)
     print()

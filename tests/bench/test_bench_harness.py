@@ -83,3 +83,17 @@ def test_404s_asked_for_are_a_figure(bench):
     r = measure.wrk(bench, "/_bench/no-such-page.html", 4, 1, expect=404,
                     stream=verify.Single("/_error/404.html"))
     assert r["requests"] > 0
+
+
+def test_the_fixed_rate_client_keeps_its_rate_and_refuses_wrong_answers(bench):
+    import rate
+    port = bench.port
+    res, lag = rate.open_loop(port, lambda i: (PAGES[i % len(PAGES)], 200, "page"), 200, 1)
+    rate.check(res, lag, "static pages at 200/s")
+    assert len(res) == 200 and {r[3] for r in res} == set(PAGES)
+    dues = sorted(r[0] for r in res)
+    assert abs(dues[-1] - 199 / 200.0) < 1e-9, "each request due at i / rate"
+    res, lag = rate.open_loop(port, lambda i: ("/_bench/no-such-page.html", 200, "x"), 100, 1)
+    with pytest.raises(verify.NotRun) as e:
+        rate.check(res, lag, "404s at 100/s")
+    assert "not as expected" in e.value.reason
