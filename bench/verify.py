@@ -77,14 +77,15 @@ def S_read_log(path):
 
 def S_statuses(rows, expect, conns, cmd):
     """Every answer has the status asked for (200: any 2xx); a client that
-    closes when the run ends leaves at most one 499 per connection."""
+    closes when the run ends leaves about one 499 per connection (a few
+    more on a loaded machine: wrk reopens a connection that timed out)."""
     closed = sum(1 for _, _, st in rows if st == 499)
     wrong = [(u, st) for _, u, st in rows if st != 499 and
              not (200 <= st < 300 if expect == 200 else st == expect)]
     if wrong:
         raise NotRun("%d answers not %s, e.g. %s %d (%s)" % (
             len(wrong), "2xx" if expect == 200 else expect, wrong[0][0], wrong[0][1], cmd))
-    if closed > conns:
+    if closed > conns + len(rows) // 100:
         raise NotRun("%d requests closed unanswered (499) at %d connections (%s)"
                      % (closed, conns, cmd))
 
