@@ -39,7 +39,8 @@ SERVER_SRCS = $(CORE_SRCS) $(wildcard cgi/serve/*.c)
 MIGRATIONS = $(sort $(wildcard db/migrations/*.sql))
 VIEWTAIL_SRCS = $(wildcard cgi/viewtail/*.c) $(wildcard cgi/lib/*.c)
 # The picture maker: the only program linked with libvips (issue 9).
-PICTURE_SRCS = $(wildcard cgi/picture/*.c)
+# lib/sigsys.c: the SIGSYS report it shares with articled's sandbox.
+PICTURE_SRCS = $(wildcard cgi/picture/*.c) cgi/lib/sigsys.c
 VIPS_CFLAGS = $(shell pkg-config --cflags vips)
 VIPS_LIBS = $(shell pkg-config --libs vips)
 HEADERS = $(wildcard cgi/*/*.h)

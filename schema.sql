@@ -197,10 +197,11 @@ END;
 -- ---------------------------------------------------------------------------------------
 CREATE TABLE "settings"(
   key TEXT PRIMARY KEY
-    CONSTRAINT "unknown settings key: use site_name, tagline, base_url, description, lang, image or contact:<Name>"
+    CONSTRAINT "unknown settings key: use site_name, tagline, base_url, description, lang, image, contact:<Name>, or a key that SELECT key, about FROM setting_keys lists"
     CHECK (typeof(key) = 'text'
            AND (key IN ('site_name', 'tagline', 'base_url', 'description', 'lang', 'image')
-                OR key GLOB 'contact:?*')),
+                OR key GLOB 'contact:?*'
+                OR key GLOB 'comments.?*' OR key GLOB 'readers.?*' OR key GLOB 'clinic.?*')),
   value TEXT NOT NULL,
   CONSTRAINT "site_name must not be empty"
     CHECK (key IS NOT 'site_name' OR trim(value, ' ' || char(9, 10, 13)) <> ''),
@@ -756,6 +757,45 @@ BEGIN
          OR substr(NEW.value, instr(NEW.value, '://') + 3) GLOB '*[^]A-Za-z0-9.:[-]*');
 END;
 
+-- Keys under a feature's prefix (comments., readers., clinic.) are each checked on their
+-- own: setting_keys, articled's own table, lists the ones it knows, with the value used
+-- when the owner sets none and what each does.
+CREATE TABLE setting_keys(
+  key TEXT PRIMARY KEY NOT NULL
+    CONSTRAINT "a setting key must be comments.<name>, readers.<name> or clinic.<name>"
+    CHECK (typeof(key) = 'text'
+           AND (key GLOB 'comments.?*' OR key GLOB 'readers.?*' OR key GLOB 'clinic.?*')),
+  default_value TEXT,          -- NULL: unset until the owner sets it
+  about TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER setting_keys_kept_insert BEFORE INSERT ON setting_keys
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'setting_keys is articled''s own list of the settings it knows: set a value with INSERT INTO settings(key, value) VALUES (...)');
+END;
+CREATE TRIGGER setting_keys_kept_update BEFORE UPDATE ON setting_keys
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'setting_keys is articled''s own list of the settings it knows: set a value with INSERT INTO settings(key, value) VALUES (...)');
+END;
+CREATE TRIGGER setting_keys_kept_delete BEFORE DELETE ON setting_keys
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'setting_keys is articled''s own list of the settings it knows: to go back to a default, DELETE FROM settings WHERE key = ''...''');
+END;
+CREATE TRIGGER settings_key_known_insert BEFORE INSERT ON settings
+WHEN (NEW.key GLOB 'comments.?*' OR NEW.key GLOB 'readers.?*' OR NEW.key GLOB 'clinic.?*')
+ AND NOT EXISTS (SELECT 1 FROM setting_keys WHERE key = NEW.key)
+BEGIN
+  SELECT RAISE(ABORT, 'unknown settings key: SELECT key, default_value, about FROM setting_keys lists the comments., readers. and clinic. settings');
+END;
+CREATE TRIGGER settings_key_known_update BEFORE UPDATE OF key ON settings
+WHEN (NEW.key GLOB 'comments.?*' OR NEW.key GLOB 'readers.?*' OR NEW.key GLOB 'clinic.?*')
+ AND NOT EXISTS (SELECT 1 FROM setting_keys WHERE key = NEW.key)
+BEGIN
+  SELECT RAISE(ABORT, 'unknown settings key: SELECT key, default_value, about FROM setting_keys lists the comments., readers. and clinic. settings');
+END;
+
 CREATE TRIGGER settings_site_version_insert AFTER INSERT ON settings
 BEGIN
   UPDATE site_version SET rev = random() & 9223372036854775807;
@@ -1231,9 +1271,11 @@ UPDATE schema_apply SET complete = (
      'articles_slug_history_taken', 'articles_slug_history_update', 'articles_slug_history_delete',
      'slug_history_site_version_insert', 'slug_history_site_version_delete',
      'media', 'media_variants', 'media_data_missing_insert', 'media_data_missing_update', 'media_name_taken_insert', 'media_name_taken_update', 'media_id_fixed', 'media_kept', 'media_status_kept', 'media_in_use_delete', 'media_in_use_rename', 'media_insert', 'media_data_update', 'media_site_version_update', 'media_delete', 'media_variants_kept_insert', 'media_variants_kept_update', 'media_variants_kept_delete', 'articles_cover_insert', 'articles_cover_update',
+     'setting_keys', 'setting_keys_kept_insert', 'setting_keys_kept_update', 'setting_keys_kept_delete',
+     'settings_key_known_insert', 'settings_key_known_update',
      'article_related', 'article_related_kept_insert', 'article_related_kept_update',
      'articles_related_insert', 'articles_related_update', 'articles_related_delete',
-     'tags_related_insert', 'tags_related_update', 'tags_related_delete')) = 104
+     'tags_related_insert', 'tags_related_update', 'tags_related_delete')) = 110
   AND (SELECT count(*) FROM counter_state) = 1
   AND (SELECT count(*) FROM site_version) = 1);
 COMMIT;

@@ -127,7 +127,7 @@ static int S_spelled_canonically(const char *path, size_t n, const char *raw,
 	struct buf enc = BUF_INIT;
 	int same;
 
-	text_url_encode_path(&enc, path, n);
+	text_url_encode(&enc, path, n, TEXT_URL_PATH);
 	same = enc.len == rawlen && memcmp(enc.data, raw, rawlen) == 0;
 	buf_free(&enc);
 	return same;

@@ -10,7 +10,8 @@
 /* Words that robots put in their User-Agent (Googlebot, bingbot,
  * AhrefsBot, Baiduspider, Yahoo! Slurp, facebookexternalhit, Twitterbot,
  * Slackbot-LinkExpanding, WhatsApp, TelegramBot, Discordbot,
- * SkypeUriPreview, BingPreview, Applebot, …).  Keep README.md in step. */
+ * SkypeUriPreview, BingPreview, Applebot, …).  README.md repeats the
+ * list for the owner; tests/shape/test_one_home.py fails when they differ. */
 static const char *const S_robot_words[] = {
 	"bot", "crawl", "spider", "slurp", "preview", "fetcher",
 	"facebookexternalhit", "whatsapp", "embedly", "mediapartners",

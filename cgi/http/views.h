@@ -1,7 +1,8 @@
 /* views.h: which requests count as a view.  A view is a GET of a
  * published article answered 200 by a person's browser: not HEAD, not a
  * robot that names itself, not a prefetch or prerender the person may
- * never look at.  The list of robot words is in views.c and README.md. */
+ * never look at.  The list of robot words is views.c's (README.md
+ * repeats it, checked by tests/shape/test_one_home.py). */
 #ifndef ARTICLED_VIEWS_H
 #define ARTICLED_VIEWS_H
 

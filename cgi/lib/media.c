@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/media.h"
+#include "lib/text.h"
 
 static const char *const S_names[MEDIA_FORMAT__MAX] = {
 	"webp", "jpeg", "png" };
@@ -71,15 +72,6 @@ const char *media_url_name(const char *url)
 	return url + 7;
 }
 
-static int S_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* 16 lower-case hex digits of a version (below 2^63). */
 static const char *S_version(const char *p, int64_t *version)
 {
@@ -87,7 +79,9 @@ static const char *S_version(const char *p, int64_t *version)
 	int i, d;
 
 	for (i = 0; i < 16; i++) {
-		if ((d = S_hex(p[i])) < 0)
+		/* Written one way only: lower case. */
+		if ((p[i] >= 'A' && p[i] <= 'F') ||
+		    (d = text_hex_value(p[i])) < 0)
 			return NULL;
 		v = v << 4 | (uint64_t)d;
 	}

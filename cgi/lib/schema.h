@@ -12,4 +12,7 @@
  * counts that file's counters, and no other's. */
 #define SCHEMA_SQL_GENERATION	"SELECT generation FROM counter_state WHERE id = 1"
 
+/* Where a database records its schema version (SCHEMA_VERSION). */
+#define SCHEMA_SQL_VERSION	"PRAGMA user_version"
+
 #endif

@@ -132,7 +132,7 @@ bool text_is_clean(const char *str, size_t n)
 	return true;
 }
 
-static int S_hexval(char c)
+int text_hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -157,8 +157,8 @@ long text_url_decode(char *dst, const char *src, size_t n)
 		}
 		if (i + 2 >= n)
 			return -1;
-		hi = S_hexval(src[i + 1]);
-		lo = S_hexval(src[i + 2]);
+		hi = text_hex_value(src[i + 1]);
+		lo = text_hex_value(src[i + 2]);
 		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 			return -1;
 		dst[o++] = (char)(hi << 4 | lo);
@@ -167,7 +167,8 @@ long text_url_decode(char *dst, const char *src, size_t n)
 	return (long)o;
 }
 
-void text_url_encode_path(struct buf *out, const char *s, size_t n)
+void text_url_encode(struct buf *out, const char *s, size_t n,
+    enum text_url how)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	unsigned char c;
@@ -177,8 +178,10 @@ void text_url_encode_path(struct buf *out, const char *s, size_t n)
 		c = (unsigned char)s[i];
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-		    c == '_' || c == '~' || c == '/') {
+		    c == '_' || c == '~' || (c == '/' && how == TEXT_URL_PATH)) {
 			buf_putc(out, (char)c);
+		} else if (c == ' ' && how == TEXT_URL_FORM) {
+			buf_putc(out, '+');
 		} else {
 			buf_putc(out, '%');
 			buf_putc(out, hex[c >> 4]);

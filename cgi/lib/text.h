@@ -27,9 +27,16 @@ bool	text_is_clean(const char *s, size_t n);
  * escape or an encoded NUL.  '+' is left as it is (paths, not forms). */
 long	text_url_decode(char *dst, const char *src, size_t n);
 
-/* Appends a path with every byte outside RFC 3986's unreserved set and
- * '/' percent-encoded: safe for a Location header or an href. */
-void	text_url_encode_path(struct buf *out, const char *s, size_t n);
+/* The value of hex digit c (either case), or -1. */
+int	text_hex_value(char c);
+
+/* How text_url_encode writes what it keeps: a path keeps '/'; a form
+ * value (a query string's) writes a space as '+'. */
+enum text_url { TEXT_URL_PATH, TEXT_URL_FORM };
+/* Appends s with every byte outside RFC 3986's unreserved set (and, in
+ * a path, '/') percent-encoded: safe for a Location header or an href. */
+void	text_url_encode(struct buf *out, const char *s, size_t n,
+	    enum text_url how);
 
 /* Length of the UTF-8 sequence starting s (1..4) if it is valid and
  * allowed, else 0.  Sets *cp to the code point. */

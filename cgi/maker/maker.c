@@ -33,7 +33,7 @@ static volatile sig_atomic_t	 got_stop;
 struct maker {
 	const struct maker_opts	*o;
 	struct media_store	*ms;
-	struct db_spell		 db;
+	struct db_spell		 spell;	/* the outage log */
 	int			 no_decoder;	/* logged once */
 	int			 progress;	/* pictures settled this round */
 	time_t			 retry_at;	/* 0: only when rev moves */
@@ -116,10 +116,10 @@ static int S_open(struct maker *mk)
 	if (mk->ms != NULL)
 		return 0;
 	if ((mk->ms = media_store_open(mk->o->db, err, sizeof(err))) == NULL) {
-		log_db_down(&mk->db, err);
+		log_db_down(&mk->spell, err);
 		return -1;
 	}
-	log_db_back(&mk->db, mk->o->db);
+	log_db_back(&mk->spell, mk->o->db);
 	return 0;
 }
 
@@ -129,7 +129,7 @@ static void S_trouble(struct maker *mk, enum store_rc rc)
 {
 	if (rc != STORE_UNAVAILABLE || mk->ms == NULL)
 		return;
-	log_db_down(&mk->db, media_store_errmsg(mk->ms));
+	log_db_down(&mk->spell, media_store_errmsg(mk->ms));
 	media_store_close(mk->ms);
 	mk->ms = NULL;
 }
@@ -414,7 +414,7 @@ int maker_serve(const struct maker_opts *o)
 	struct timespec second = { 1, 0 };
 	int64_t seen = -1;
 
-	mk.db.quiet = 1;	/* the master's fold says it already */
+	mk.spell.quiet = 1;	/* the master's fold says it already */
 	log_line("picture maker: %s, folder %s", o->decoder, o->media_dir);
 	while (!got_stop) {
 		S_round(&mk, &seen);

@@ -7,8 +7,6 @@
 
 #include <stddef.h>
 
-#define PAGES_PER_PAGE	10	/* articles on a list page */
-
 struct counter;
 struct pages;
 struct request;
@@ -41,39 +39,5 @@ void		 pages_handle(struct pages *p, const struct request *r,
 /* After an answer is sent: when the site changed during it (the page
  * cache was emptied), gives the freed memory back to the system. */
 void		 pages_idle(struct pages *p);
-
-/* The handlers the route table names (see router.h for route_handler). */
-struct route;
-void	pages_list(struct pages *p, const struct request *r,
-	    const struct route *rt, struct response *resp);
-void	pages_article(struct pages *p, const struct request *r,
-	    const struct route *rt, struct response *resp);
-void	pages_tag(struct pages *p, const struct request *r,
-	    const struct route *rt, struct response *resp);
-void	pages_search(struct pages *p, const struct request *r,
-	    const struct route *rt, struct response *resp);
-void	pages_moved(struct pages *p, const struct request *r,
-	    const struct route *rt, struct response *resp);
-void	pages_not_found(struct pages *p, const struct request *r,
-	    const struct route *rt, struct response *resp);
-/* /feed.xml, /sitemap.xml, /robots.txt (pages_feeds.c): cached per
- * worker, with ETag and Last-Modified, 304 to a conditional request. */
-void	pages_feed(struct pages *p, const struct request *r,
-	    const struct route *rt, struct response *resp);
-void	pages_sitemap(struct pages *p, const struct request *r,
-	    const struct route *rt, struct response *resp);
-void	pages_robots(struct pages *p, const struct request *r,
-	    const struct route *rt, struct response *resp);
-
-/* /media/v/<hex>-<width>.<ext> and /media/<name> (pages_media.c): a
- * picture's sizes, when nginx has no file; the owner's address. */
-void	pages_media_variant(struct pages *p, const struct request *r,
-	    const struct route *rt, struct response *resp);
-void	pages_media_name(struct pages *p, const struct request *r,
-	    const struct route *rt, struct response *resp);
-/* The router's readers of what follows /media/v/ and /media/: 1 when it
- * is written as an address of one (media.h), else 0 (a 404). */
-int	pages_media_path(const char *rest, struct route *rt);
-int	pages_media_name_path(const char *rest, struct route *rt);
 
 #endif

@@ -10,7 +10,8 @@
 #include "lib/buf.h"
 #include "http/conditional.h"
 #include "render/feed.h"
-#include "pages/pages.h"
+#include "pages/handler.h"
+#include "pages/handlers.h"
 #include "pages/pages_int.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -109,46 +110,38 @@ static void S_answer(const struct request *r, const struct feed_doc *d,
 	buf_put(&resp->body, d->body.data ? d->body.data : "", d->body.len);
 }
 
-static void S_serve(struct pages *p, const struct request *r,
-    enum doc which, struct response *resp)
+static void S_serve(struct pages *p, const struct page_req *q,
+    enum doc which)
 {
-	struct feed_cache **fc = pages_feed_cache(p);
-	struct site_view *sv = pages_site(p);
+	struct feed_cache **fc = &p->feeds;
+	struct site_view *sv = &p->site;
 	struct feed_doc *d;
 
-	if (!pages_fresh(p)) {
-		pages_error(p, resp, 503, NULL);
+	if (pages_down(p, q))
 		return;
-	}
 	if (*fc == NULL)
 		*fc = xcalloc(1, sizeof(**fc));
 	d = &(*fc)->doc[which];
 	if ((!d->valid || d->changes != sv->changes) &&
 	    S_build(sv, which, d) != STORE_OK) {
 		d->valid = 0;
-		pages_failed(p, resp);
+		pages_failed(p, q);
 		return;
 	}
-	S_answer(r, d, which, resp);
+	S_answer(q->r, d, which, q->resp);
 }
 
-void pages_feed(struct pages *p, const struct request *r,
-    const struct route *rt, struct response *resp)
+void pages_feed(struct pages *p, const struct page_req *q)
 {
-	(void)rt;
-	S_serve(p, r, DOC_FEED, resp);
+	S_serve(p, q, DOC_FEED);
 }
 
-void pages_sitemap(struct pages *p, const struct request *r,
-    const struct route *rt, struct response *resp)
+void pages_sitemap(struct pages *p, const struct page_req *q)
 {
-	(void)rt;
-	S_serve(p, r, DOC_SITEMAP, resp);
+	S_serve(p, q, DOC_SITEMAP);
 }
 
-void pages_robots(struct pages *p, const struct request *r,
-    const struct route *rt, struct response *resp)
+void pages_robots(struct pages *p, const struct page_req *q)
 {
-	(void)rt;
-	S_serve(p, r, DOC_ROBOTS, resp);
+	S_serve(p, q, DOC_ROBOTS);
 }

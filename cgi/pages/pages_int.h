@@ -1,8 +1,9 @@
-/* pages_int.h: a worker's pages state, shared by the files that answer
- * pages (pages.c: list and article; pages_search.c: search;
- * pages_tag.c: tag pages; pages_more.c: what is shown under a post and
- * the most read articles; pages_feeds.c: feed, sitemap, robots;
- * pages_moved.c: old and deleted addresses) and by nothing else. */
+/* pages_int.h: a worker's pages state (struct pages), shared by the
+ * files of pages/ and by nothing else, and the parts of a page more than
+ * one handler draws: a list page (pages_list.c), what goes under a post
+ * and the most read articles (pages_more.c), a post's pictures
+ * (pages_picture.c), an old slug's answer (pages_moved.c).  What a
+ * handler is given and calls back is handler.h. */
 #ifndef ARTICLED_PAGES_INT_H
 #define ARTICLED_PAGES_INT_H
 
@@ -22,9 +23,10 @@
 struct cache;
 struct cached_page;
 struct feed_cache;
-struct response;
+struct page_req;
 
-#define PER_PAGE	10
+#define PAGES_PER_PAGE	10	/* articles on a list page, results on a
+				 * search page, list pages in the sitemap */
 #define CACHE_ENTRIES	128
 #define CACHE_MAX_PAGE	(256 * 1024)
 
@@ -32,7 +34,8 @@ struct response;
 #define PAGES_TOO_SLOW	"This article cannot be displayed at the moment. " \
 	"Please try again later."
 
-_Static_assert(PER_PAGE <= CACHE_SLOTS, "a list page's counts fit an entry");
+_Static_assert(PAGES_PER_PAGE <= CACHE_SLOTS,
+    "a list page's counts fit an entry");
 
 #define MOST_READ_MAX	5
 
@@ -66,9 +69,11 @@ struct pages {
 	int			 counter_full_logged;
 	int			 counting;
 	struct most_read	 most_read;
-	int			 fresh;		/* this request: the site is readable */
 	struct feed_cache	*feeds;		/* feed, sitemap, robots (pages_feeds.c) */
-	char			 root[256];	/* CGI: SCRIPT_NAME, before every link */
+	/* The root the cached pages' links were built with ("" under
+	 * FastCGI; CGI: SCRIPT_NAME); pages_handle empties the cache when a
+	 * request's differs, so it is the request's too.  look.root. */
+	char			 cache_root[256];
 };
 
 /* One list of articles (the blog, a tag): where its pages live and what
@@ -81,19 +86,10 @@ struct list_spec {
 	int		 is_home;
 };
 
-void	pages_error(struct pages *p, struct response *resp, int status,
-	    const char *message);
-void	pages_unavailable(struct pages *p);
-/* Renders list page `page` of spec holding arts into e (pages.c). */
-/* The view counter's slot of article key, with its stored base. */
-void	pages_slot_for(struct pages *p, struct cached_slot *s, int64_t key,
-	    int64_t base);
+/* Renders list page `page` of spec holding arts into e (pages_list.c). */
 int	pages_render_list(struct pages *p, const struct list_spec *spec,
 	    unsigned long page, const struct article *arts, size_t n,
 	    struct cached_page *e);
-
-/* A cached page with its live counts, counting no view (pages.c). */
-void	pages_splice(const struct cached_page *e, struct buf *body);
 
 /* Loads the most read articles into p->most_read and points the layout
  * at them, unless they are fresh (pages_more.c). */
@@ -119,25 +115,13 @@ int	post_values_load(struct pages *p, const struct article *a,
 /* Appends its template values to v (POST_MORE_VALS of them). */
 size_t	post_values_add(const struct post_values *pv, struct tval *v);
 void	post_values_free(struct post_values *pv);
-/* For the handlers of pages_feeds.c (feed, sitemap, robots) and
- * pages_moved.c (old and deleted addresses). */
-struct site_view	*pages_site(struct pages *p);
-/* The worker's cache of the feed, sitemap and robots.txt (NULL until the
- * first is asked for; freed by pages_close through pages_feeds_free). */
-struct feed_cache	**pages_feed_cache(struct pages *p);
-/* This request found the database readable. */
-int			 pages_fresh(const struct pages *p);
-/* A query failed: 503, and the site is probed again. */
-void			 pages_failed(struct pages *p, struct response *resp);
-/* 301 to path (below the root). */
-void			 pages_redirect(struct pages *p, struct response *resp,
-			    const char *path);
-
-void			 pages_feeds_free(struct feed_cache *fc);
+/* Frees the worker's feed, sitemap and robots.txt (pages_feeds.c). */
+void	pages_feeds_free(struct feed_cache *fc);
 /* No published article has slug: 301 to the article's address now if it
- * is an old slug, 410 if its article was deleted, else 404. */
-void			 pages_old_slug(struct pages *p, const char *slug,
-			    struct response *resp);
+ * is an old slug, 410 if its article was deleted, else 404
+ * (pages_moved.c). */
+void	pages_old_slug(struct pages *p, const struct page_req *q,
+	    const char *slug);
 
 /* A post's pictures (pages_picture.c): its cover, its body with every
  * picture drawn, and the link preview's picture. */

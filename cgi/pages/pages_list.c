@@ -1,17 +1,18 @@
 /* pages_list.c: a list page (/blog, a tag's page) rendered through the
  * list template: each article's title, date, excerpt, cover and a slot
- * for its live count, and the pager.  pages.c and pages_tag.c choose the
+ * for its live count, and the pager.  pages_blog.c and pages_tag.c choose the
  * articles; this file only draws them. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/address.h"
 #include "lib/buf.h"
 #include "pages/cache.h"
 #include "pages/layout.h"
 #include "render/markdown.h"
-#include "pages/pages.h"
+#include "pages/handler.h"
 #include "pages/pages_int.h"
 #include "render/render.h"
 #include "store/store.h"
@@ -28,12 +29,12 @@ struct list_item {
 static void S_list_item(struct pages *p, struct list_item *it,
     const struct article *a, int slot)
 {
-	const char *root = p->root;
+	const char *root = p->look.root;
 
 	md_page_init(&it->md);
 	if (render_article(p->site.store, a, &it->md) != RENDER_OK)
 		buf_reset(&it->md.excerpt);
-	snprintf(it->url, sizeof(it->url), "%s/post/%s", root, a->slug);
+	address_post(it->url, sizeof(it->url), root, a->slug);
 	layout_human_date(a->published_at, it->published, sizeof(it->published));
 	it->v[0] = tv_text("title", a->title);
 	it->v[1] = tv_text("url", it->url);
@@ -102,12 +103,12 @@ static void S_pager(struct pages *p, const struct list_spec *spec,
     unsigned long page, char *newer, char *older, size_t len)
 {
 	if (page == 2)
-		snprintf(newer, len, "%s%s", p->root, spec->base);
+		snprintf(newer, len, "%s%s", p->look.root, spec->base);
 	else if (page > 2)
-		snprintf(newer, len, "%s%s/page/%lu", p->root, spec->base,
+		snprintf(newer, len, "%s%s/page/%lu", p->look.root, spec->base,
 		    page - 1);
 	if (page < spec->npages)
-		snprintf(older, len, "%s%s/page/%lu", p->root, spec->base,
+		snprintf(older, len, "%s%s/page/%lu", p->look.root, spec->base,
 		    page + 1);
 }
 
@@ -115,14 +116,14 @@ int pages_render_list(struct pages *p, const struct list_spec *spec,
     unsigned long page, const struct article *arts, size_t n,
     struct cached_page *e)
 {
-	struct list_item items[PER_PAGE];
-	struct tctx ctx[PER_PAGE];
+	struct list_item items[PAGES_PER_PAGE];
+	struct tctx ctx[PAGES_PER_PAGE];
 	char newer[320] = "", older[320] = "", num[24], pages[24];
 	struct buf title = BUF_INIT;	/* the site's name is any length */
 	struct buf path = BUF_INIT;
 	struct page_head head = { 0 };
 	struct tval v[9];
-	size_t slots[PER_PAGE];
+	size_t slots[PAGES_PER_PAGE];
 	size_t i, nv;
 	int rc;
 
@@ -137,14 +138,14 @@ int pages_render_list(struct pages *p, const struct list_spec *spec,
 		buf_printf(&path, "/page/%lu", page);
 	}
 	nv = S_list_values(v, ctx, n, newer, older, num, pages, spec->heading);
-	for (i = 0; i < PER_PAGE; i++)
+	for (i = 0; i < PAGES_PER_PAGE; i++)
 		slots[i] = SIZE_MAX;
 	head.title = buf_cstr(&title);
 	head.description = p->site.settings.description;
 	head.path = buf_cstr(&path);
 	head.is_home = spec->is_home && page == 1;
 	rc = layout_render(&p->look, p->tmpl->list, v, nv, &head, &e->page,
-	    slots, PER_PAGE);
+	    slots, PAGES_PER_PAGE);
 	buf_free(&title);
 	buf_free(&path);
 	if (rc == 0)

@@ -14,7 +14,8 @@
 
 #include "http/conditional.h"
 #include "lib/media.h"
-#include "pages/pages.h"
+#include "pages/handler.h"
+#include "pages/handlers.h"
 #include "pages/pages_int.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -27,15 +28,6 @@
 #define MEDIA_NOT_READY	"This picture is being prepared. " \
 	"Please try again in a moment."
 
-/* 1 with a 503 when the database cannot be read. */
-static int S_down(struct pages *p, struct response *resp)
-{
-	if (pages_fresh(p))
-		return 0;
-	pages_error(p, resp, 503, NULL);
-	return 1;
-}
-
 /* A size's validator: its address, which names the version. */
 static void S_etag(const struct media_key *k, char *out, size_t outlen)
 {
@@ -45,20 +37,21 @@ static void S_etag(const struct media_key *k, char *out, size_t outlen)
 }
 
 /* Size k's bytes with its validators, or 304 when the client has them. */
-static void S_send(struct pages *p, const struct request *r,
-    const struct media_key *k, const char *cache, struct response *resp)
+static void S_send(struct pages *p, const struct page_req *q,
+    const struct media_key *k, const char *cache)
 {
+	struct response *resp = q->resp;
 	char etag[MEDIA_PATH_MAX + 8];
 	enum store_rc rc;
 
 	buf_reset(&resp->body);
-	rc = store_media_variant(pages_site(p)->store, k, &resp->body);
+	rc = store_media_variant(p->site.store, k, &resp->body);
 	if (rc == STORE_NOTFOUND) {
-		pages_error(p, resp, 404, NULL);
+		pages_error(p, q, 404, NULL);
 		return;
 	}
 	if (rc != STORE_OK) {
-		pages_failed(p, resp);
+		pages_failed(p, q);
 		return;
 	}
 	S_etag(k, etag, sizeof(etag));
@@ -66,26 +59,25 @@ static void S_send(struct pages *p, const struct request *r,
 	resp->content_type = media_format_type(k->format);
 	resp->cache_control = cache;
 	resp->status = 200;
-	if (cond_not_modified(r->if_none_match, NULL, etag, NULL)) {
+	if (cond_not_modified(q->r->if_none_match, NULL, etag, NULL)) {
 		resp->status = 304;
 		buf_reset(&resp->body);
 	}
 }
 
-void pages_media_variant(struct pages *p, const struct request *r,
-    const struct route *rt, struct response *resp)
+void pages_media_variant(struct pages *p, const struct page_req *q)
 {
+	const struct request *r = q->r;
 	struct media_key k;
 
-	(void)rt;
-	if (S_down(p, resp))
+	if (pages_down(p, q))
 		return;
 	if (strncmp(r->path, MEDIA_V_PREFIX, strlen(MEDIA_V_PREFIX)) != 0 ||
 	    !media_key_parse(r->path + strlen(MEDIA_V_PREFIX), &k)) {
-		pages_error(p, resp, 404, NULL);
+		pages_error(p, q, 404, NULL);
 		return;
 	}
-	S_send(p, r, &k, MEDIA_IMMUTABLE, resp);
+	S_send(p, q, &k, MEDIA_IMMUTABLE);
 }
 
 /* The widest of the fallback's sizes (PNG when there are PNGs). */
@@ -105,33 +97,32 @@ static const struct media_size *S_widest(const struct media_info *m)
 	return best;
 }
 
-void pages_media_name(struct pages *p, const struct request *r,
-    const struct route *rt, struct response *resp)
+void pages_media_name(struct pages *p, const struct page_req *q)
 {
+	const struct request *r = q->r;
 	const struct media_size *v;
 	struct media_info m;
 	struct media_key k;
 	enum store_rc rc;
 
-	(void)rt;
-	if (S_down(p, resp))
+	if (pages_down(p, q))
 		return;
-	rc = store_media_info(pages_site(p)->store, r->path +
+	rc = store_media_info(p->site.store, r->path +
 	    strlen(MEDIA_PREFIX), &m);
 	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
-		pages_failed(p, resp);
+		pages_failed(p, q);
 		return;
 	}
 	if (rc == STORE_NOTFOUND || m.status == MEDIA_REFUSED) {
-		pages_error(p, resp, 404, NULL);
+		pages_error(p, q, 404, NULL);
 		return;
 	}
 	if (m.status != MEDIA_READY || (v = S_widest(&m)) == NULL) {
-		pages_error(p, resp, 503, MEDIA_NOT_READY);
+		pages_error(p, q, 503, MEDIA_NOT_READY);
 		return;
 	}
 	k = (struct media_key){ m.version, v->width, v->format };
-	S_send(p, r, &k, NULL, resp);
+	S_send(p, q, &k, NULL);
 }
 
 int pages_media_path(const char *rest, struct route *rt)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/address.h"
 #include "lib/buf.h"
 #include "pages/layout.h"
 #include "lib/log.h"
@@ -15,7 +16,7 @@
 static void S_link(struct pages *p, const struct link *l, char *url,
     size_t len, struct tval *v, struct tctx *item)
 {
-	snprintf(url, len, "%s/post/%s", p->root, l->slug);
+	address_post(url, len, p->look.root, l->slug);
 	v[0] = tv_text("url", url);
 	v[1] = tv_text("title", l->title ? l->title : "");
 	item->vals = v;
@@ -29,7 +30,7 @@ static void S_post_urls(struct pages *p, struct post_values *pv)
 
 	for (i = 0; i < pv->m.ntags; i++) {
 		snprintf(pv->tag_urls[i], sizeof(pv->tag_urls[i]),
-		    "%s/blog/tag/%s", p->root, pv->m.tags[i]);
+		    "%s/blog/tag/%s", p->look.root, pv->m.tags[i]);
 		pv->tag_vals[i][0] = tv_text("url", pv->tag_urls[i]);
 		pv->tag_vals[i][1] = tv_text("tag", pv->m.tags[i]);
 		pv->tag_items[i].vals = pv->tag_vals[i];
@@ -37,11 +38,11 @@ static void S_post_urls(struct pages *p, struct post_values *pv)
 		pv->tag_items[i].parent = NULL;
 	}
 	if (pv->m.older.slug != NULL)
-		snprintf(pv->older_url, sizeof(pv->older_url), "%s/post/%s",
-		    p->root, pv->m.older.slug);
+		address_post(pv->older_url, sizeof(pv->older_url),
+		    p->look.root, pv->m.older.slug);
 	if (pv->m.newer.slug != NULL)
-		snprintf(pv->newer_url, sizeof(pv->newer_url), "%s/post/%s",
-		    p->root, pv->m.newer.slug);
+		address_post(pv->newer_url, sizeof(pv->newer_url),
+		    p->look.root, pv->m.newer.slug);
 	for (i = 0; i < pv->m.nrelated; i++)
 		S_link(p, &pv->m.related[i], pv->rel_urls[i],
 		    sizeof(pv->rel_urls[i]), pv->rel_vals[i], &pv->rel_items[i]);

@@ -1,7 +1,7 @@
-/* pages_picture.c: the pictures of the pages pages.c draws: a post's
- * cover at its top (the page's first picture) and its body's pictures
- * (picture.h), the cover as the post's link preview, and a list item's
- * cover, small. */
+/* pages_picture.c: the pictures of the pages pages_article.c and
+ * pages_list.c draw: a post's cover at its top (the page's first
+ * picture) and its body's pictures (picture.h), the cover as the post's
+ * link preview, and a list item's cover, small. */
 #include <string.h>
 
 #include "pages/pages_int.h"
@@ -10,7 +10,7 @@
 void post_pictures_draw(struct pages *p, const struct article *a,
     const struct md_page *md, struct post_pictures *pp)
 {
-	struct picture_page pg = { p->site.store, p->root, NULL, 0, 0 };
+	struct picture_page pg = { p->site.store, p->look.root, NULL, 0, 0 };
 
 	buf_init(&pp->cover);
 	buf_init(&pp->body);
@@ -22,7 +22,7 @@ void post_pictures_draw(struct pages *p, const struct article *a,
 	picture_compose(&pg, md->html.data ? md->html.data : "", md->html.len,
 	    PICTURE_BODY, &pp->body);
 	pp->has_preview = picture_preview(p->site.store,
-	    p->site.settings.base_url, p->root, a->cover, &pp->preview) == 0;
+	    p->site.settings.base_url, p->look.root, a->cover, &pp->preview) == 0;
 	pp->failed = pg.failed;
 }
 
@@ -35,7 +35,7 @@ void post_pictures_free(struct post_pictures *pp)
 void pages_item_cover(struct pages *p, const struct article *a,
     struct buf *out)
 {
-	struct picture_page pg = { p->site.store, p->root, NULL, 0, 0 };
+	struct picture_page pg = { p->site.store, p->look.root, NULL, 0, 0 };
 
 	if (a->cover[0] == '\0')
 		return;

@@ -10,8 +10,11 @@
 
 #include "lib/alloc.h"
 #include "lib/buf.h"
+#include "lib/text.h"
 #include "pages/layout.h"
-#include "pages/pages.h"
+#include "lib/address.h"
+#include "pages/handler.h"
+#include "pages/handlers.h"
 #include "pages/pages_int.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -28,13 +31,13 @@ struct result {
 	struct buf	 snippet;
 };
 
-static void S_result(struct pages *p, const struct hit *h, struct result *r)
+static void S_result(const char *root, const struct hit *h, struct result *r)
 {
 	buf_init(&r->title);
 	buf_init(&r->snippet);
 	search_marked_html(&r->title, h->title ? h->title : "");
 	search_marked_html(&r->snippet, h->snippet ? h->snippet : "");
-	snprintf(r->url, sizeof(r->url), "%s/post/%s", p->root, h->slug);
+	address_post(r->url, sizeof(r->url), root, h->slug);
 	layout_human_date(h->published_at ? h->published_at : "",
 	    r->published, sizeof(r->published));
 	r->v[0] = tv_html("title_html", buf_cstr(&r->title), r->title.len);
@@ -46,11 +49,11 @@ static void S_result(struct pages *p, const struct hit *h, struct result *r)
 }
 
 /* A link to page n of the same search. */
-static void S_page_url(struct pages *p, const char *text, unsigned n,
+static void S_page_url(const char *root, const char *text, unsigned n,
     struct buf *out)
 {
-	buf_printf(out, "%s/search?q=", p->root);
-	search_url_encode(out, text);
+	buf_printf(out, "%s/search?q=", root);
+	text_url_encode(out, text, strlen(text), TEXT_URL_FORM);
 	if (n > 1)
 		buf_printf(out, "&p=%u", n);
 	buf_cstr(out);
@@ -59,32 +62,33 @@ static void S_page_url(struct pages *p, const char *text, unsigned n,
 struct search_page {
 	const char	*text;
 	unsigned	 page;
-	struct hit	 hits[PER_PAGE + 1];
-	size_t		 nhits;		/* PER_PAGE + 1: there is a next page */
+	const char	*root;		/* the request's, before every link */
+	struct hit	 hits[PAGES_PER_PAGE + 1];
+	size_t		 nhits;		/* PAGES_PER_PAGE + 1: there is a next page */
 	int		 searched;	/* the text held a word */
 };
 
 static int S_render(struct pages *p, const struct search_page *sp,
     struct buf *out)
 {
-	struct result res[PER_PAGE];
-	struct tctx items[PER_PAGE];
+	struct result res[PAGES_PER_PAGE];
+	struct tctx items[PAGES_PER_PAGE];
 	struct buf newer = BUF_INIT, older = BUF_INIT;
 	struct page_head head = { 0 };
 	char num[16];
-	size_t i, n = sp->nhits > PER_PAGE ? PER_PAGE : sp->nhits;
+	size_t i, n = sp->nhits > PAGES_PER_PAGE ? PAGES_PER_PAGE : sp->nhits;
 	struct tval v[12];
 	size_t nv = 0;
 	int rc;
 
 	for (i = 0; i < n; i++) {
-		S_result(p, &sp->hits[i], &res[i]);
+		S_result(sp->root, &sp->hits[i], &res[i]);
 		items[i] = (struct tctx){ res[i].v, 6, NULL };
 	}
 	if (sp->page > 1)
-		S_page_url(p, sp->text, sp->page - 1, &newer);
-	if (sp->nhits > PER_PAGE && sp->page < SEARCH_PAGES_MAX)
-		S_page_url(p, sp->text, sp->page + 1, &older);
+		S_page_url(sp->root, sp->text, sp->page - 1, &newer);
+	if (sp->nhits > PAGES_PER_PAGE && sp->page < SEARCH_PAGES_MAX)
+		S_page_url(sp->root, sp->text, sp->page + 1, &older);
 	snprintf(num, sizeof(num), "%u", sp->page);
 	v[nv++] = tv_bool("has_query", sp->text[0] != '\0');
 	v[nv++] = tv_list("results", items, n);
@@ -121,8 +125,8 @@ static enum store_rc S_search(struct pages *p, struct search_page *sp)
 	if (search_fts_query(&fts, sp->text) > 0) {
 		sp->searched = 1;
 		rc = store_search(p->site.store, buf_cstr(&fts),
-		    p->site.now_iso, (size_t)(sp->page - 1) * PER_PAGE,
-		    sp->hits, PER_PAGE + 1, &sp->nhits);
+		    p->site.now_iso, (size_t)(sp->page - 1) * PAGES_PER_PAGE,
+		    sp->hits, PAGES_PER_PAGE + 1, &sp->nhits);
 		if (rc == STORE_NOTFOUND)	/* FTS5 refused: no match */
 			rc = STORE_OK;
 	}
@@ -145,31 +149,29 @@ static int S_status(struct pages *p, struct search_page *sp)
 	return 200;
 }
 
-void pages_search(struct pages *p, const struct request *r,
-    const struct route *rt, struct response *resp)
+void pages_search(struct pages *p, const struct page_req *q)
 {
+	struct response *resp = q->resp;
 	struct search_args args;
 	struct search_page *sp;
 	int status;
 
-	(void)rt;
-	if (!p->fresh) {
-		pages_error(p, resp, 503, NULL);
+	if (pages_down(p, q))
 		return;
-	}
-	search_args_parse(&args, r->query);
+	search_args_parse(&args, q->r->query);
 	sp = xcalloc(1, sizeof(*sp));
 	sp->text = buf_cstr(&args.text);
 	sp->page = args.page;
+	sp->root = q->root;
 	if ((status = S_status(p, sp)) != 200) {
-		pages_error(p, resp, status, NULL);
+		pages_error(p, q, status, NULL);
 	} else {
 		if (sp->nhits == 0 && sp->text[0] != '\0')
 			pages_most_read(p);
 		resp->status = 200;
 		buf_reset(&resp->body);
 		if (S_render(p, sp, &resp->body) != 0)
-			pages_error(p, resp, 500, NULL);
+			pages_error(p, q, 500, NULL);
 	}
 	while (sp->nhits > 0)
 		store_hit_free(&sp->hits[--sp->nhits]);

@@ -9,13 +9,15 @@
 
 #include "lib/buf.h"
 #include "pages/cache.h"
-#include "pages/pages.h"
-#include "pages/pages_int.h"
-#include "pages/router.h"
 #include "http/response.h"
+#include "http/views.h"
+#include "pages/handler.h"
+#include "pages/handlers.h"
+#include "pages/pages_int.h"
 #include "store/store_search.h"
 
-/* Reads tag page rt->page into e; the status it answers. */
+/* Reads the articles of tag page rt->page into arts and the number of
+ * pages into spec; the status it answers (200, 404, 503). */
 static int S_fill(struct pages *p, const struct route *rt,
     struct list_spec *spec, struct article *arts, size_t *n)
 {
@@ -23,16 +25,17 @@ static int S_fill(struct pages *p, const struct route *rt,
 	size_t nkeys;
 	enum store_rc rc;
 
-	if (store_tag_keys(p->site.store, rt->slug, p->site.now_iso, &keys,
+	if (store_tag_keys(p->site.store, rt->tag, p->site.now_iso, &keys,
 	    &nkeys) != STORE_OK)
 		return 503;
-	spec->npages = (nkeys + PER_PAGE - 1) / PER_PAGE;
+	spec->npages = pages_count(nkeys);
 	if (rt->page > spec->npages) {
 		free(keys);
 		return 404;
 	}
-	rc = store_tag_list(p->site.store, rt->slug, p->site.now_iso,
-	    &keys[(rt->page - 1) * PER_PAGE], p->generation, arts, PER_PAGE, n);
+	rc = store_tag_list(p->site.store, rt->tag, p->site.now_iso,
+	    &keys[(rt->page - 1) * PAGES_PER_PAGE], p->generation, arts,
+	    PAGES_PER_PAGE, n);
 	free(keys);
 	return rc == STORE_OK ? 200 : 503;
 }
@@ -40,13 +43,13 @@ static int S_fill(struct pages *p, const struct route *rt,
 static int S_render(struct pages *p, const struct route *rt,
     struct list_spec *spec, struct cached_page *e)
 {
-	struct article arts[PER_PAGE];
+	struct article arts[PAGES_PER_PAGE];
 	char base[128], heading[128];
 	size_t n = 0;
 	int status;
 
-	snprintf(base, sizeof(base), "/blog/tag/%s", rt->slug);
-	snprintf(heading, sizeof(heading), "Articles tagged %s", rt->slug);
+	snprintf(base, sizeof(base), "/blog/tag/%s", rt->tag);
+	snprintf(heading, sizeof(heading), "Articles tagged %s", rt->tag);
 	spec->base = base;
 	spec->heading = heading;
 	spec->title = heading;
@@ -58,31 +61,27 @@ static int S_render(struct pages *p, const struct route *rt,
 	return status;
 }
 
-void pages_tag(struct pages *p, const struct request *r,
-    const struct route *rt, struct response *resp)
+void pages_tag(struct pages *p, const struct page_req *q)
 {
+	const struct route *rt = q->rt;
 	struct list_spec spec = { 0 };
 	struct cached_page *e;
 	char key[CACHE_KEY_MAX];
 	int status;
 
-	(void)r;
-	if (!p->fresh) {
-		pages_error(p, resp, 503, NULL);
+	if (pages_down(p, q))
 		return;
-	}
-	snprintf(key, sizeof(key), "tag:%s:%lu", rt->slug, rt->page);
+	snprintf(key, sizeof(key), "tag:%s:%lu", rt->tag, rt->page);
 	if ((e = cache_get(p->cache, key)) == NULL) {
 		e = cache_claim(p->cache, key);
 		if ((status = S_render(p, rt, &spec, e)) != 200) {
 			cache_abandon(p->cache, e);
 			if (status == 503)
 				pages_unavailable(p);
-			pages_error(p, resp, status, NULL);
+			pages_error(p, q, status, NULL);
 			return;
 		}
 		e = cache_done(p->cache, e);
 	}
-	resp->status = 200;
-	pages_splice(e, &resp->body);
+	pages_answer(q, e, VIEW_NONE);
 }

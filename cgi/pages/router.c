@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pages/pages.h"
+#include "lib/address.h"
+#include "pages/handler.h"
+#include "pages/handlers.h"
 #include "pages/router.h"
 
 /* Reads the rest of the path after a route's prefix into rt: 1 when it
@@ -13,9 +15,11 @@
  * rt->location, the one address the request then moves to. */
 typedef int (*route_args)(const char *rest, struct route *rt);
 
-static int S_first_page(const char *rest, struct route *rt)
+/* An exact route: nothing follows the prefix (for the blog list, that
+ * is page 1). */
+static int S_exact(const char *rest, struct route *rt)
 {
-	(void)rest;	/* an exact route: nothing follows */
+	(void)rest;
 	rt->page = 1;
 	return 1;
 }
@@ -63,7 +67,7 @@ static int S_slug(const char *rest, struct route *rt)
 	}
 	rt->slug[n] = '\0';
 	if (upper)
-		snprintf(rt->location, sizeof(rt->location), "/post/%s",
+		address_post(rt->location, sizeof(rt->location), "",
 		    rt->slug);
 	return 1;
 }
@@ -84,6 +88,8 @@ static int S_tag(const char *rest, struct route *rt)
 	tag[n] = '\0';
 	if (!S_slug(tag, rt))
 		return 0;
+	memcpy(rt->tag, rt->slug, n + 1);	/* as a slug is written */
+	memset(rt->slug, 0, sizeof(rt->slug));
 	moved = rt->location[0] != '\0';
 	rt->page = 1;
 	if (slash != NULL && (strncmp(slash, "/page/", 6) != 0 ||
@@ -91,7 +97,7 @@ static int S_tag(const char *rest, struct route *rt)
 		return 0;
 	if (moved || rt->location[0] != '\0')
 		snprintf(rt->location, sizeof(rt->location), rt->page > 1 ?
-		    "/blog/tag/%s/page/%lu" : "/blog/tag/%s", rt->slug, rt->page);
+		    "/blog/tag/%s/page/%lu" : "/blog/tag/%s", rt->tag, rt->page);
 	return 1;
 }
 
@@ -101,15 +107,15 @@ static const struct {
 	route_args	 args;
 	route_handler	*handler;
 } S_routes[] = {
-	{ "/", 1, S_first_page, pages_list },
-	{ "/blog", 1, S_first_page, pages_list },
-	{ "/blog/page/", 0, S_page_number, pages_list },
-	{ "/post/", 0, S_slug, pages_article },
+	{ "/", 1, S_exact, pages_blog },
+	{ "/blog", 1, S_exact, pages_blog },
+	{ "/blog/page/", 0, S_page_number, pages_blog },
+	{ ADDRESS_POST, 0, S_slug, pages_article },
 	{ "/blog/tag/", 0, S_tag, pages_tag },
-	{ "/search", 1, S_first_page, pages_search },
-	{ "/feed.xml", 1, S_first_page, pages_feed },
-	{ "/sitemap.xml", 1, S_first_page, pages_sitemap },
-	{ "/robots.txt", 1, S_first_page, pages_robots },
+	{ "/search", 1, S_exact, pages_search },
+	{ "/feed.xml", 1, S_exact, pages_feed },
+	{ "/sitemap.xml", 1, S_exact, pages_sitemap },
+	{ "/robots.txt", 1, S_exact, pages_robots },
 	{ "/media/v/", 0, pages_media_path, pages_media_variant },
 	{ "/media/", 0, pages_media_name_path, pages_media_name },
 };
@@ -127,6 +133,7 @@ void route_path(const char *path, struct route *rt)
 			continue;
 		if (!S_routes[i].args(S_routes[i].exact ? "" : path + n, rt)) {
 			memset(rt->slug, 0, sizeof(rt->slug));
+			memset(rt->tag, 0, sizeof(rt->tag));
 			rt->page = 0;
 			return;
 		}

@@ -52,7 +52,7 @@ void site_forget(struct site_view *sv)
 
 static void S_down(struct site_view *sv, const char *err)
 {
-	log_db_down(&sv->db, err);
+	log_db_down(&sv->spell, err);
 	site_forget(sv);
 }
 
@@ -62,16 +62,16 @@ static int S_database_ok(struct site_view *sv)
 {
 	char err[512];
 
-	if (sv->now - sv->last_probe < PROBE_SECONDS && !sv->db.down)
+	if (sv->now - sv->last_probe < PROBE_SECONDS && !sv->spell.down)
 		return 1;
-	if (sv->now == sv->last_probe && sv->db.down)
+	if (sv->now == sv->last_probe && sv->spell.down)
 		return 0;
 	sv->last_probe = sv->now;
 	if (store_probe(sv->store, err, sizeof(err)) != STORE_OK) {
 		S_down(sv, err);
 		return 0;
 	}
-	log_db_back(&sv->db, store_path(sv->store));
+	log_db_back(&sv->spell, store_path(sv->store));
 	/* Reopened, perhaps on a file that replaced the old one: its pages,
 	 * settings and counter keys may all differ, whatever its rev. */
 	if (store_connects(sv->store) != sv->connects) {
@@ -83,7 +83,7 @@ static int S_database_ok(struct site_view *sv)
 
 void site_unavailable(struct site_view *sv)
 {
-	sv->db.down = 1;
+	sv->spell.down = 1;
 	sv->last_probe = 0;	/* probe again at the next request */
 	site_forget(sv);
 	log_line("database error, answering 503: %s",

@@ -23,7 +23,8 @@ struct site_view {
 	char		 now_iso[32];	/* 2024-05-01T09:00:00Z */
 	char		 today[16];	/* 2024-05-01 */
 	time_t		 last_probe;
-	struct db_spell	 db;		/* quiet in a worker: the master reports */
+	struct db_spell	 spell;		/* outages, logged (quiet in a worker:
+					 * the master reports) */
 	unsigned long	 connects;	/* store_connects() last seen */
 };
 

@@ -11,7 +11,7 @@
  *     whether stderr is a terminal or journald) and cope with a refusal,
  *     while nothing is reachable that way;
  *   - everything else (execve, socket, connect, fork, ptrace, kill of
- *     another process, executable memory...) raises SIGSYS: the handler
+ *     another process, executable memory...) raises SIGSYS: lib/sigsys.c
  *     writes the call's name on stderr and the process dies of it, so the
  *     supervisor's log says which call was refused.
  * clone only with CLONE_THREAD (a thread, never a new process); clone3,
@@ -20,7 +20,6 @@
  * may have started its pool before. */
 #include <errno.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -29,6 +28,7 @@
 
 #include <seccomp.h>
 
+#include "lib/sigsys.h"
 #include "picture/picture_sandbox.h"
 
 /* Allowed with any arguments. */
@@ -66,69 +66,10 @@ static const int S_denied[] = {
 	SCMP_SYS(readlinkat),
 };
 
-/* The calls' names, looked up before the filter is loaded: the SIGSYS
- * handler may not allocate (libseccomp's lookup does). */
-#define S_NAMES_MAX	512
-static const char *S_names[S_NAMES_MAX];
-
-static void S_append(char *p, size_t *n, size_t cap, const char *s)
+/* For lib/sigsys.c, which names a refused call without libseccomp. */
+static const char *S_resolve(int nr)
 {
-	while (*s != '\0' && *n < cap)
-		p[(*n)++] = *s++;
-}
-
-static void S_append_number(char *p, size_t *n, size_t cap, long v)
-{
-	char digits[24];
-	size_t k = 0;
-
-	do
-		digits[k++] = (char)('0' + v % 10);
-	while ((v /= 10) > 0 && k < sizeof(digits));
-	while (k > 0 && *n < cap)
-		p[(*n)++] = digits[--k];
-}
-
-/* One line with async-signal-safe calls only, then death by SIGSYS
- * (SA_RESETHAND made the action the default again). */
-static void S_on_sigsys(int sig, siginfo_t *si, void *uc)
-{
-	char line[256];
-	size_t n = 0;
-	int nr = si->si_syscall;
-	const char *name = nr >= 0 && nr < S_NAMES_MAX && S_names[nr] ?
-	    S_names[nr] : "unknown";
-
-	(void)uc;
-	S_append(line, &n, 128, "articled-picture[");
-	S_append_number(line, &n, 150, (long)getpid());
-	S_append(line, &n, 200, "]: sandbox: forbidden system call ");
-	S_append(line, &n, 230, name);
-	S_append(line, &n, 233, " (");
-	S_append_number(line, &n, 245, nr < 0 ? 0 : nr);
-	S_append(line, &n, 255, "): dies\n");
-	(void)!write(STDERR_FILENO, line, n);
-	raise(sig);
-}
-
-static int S_trap_handler(char *err, size_t errlen)
-{
-	struct sigaction sa;
-	int nr;
-
-	for (nr = 0; nr < S_NAMES_MAX; nr++)
-		S_names[nr] = seccomp_syscall_resolve_num_arch(
-		    SCMP_ARCH_NATIVE, nr);	/* NULL if none */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = S_on_sigsys;
-	sa.sa_flags = SA_SIGINFO | SA_RESETHAND;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGSYS, &sa, NULL) != 0) {
-		snprintf(err, errlen, "sandbox: sigaction SIGSYS: %s",
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
+	return seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
 }
 
 /* Never executable memory; tgkill/kill only to itself (raise, abort);
@@ -180,7 +121,8 @@ int picture_sandbox_enter(char *err, size_t errlen)
 		    strerror(errno));
 		return -1;
 	}
-	if (S_trap_handler(err, errlen) != 0)
+	if (sigsys_trap("articled-picture", "dies", S_resolve, err,
+	    errlen) != 0)
 		return -1;
 	if ((ctx = seccomp_init(SCMP_ACT_TRAP)) == NULL) {
 		snprintf(err, errlen, "sandbox: seccomp_init failed");

@@ -1,13 +1,11 @@
 /* excerpt.c: the plain text of an article's first block, whitespace
  * collapsed and cut at a space, and its word count.  Fed text by the
  * Markdown walk (markdown.c); knows nothing of cmark. */
-#include <limits.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "lib/buf.h"
 #include "render/excerpt.h"
-#include "render/markdown.h"
 #include "lib/text.h"
 
 static bool S_is_space(char c)
@@ -79,31 +77,4 @@ void excerpt_finish(const struct excerpt *ex, struct buf *out)
 	}
 	buf_put(out, s, cut);
 	buf_puts(out, "\xE2\x80\xA6");
-}
-
-/* markdown.h's plain parts, which need no cmark. */
-
-#define MD_WORDS_PER_MIN 200
-
-void md_page_init(struct md_page *p)
-{
-	buf_init(&p->html);
-	buf_init(&p->excerpt);
-	p->words = 0;
-}
-
-void md_page_free(struct md_page *p)
-{
-	buf_free(&p->html);
-	buf_free(&p->excerpt);
-	p->words = 0;
-}
-
-unsigned md_reading_minutes(size_t words)
-{
-	size_t min = words / MD_WORDS_PER_MIN + (words % MD_WORDS_PER_MIN != 0);
-
-	if (min == 0)
-		return 1;
-	return min > UINT_MAX ? UINT_MAX : (unsigned)min;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/address.h"
 #include "lib/buf.h"
 #include "render/feed.h"
 #include "render/picture.h"
@@ -119,7 +120,7 @@ static int S_entry(struct store *st, const struct site *site,
 	S_esc(out, a->title);
 	buf_puts(out, "</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
 	S_esc(out, site->base_url);
-	buf_puts(out, "/post/");
+	buf_puts(out, ADDRESS_POST);
 	S_esc(out, a->slug);
 	buf_puts(out, "\"/>\n<id>");
 	S_entry_id(out, a->key);

@@ -9,15 +9,7 @@
 #include <stddef.h>
 
 #include "lib/buf.h"
-
-struct md_page {
-	struct buf	html;		/* the rendered body, valid HTML5 fragment */
-	struct buf	excerpt;	/* plain text (NOT escaped), see below */
-	size_t		words;		/* word count of the text, for reading time */
-};
-
-void	md_page_init(struct md_page *p);
-void	md_page_free(struct md_page *p);
+#include "render/md_page.h"
 
 /* What the HTML depends on besides the Markdown: bump MD_RULES_VERSION
  * whenever markdown.c, excerpt.c, url.c or text.c's cleaning change
@@ -40,8 +32,5 @@ int	md_render(const char *src, size_t len, struct md_page *p);
 
 /* Only the excerpt (and words), cheaper than md_render: parse, no HTML. */
 int	md_excerpt(const char *src, size_t len, struct md_page *p);
-
-/* Minutes to read at 200 words per minute, rounded up, at least 1. */
-unsigned md_reading_minutes(size_t words);
 
 #endif

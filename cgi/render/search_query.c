@@ -6,17 +6,6 @@
 #include "render/search_query.h"
 #include "lib/text.h"
 
-static int S_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes one form value of n bytes into raw (no NUL check yet). */
 static void S_form_decode(struct buf *raw, const char *v, size_t n)
 {
@@ -27,7 +16,8 @@ static void S_form_decode(struct buf *raw, const char *v, size_t n)
 		if (v[i] == '+') {
 			buf_putc(raw, ' ');
 		} else if (v[i] == '%' && i + 2 < n &&
-		    (hi = S_hex(v[i + 1])) >= 0 && (lo = S_hex(v[i + 2])) >= 0) {
+		    (hi = text_hex_value(v[i + 1])) >= 0 &&
+		    (lo = text_hex_value(v[i + 2])) >= 0) {
 			buf_putc(raw, (char)(hi * 16 + lo));
 			i += 2;
 		} else {
@@ -227,24 +217,4 @@ void search_marked_html(struct buf *out, const char *s)
 	}
 	if (open)
 		buf_puts(out, "</mark>");
-}
-
-void search_url_encode(struct buf *out, const char *text)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)text; *p != '\0'; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-		    *p == '.' || *p == '~') {
-			buf_putc(out, (char)*p);
-		} else if (*p == ' ') {
-			buf_putc(out, '+');
-		} else {
-			buf_putc(out, '%');
-			buf_putc(out, hex[*p >> 4]);
-			buf_putc(out, hex[*p & 15]);
-		}
-	}
 }

@@ -43,7 +43,5 @@ void	search_title_query(struct buf *out, const char *title);
  * unclosed \1 is dropped, so the marks always balance. */
 void	search_marked_html(struct buf *out, const char *s);
 
-/* Appends the query string part for text (for links that keep q). */
-void	search_url_encode(struct buf *out, const char *text);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/address.h"
 #include "lib/buf.h"
 #include "render/feed.h"
 #include "render/sitemap.h"
@@ -20,7 +21,7 @@ static void S_url(struct buf *out, const char *base, const char *path,
 {
 	struct buf enc = BUF_INIT;
 
-	text_url_encode_path(&enc, path, strlen(path));
+	text_url_encode(&enc, path, strlen(path), TEXT_URL_PATH);
 	buf_puts(out, "<url><loc>");
 	feed_xml_escape(out, base, strlen(base));
 	feed_xml_escape(out, enc.data ? enc.data : "", enc.len);
@@ -38,7 +39,7 @@ static void S_each(const char *path, const char *lastmod, void *arg)
 {
 	struct urls *u = arg;
 
-	if (strncmp(path, "/post/", 6) == 0)
+	if (strncmp(path, ADDRESS_POST, strlen(ADDRESS_POST)) == 0)
 		u->posts++;
 	S_url(&u->xml, u->base, path, lastmod);
 }

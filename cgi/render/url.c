@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/text.h"
 #include "render/url.h"
 
 #define URL_MAX	2048	/* the Nu checker refuses longer URLs */
@@ -15,8 +16,7 @@ static bool S_is_digit(char c)
 
 static bool S_is_hex(char c)
 {
-	return S_is_digit(c) || (c >= 'a' && c <= 'f') ||
-	    (c >= 'A' && c <= 'F');
+	return text_hex_value(c) >= 0;
 }
 
 static bool S_is_host_char(char c)

@@ -9,28 +9,28 @@
 #include "lib/log.h"
 #include "store/store.h"
 
-void folder_init(struct folder *f, const char *db_path, struct counter *c)
+void fold_init(struct fold *f, const char *db_path, struct counter *c)
 {
 	memset(f, 0, sizeof(*f));
 	f->db_path = db_path;
 	f->counter = c;
 }
 
-void folder_release(struct folder *f)
+void fold_release(struct fold *f)
 {
 	store_close(f->store);
 	f->store = NULL;
 }
 
-static int S_down(struct folder *f, const char *err)
+static int S_down(struct fold *f, const char *err)
 {
-	log_db_down(&f->db, err);
+	log_db_down(&f->spell, err);
 	return -1;
 }
 
 /* The connection, opened or probed: 0, or -1 (logged) when the database
  * cannot be read. */
-static int S_ready(struct folder *f)
+static int S_ready(struct fold *f)
 {
 	char err[1024];
 
@@ -39,7 +39,7 @@ static int S_ready(struct folder *f)
 		return S_down(f, err);
 	if (store_probe(f->store, err, sizeof(err)) != STORE_OK)
 		return S_down(f, err);
-	log_db_back(&f->db, f->db_path);
+	log_db_back(&f->spell, f->db_path);
 	return 0;
 }
 
@@ -52,7 +52,7 @@ static void S_today(char *out, size_t outlen)
 	strftime(out, outlen, "%Y-%m-%d", &tm);
 }
 
-int folder_fold(struct folder *f, int busy_ms, uint64_t *moved)
+int fold_run(struct fold *f, int busy_ms, uint64_t *moved)
 {
 	char today[16];
 	enum store_rc rc;
@@ -80,7 +80,7 @@ int folder_fold(struct folder *f, int busy_ms, uint64_t *moved)
 	return 0;
 }
 
-long long folder_site_rev(struct folder *f)
+long long fold_site_rev(struct fold *f)
 {
 	int64_t rev;
 

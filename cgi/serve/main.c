@@ -21,6 +21,7 @@
 #include "maker/maker_cgi.h"
 #include "maker/maker_files.h"
 #include "serve/master.h"
+#include "serve/sandbox.h"
 #include "pages/pages.h"
 #include "lib/schema.h"
 #include "store/store.h"
@@ -287,7 +288,7 @@ static int S_cgi(const struct options *o, struct templates *t)
 {
 	struct maker_opts mo;
 	struct counter *c;
-	struct folder f;
+	struct fold f;
 	struct pages *p;
 	int64_t rev;
 	char err[1024];
@@ -304,11 +305,11 @@ static int S_cgi(const struct options *o, struct templates *t)
 		return S_cgi_unavailable(err);
 	}
 	pages_set_counter(p, c);
-	folder_init(&f, o->db, c);
+	fold_init(&f, o->db, c);
 	rc = cgi_serve(p, &f);
 	if (media_site_rev(f.store, &rev) != STORE_OK)
 		rev = -1;
-	folder_release(&f);
+	fold_release(&f);
 	pages_close(p);
 	counter_close(c);
 	/* Answered, and no connection left open: pictures now. */
@@ -392,11 +393,17 @@ static int S_start(struct master *m)
 	return master_run(m);
 }
 
+/* Under the maker's filter (serve/sandbox.c) from its first step. */
 static int S_make_pictures(const struct options *o)
 {
 	struct maker_opts mo;
+	char err[1024];
 
 	S_maker_opts(o, &mo);
+	if (sandbox_enter_maker(err, sizeof(err)) != 0) {
+		log_line("picture maker: %s", err);
+		return 1;
+	}
 	return maker_cgi_run(&mo);
 }
 

@@ -22,6 +22,7 @@
 #include "pages/layout.h"
 #include "lib/log.h"
 #include "serve/master.h"
+#include "serve/master_maker.h"
 #include "pages/pages.h"
 #include "serve/sandbox.h"
 #include "store/store.h"
@@ -185,7 +186,7 @@ static int S_spawn(struct master *m, int i)
 {
 	pid_t pid;
 
-	folder_release(&m->folder);
+	fold_release(&m->fold);
 	if (m->beats != NULL)	/* a fresh start, not the last one's stamp */
 		heartbeat_idle(&m->beats[i]);
 	pid = fork();
@@ -289,7 +290,7 @@ static void S_refresh_error_pages(struct master *m)
 
 	if (m->opt.error_pages == NULL)
 		return;
-	rev = folder_site_rev(&m->folder);
+	rev = fold_site_rev(&m->fold);
 	if (rev < 0 || rev == m->error_pages_rev)
 		return;
 	if (master_write_error_pages(&m->opt) == 0)
@@ -315,7 +316,7 @@ static void S_open_counter(struct master *m)
 		return;
 	}
 	m->counter_failing = 0;
-	folder_init(&m->folder, m->opt.db, m->counter);
+	fold_init(&m->fold, m->opt.db, m->counter);
 }
 
 /* DB-views was deleted while running: views counted into a file no
@@ -334,19 +335,19 @@ static void S_take_over_deleted_counter(struct master *m)
 		    m->opt.db);
 	m->views_file_moved = 1;
 	S_stop_workers(m);
-	if (folder_fold(&m->folder, FOLD_BUSY_MS, &moved) == 0) {
-		folder_release(&m->folder);
+	if (fold_run(&m->fold, FOLD_BUSY_MS, &moved) == 0) {
+		fold_release(&m->fold);
 		counter_close(m->counter);
 		m->counter = NULL;
 		S_open_counter(m);
 		if (m->counter != NULL &&
-		    folder_fold(&m->folder, FOLD_BUSY_MS, &moved) >= 0) {
+		    fold_run(&m->fold, FOLD_BUSY_MS, &moved) >= 0) {
 			log_line("%s-views made anew; counting goes on in it",
 			    m->opt.db);
 			m->views_file_moved = 0;
 		}
 	}
-	folder_release(&m->folder);	/* no connection across fork */
+	fold_release(&m->fold);	/* no connection across fork */
 	S_fill(m);
 }
 
@@ -357,7 +358,7 @@ static void S_fold(struct master *m)
 	S_open_counter(m);
 	if (m->counter == NULL)
 		return;
-	folder_fold(&m->folder, FOLD_BUSY_MS, &moved);
+	fold_run(&m->fold, FOLD_BUSY_MS, &moved);
 	S_refresh_error_pages(m);
 	if (counter_deleted(m->counter)) {
 		S_take_over_deleted_counter(m);
@@ -437,7 +438,7 @@ static void S_stop(struct master *m)
 {
 	S_stop_workers(m);
 	S_fold(m);	/* the views counted by the last requests */
-	folder_release(&m->folder);
+	fold_release(&m->fold);
 	counter_close(m->counter);
 	m->counter = NULL;
 }
@@ -477,7 +478,7 @@ static void S_check_replaced(struct master *m)
 		return;
 	log_line("%s was replaced: restarting the workers on the new file",
 	    m->opt.db);
-	folder_release(&m->folder);
+	fold_release(&m->fold);
 	S_stop_workers(m);
 	S_set_aside_wal(m->opt.db);
 	m->db_dev = st.st_dev;
@@ -513,7 +514,7 @@ int master_run(struct master *m)
 	if ((m->beats = heartbeats_open(m->opt.workers)) == NULL)
 		log_line("heartbeats: %s: stuck workers will not be "
 		    "noticed", strerror(errno));
-	folder_init(&m->folder, m->opt.db, NULL);
+	fold_init(&m->fold, m->opt.db, NULL);
 	S_open_counter(m);
 	S_check_replaced(m);
 	S_fill(m);

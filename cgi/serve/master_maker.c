@@ -13,7 +13,9 @@
 #include "lib/log.h"
 #include "maker/maker.h"
 #include "maker/maker_cgi.h"
-#include "serve/master.h"
+#include "serve/master_maker.h"
+#include "serve/master_state.h"
+#include "serve/sandbox.h"
 
 /* The listening socket is not the maker's: without it, nginx never
  * hands it a request and a stopping master's socket really closes. */
@@ -41,6 +43,18 @@ static int S_take_lock(const char *db)
 	return fd;
 }
 
+/* The maker's own filter (serve/sandbox.c), once set up: without it the
+ * maker does not run (the master starts it again, with back-off). */
+static void S_sandbox(void)
+{
+	char err[1024];
+
+	if (sandbox_enter_maker(err, sizeof(err)) != 0) {
+		log_line("picture maker: %s", err);
+		_exit(3);
+	}
+}
+
 static void S_child(struct master *m)
 {
 	struct maker_opts o = { m->opt.db, m->opt.media_dir,
@@ -53,6 +67,7 @@ static void S_child(struct master *m)
 		_exit(0);
 	S_close_socket(m->fd);
 	maker_process_setup();
+	S_sandbox();
 	maker_limits_default(&o.lim);
 	S_take_lock(m->opt.db);
 	_exit(maker_serve(&o));
@@ -64,7 +79,7 @@ void master_maker_fill(struct master *m)
 
 	if (m->maker.pid != 0 || time(NULL) < m->maker.restart_at)
 		return;
-	folder_release(&m->folder);	/* no connection across fork */
+	fold_release(&m->fold);	/* no connection across fork */
 	if ((pid = fork()) < 0) {
 		log_line("fork (picture maker): %s", strerror(errno));
 		return;

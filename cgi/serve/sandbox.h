@@ -13,6 +13,14 @@
  * nothing and returns 0. */
 int	sandbox_enter(char *err, size_t errlen);
 
+/* The picture maker's own filter (articled-maker and articled
+ * --make-pictures), loaded once it is set up: SQLite, the picture folder,
+ * forking and executing the decoder; no socket, no ptrace, no change of
+ * user.  A call outside it is logged by name and kills the maker; the
+ * master starts another.  0, or -1 with the reason in err; nothing in
+ * the builds without the filter. */
+int	sandbox_enter_maker(char *err, size_t errlen);
+
 /* 1 if sandbox_enter loads a filter in this build, 0 if not. */
 int	sandbox_enabled(void);
 

@@ -8,7 +8,7 @@
 #include <signal.h>
 #include <stddef.h>
 
-struct folder;
+struct fold;
 struct heartbeat;
 struct pages;
 
@@ -32,6 +32,6 @@ void	fastcgi_shutdown(void);
 /* Answers the CGI request in environ on stdout, then folds the views
  * through f without waiting for a held lock; returns 0, or -1 if the
  * answer could not be written. */
-int	cgi_serve(struct pages *p, struct folder *f);
+int	cgi_serve(struct pages *p, struct fold *f);
 
 #endif

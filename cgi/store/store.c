@@ -1,7 +1,11 @@
 /* store.c: the connection to the database: opened (the schema version
- * checked, every statement of store_sql.c prepared), probed once a
- * second, reopened when it broke, closed.  Workers only read; the one
- * writer is the fold (store_fold.c), in the master or a CGI run. */
+ * checked, every statement of store_sql.c prepared, the file mapped),
+ * probed once a second, reopened when it broke, closed; a request's reads
+ * in one read transaction, and the statement helpers every table uses.
+ * Workers write only what they compute from what they read (stored
+ * renders, related links), one try each (store_write_once); the owner's
+ * writes come through the sqlite3 shell, the counts through the fold
+ * (store_fold.c), in the master or a CGI run. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -47,25 +51,30 @@ static void S_finalize(struct store *s)
 	s->rev_valid = 0;
 }
 
-static int S_schema_version(struct store *s, char *err, size_t errlen)
+int store_schema_version(sqlite3 *db, int *v)
 {
 	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, SCHEMA_SQL_VERSION, -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int S_schema_version(struct store *s, char *err, size_t errlen)
+{
 	int v = -1;
 
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
-	    NULL) != SQLITE_OK) {
+	if (store_schema_version(s->db, &v) != 0 || v < 0) {
 		snprintf(err, errlen, "%s: %s", s->path,
 		    sqlite3_errmsg(s->db));
 		return -1;
 	}
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	else
-		snprintf(err, errlen, "%s: %s", s->path,
-		    sqlite3_errmsg(s->db));
-	sqlite3_finalize(st);
-	if (v < 0)
-		return -1;
 	if (v == 0) {
 		snprintf(err, errlen, "%s is not an articled database "
 		    "(schema version 0): create it with 'make db' or "
@@ -134,7 +143,7 @@ static int S_connect(struct store *s, char *err, size_t errlen)
 	}
 	/* Before the first statement: even reading the schema can meet a
 	 * lock while another connection recovers the WAL. */
-	sqlite3_busy_timeout(s->db, 2000);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	sqlite3_extended_result_codes(s->db, 0);
 	/* A worker's hot pages are few (site_version, an index path); a
 	 * page missing from this cache is a read from the kernel's.  The
@@ -380,4 +389,15 @@ char *store_column_dup(sqlite3_stmt *st, int col, size_t *len)
 int store_exec(struct store *s, enum stmt which)
 {
 	return store_run(s->stmt[which]);
+}
+
+int store_begin_within(struct store *s, int wait_ms)
+{
+	int rc;
+
+	store_read_end(s);	/* a read transaction cannot become a write */
+	sqlite3_busy_timeout(s->db, wait_ms);
+	rc = store_exec(s, STMT_BEGIN);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	return rc;
 }

@@ -1,12 +1,7 @@
-/* store_db.h: the store's insides, shared by the files of cgi/store/ and
- * by nothing else (store.c: the connection and the statement helpers;
- * store_sql.c: the statements; store_read.c: rev, settings, an article;
- * store_list.c: the list pages; store_search.c: search and what is under
- * a post; store_related.c, store_related_keep.c: related links computed
- * and stored; store_render.c: stored renders and the one-try write;
- * store_feed.c; store_fold.c: the fold; store_media*.c: pictures;
- * store_migrate.c: upgrades).  The only header of articled that includes
- * sqlite3.h. */
+/* store_db.h: the store's insides (the connection, the statement table
+ * of store_sql.c, the row readers), shared by the files of store/ and by
+ * nothing else (tools/code-shape checks it).  The only header of
+ * articled that includes sqlite3.h. */
 #ifndef ARTICLED_STORE_DB_H
 #define ARTICLED_STORE_DB_H
 
@@ -115,7 +110,8 @@ int		 store_step_upto(sqlite3_stmt *st, size_t n, size_t max);
 sqlite3_stmt	*store_stmt(struct store *s, enum stmt which);
 /* store_run of store_sql's statement which. */
 int		 store_exec(struct store *s, enum stmt which);
-/* Ends the request's read transaction, if one is open (before a write). */
+/* Ends the request's read transaction, if one is open (before a write,
+ * and after the handler: store_request_end). */
 void		 store_read_end(struct store *s);
 /* One short write transaction, tried once, waiting up to wait_ms for the
  * lock: BEGIN IMMEDIATE, articled_writing's marker, put(s, arg), the
@@ -131,13 +127,27 @@ void		 store_article_from_row(sqlite3_stmt *st, struct article *a);
  * ("" for no row or NULL) (store_read.c). */
 enum store_rc	 store_text_at(struct store *s, enum stmt which,
 		    const char *now, char *out, size_t outlen);
+/* How long a statement waits for a lock before it reports SQLITE_BUSY:
+ * a reader meets one only while another connection recovers the WAL or
+ * checkpoints, briefly; a writer that must not wait that long asks for
+ * less (store_begin_within). */
+#define STORE_BUSY_MS	2000
+
+/* The schema version db records (SCHEMA_SQL_VERSION) into v: 0, or -1
+ * when it cannot be read (store.c). */
+int		 store_schema_version(sqlite3 *db, int *v);
+/* Ends the request's read transaction, if one is open (it cannot become
+ * a write), sets SQLite's wait for a lock to wait_ms, runs BEGIN and sets
+ * it back to STORE_BUSY_MS: a writer that must not make a reader's page
+ * wait (store.c).  SQLite's code. */
+int		 store_begin_within(struct store *s, int wait_ms);
 /* Maps the WAL-index header once a read has made it (store.c). */
 void		 store_map_shm(struct store *s);
 
 struct link;
 /* Steps st for (slug, title) rows into out (up to max, *n so far),
  * skipping self and slugs already there; SQLite's last code
- * (store_search.c). */
+ * (store_link.c). */
 int		 store_links(sqlite3_stmt *st, const char *self,
 		    struct link *out, size_t max, size_t *n);
 /* Adds to out the articles whose titles share words with a's; words is

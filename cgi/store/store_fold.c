@@ -137,9 +137,7 @@ enum store_rc store_fold(struct store *s, const struct counter *c,
 		s->fold_nseen = cap;
 		s->fold_generation = counter_generation(c);
 	}
-	sqlite3_busy_timeout(s->db, busy_ms);
-	rc = store_exec(s, STMT_BEGIN);
-	sqlite3_busy_timeout(s->db, 2000);
+	rc = store_begin_within(s, busy_ms);
 	if (rc != SQLITE_OK) {
 		snprintf(s->fold_err, sizeof(s->fold_err), "%s",
 		    sqlite3_errmsg(s->db));

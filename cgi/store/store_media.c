@@ -288,9 +288,7 @@ static int S_begin(struct media_store *ms)
 
 	if (ms->s->db == NULL)
 		return SQLITE_CANTOPEN;
-	sqlite3_busy_timeout(ms->s->db, MEDIA_BUSY_MS);
-	rc = store_exec(ms->s, STMT_BEGIN);
-	sqlite3_busy_timeout(ms->s->db, 2000);
+	rc = store_begin_within(ms->s, MEDIA_BUSY_MS);
 	if (rc == SQLITE_OK)
 		rc = S_exec(ms, MS_MARK);
 	return rc;

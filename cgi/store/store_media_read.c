@@ -1,5 +1,5 @@
 /* store_media_read.c: pictures as pages and /media/ read them
- * (store_media.h).  A size's bytes are read into the answer with
+ * (store_media_read.h).  A size's bytes are read into the answer with
  * sqlite3_blob_read: a column read would first gather the blob's
  * overflow pages into a buffer of SQLite's, then be copied again. */
 #include <string.h>

@@ -17,21 +17,6 @@
 
 #define BACKUP_TRIES	100
 
-static int S_user_version(sqlite3 *db, int *v)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
-
 /* Copies the database at path, page by page, to a new file at to,
  * through a connection of its own: the caller holds the write lock
  * (nothing written yet), and a reader sees exactly what it will change. */
@@ -135,7 +120,7 @@ fail:
 static int S_begin(sqlite3 *db, int *version, char *err, size_t errlen)
 {
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK || S_user_version(db, version) != 0) {
+	    SQLITE_OK || store_schema_version(db, version) != 0) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 		if (!sqlite3_get_autocommit(db))
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -205,7 +190,7 @@ static int S_upgrade(sqlite3 *db, const char *path, uid_t uid, gid_t gid,
 
 	/* A plain read first: a CGI run on a current database must not
 	 * wait for a write lock the owner may hold. */
-	if (S_user_version(db, from) != 0 ||
+	if (store_schema_version(db, from) != 0 ||
 	    (*from > 0 && *from < SCHEMA_VERSION &&
 	    S_begin(db, from, why, sizeof(why)) != 0)) {
 		snprintf(err, errlen, "%s: reading its schema version: %s",

@@ -12,7 +12,7 @@
 
 #include "lib/buf.h"
 #include "store/store_db.h"
-#include "store/store_search.h"
+#include "store/store_link.h"
 
 /* A word in more titles than this is common; the rare words' matches are
  * ranked while their counts add up to at most RELATED_SCAN. */

@@ -14,7 +14,7 @@
 #include "lib/buf.h"
 #include "lib/log.h"
 #include "store/store_db.h"
-#include "store/store_search.h"
+#include "store/store_link.h"
 
 /* "slug\ttitle\n"... into out; the number of links, or -1 when the text
  * is not such lines (then the list is computed again). */

@@ -50,11 +50,7 @@ int store_write_once(struct store *s, int wait_ms,
 {
 	int rc;
 
-	store_read_end(s);	/* a read transaction cannot become a write */
-	sqlite3_busy_timeout(s->db, wait_ms);
-	rc = store_exec(s, STMT_BEGIN);
-	sqlite3_busy_timeout(s->db, 2000);
-	if (rc != SQLITE_OK)
+	if ((rc = store_begin_within(s, wait_ms)) != SQLITE_OK)
 		return rc;
 	rc = store_exec(s, STMT_RENDER_MARK);
 	if (rc == SQLITE_OK)

@@ -7,13 +7,6 @@
 #include "store/store_db.h"
 #include "store/store_search.h"
 
-void store_link_free(struct link *l)
-{
-	free(l->slug);
-	free(l->title);
-	memset(l, 0, sizeof(*l));
-}
-
 void store_hit_free(struct hit *h)
 {
 	free(h->slug);
@@ -53,29 +46,6 @@ enum store_rc store_search(struct store *s, const char *fts,
 		return rc == SQLITE_ERROR ? STORE_NOTFOUND : store_rc_of(s, rc);
 	}
 	return STORE_OK;
-}
-
-int store_links(sqlite3_stmt *st, const char *self, struct link *out,
-    size_t max, size_t *n)
-{
-	const char *slug;
-	size_t i;
-	int rc;
-
-	while ((rc = store_step_upto(st, *n, max)) == SQLITE_ROW) {
-		slug = (const char *)sqlite3_column_text(st, 0);
-		if (slug == NULL || (self != NULL && strcmp(slug, self) == 0))
-			continue;
-		for (i = 0; i < *n && strcmp(out[i].slug, slug) != 0; i++)
-			;
-		if (i < *n)
-			continue;
-		out[*n].slug = xstrdup(slug);
-		out[*n].title = store_column_dup(st, 1, NULL);
-		(*n)++;
-	}
-	sqlite3_reset(st);
-	return rc;
 }
 
 static int S_tags(struct store *s, int64_t id, struct post_more *m)

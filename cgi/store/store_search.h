@@ -9,14 +9,7 @@
 #include <stdint.h>
 
 #include "store/store.h"
-
-/* An article as a link: where it lives and what it is called. */
-struct link {
-	char	*slug;		/* NULL: no such article */
-	char	*title;
-};
-
-void		 store_link_free(struct link *l);
+#include "store/store_link.h"
 
 /* One search result.  title and snippet carry \1 and \2 around each
  * matched word (SQLite's highlight() and snippet()), nothing else added:

@@ -1,6 +1,7 @@
 /* store_sql.c: every statement articled runs, in one table by enum stmt
  * (store_db.h), prepared once per connection so that a typo or a missing
  * table stops the server at start-up, not at a request. */
+#include "lib/address.h"
 #include "lib/schema.h"
 #include "store/store_db.h"
 
@@ -186,8 +187,9 @@ const char *const store_sql[STMT__MAX] = {
 	"coalesce((SELECT max(published_at) FROM articles WHERE "
 	PUBLISHED("", "?1") "), ''))",
 	/* STMT_SITEMAP_URLS: each path of the sitemap below /blog, with
-	 * its lastmod: the articles, then the tag pages. */
-	"SELECT '/post/' || slug, max(updated_at, published_at), 0 "
+	 * its lastmod: the articles (their address as lib/address.h has
+	 * it), then the tag pages. */
+	"SELECT '" ADDRESS_POST "' || slug, max(updated_at, published_at), 0 "
 	"FROM articles WHERE " PUBLISHED("", "?1")
 	"AND slug IS NOT NULL "
 	"UNION ALL SELECT '/blog/tag/' || t.tag, "

@@ -146,7 +146,7 @@ static int S_db_check(struct tail *t)
 	if (n != 2)
 		return S_fail(t, "%s is not an articled database",
 		    t->db_path);
-	if (S_query_int(t, "PRAGMA user_version", &version, &found) != 0)
+	if (S_query_int(t, SCHEMA_SQL_VERSION, &version, &found) != 0)
 		return -1;
 	if (version > SCHEMA_VERSION)
 		return S_fail(t, "%s has schema version %" PRId64 "; this "

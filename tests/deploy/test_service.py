@@ -28,6 +28,10 @@ def in_namespace(dest, script):
         capture_output=True, text=True, timeout=120)
 
 
+# The first test pays for the fixture's make install (up to 300 s).
+pytestmark = pytest.mark.timeout(600)
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     if os.geteuid() != 0 or shutil.which("systemd-analyze") is None:

@@ -4,11 +4,10 @@ var/log/ as the README says, and Ctrl-C ends it cleanly."""
 import os
 import pty
 import select
-import signal
 import subprocess
 import time
 
-from procs import accepts
+from procs import accepts, command_lines_with, kill_group, stop_groups_of
 from site_harness import ROOT, free_port, wait_for_port
 
 
@@ -33,6 +32,19 @@ def read_until(fd, pred, timeout):
     return text
 
 
+def stop_everything(pid, tmp_path):
+    """Stops sh and tools/serve (pid's group: pty.fork made it a session
+    leader) and articled and nginx, which tools/serve started under
+    setsid in groups of their own: found by the temporary paths on their
+    command lines, so a failed test leaves none of them running."""
+    kill_group(pid)
+    stop_groups_of(command_lines_with(str(tmp_path)))
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
 def test_ctrl_c_stops_make_run_cleanly_and_logs_go_to_var_log(tmp_path):
     db = tmp_path / "site.db"
     subprocess.run("sqlite3 -bail %s < schema.sql && sqlite3 -bail %s < db/seed.sql"
@@ -51,10 +63,7 @@ def test_ctrl_c_stops_make_run_cleanly_and_logs_go_to_var_log(tmp_path):
         shown = read_until(fd, lambda t: "tools/serve: stopped" in t, 20)
         _, status = os.waitpid(pid, 0)
     finally:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        stop_everything(pid, tmp_path)
         os.close(fd)
     assert "unexpectedly" not in shown, shown
     assert "Error" not in shown, shown

@@ -392,6 +392,7 @@ def rss_kib(pid):
         return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
 
 
+@pytest.mark.timeout(600)   # 103 s measured on a 2-core machine
 def test_worker_memory_flat_after_every_size_of_100_pictures(tmp_path):
     # The release build: the sanitizers' shadow memory is not a worker's.
     s = Site(tmp_path, workers=1, binary=os.path.join(ROOT, "bin", "articled"))
@@ -457,6 +458,7 @@ def lh_site(tmp_path_factory):
     s.stop()
 
 
+@pytest.mark.timeout(600)   # 67 s measured, with its site made for the first
 @pytest.mark.parametrize("preset", ["desktop", "mobile"])
 def test_lighthouse_post_with_big_pictures(lh_site, tmp_path, preset):
     from test_lighthouse import CATEGORIES, failing_audits, lighthouse

@@ -150,7 +150,7 @@ def test_medical_review_is_shown_and_in_jsonld(psite):
     ("INSERT INTO settings(key, value) VALUES ('image', '/a b.jpg')",
      "image must be a picture's address"),
     ("INSERT INTO settings(key, value) VALUES ('picture', '/a.jpg')",
-     "unknown settings key: use site_name, tagline, base_url, description, lang, image or contact:<Name>"),
+     "unknown settings key: use site_name, tagline, base_url, description, lang, image, contact:<Name>, or a key that SELECT key, about FROM setting_keys lists"),
 ])
 def test_owner_mistakes_are_refused_with_a_sentence(psite, sql, message):
     before = owner(psite, ".dump articles settings")

@@ -137,3 +137,54 @@ def test_rare_sqlite_paths_under_the_filter(rsite):
     rsite.articled = None
     rsite.start_articled()
     assert rsite.get(POST).status == 200
+
+
+# ---- the picture maker's own filter -------------------------------------
+
+def maker_of(site):
+    return wait_until(site.maker_pid, "the picture maker to start")
+
+
+def a_picture(site, name):
+    """A picture added as the owner does (readfile), made by the maker."""
+    from PIL import Image
+    path = os.path.join(site.dir, name)
+    Image.linear_gradient("L").resize((700, 500)).convert("RGB").save(path)
+    site.sql("INSERT INTO media(name, alt, data) VALUES ('%s', 'a', "
+             "readfile('%s'));" % (name, path))
+    wait_until(lambda: site.scalar("SELECT status FROM media WHERE name = "
+                                   "'%s';" % name) == "ready",
+               "%s to be made" % name, timeout=60)
+    [v] = site.scalar("SELECT printf('/media/v/%%016x-%%d.%%s', v.version, "
+                      "v.width, replace(v.format, 'jpeg', 'jpg')) FROM "
+                      "media_variants v JOIN media m ON m.id = v.media_id "
+                      "WHERE m.name = '%s' AND v.width = 480 AND v.format = "
+                      "'webp';" % name).split()
+    assert site.get(v).status == 200, v
+
+
+def test_maker_makes_pictures_under_its_own_filter(rsite):
+    pid = maker_of(rsite)
+    status = open("/proc/%d/status" % pid).read()
+    assert "\nSeccomp:\t2\n" in status, status
+    assert "\nNoNewPrivs:\t1\n" in status, status
+    a_picture(rsite, "under-filter.jpg")
+    assert rsite.maker_pid() == pid         # made without dying
+    assert rsite.forbidden_calls() == []
+
+
+@pytest.mark.skipif(not inject.supported(), reason="x86-64 Linux only")
+@pytest.mark.parametrize("call", ["socket", "ptrace", "setuid"])
+def test_forbidden_call_in_the_maker_is_named_and_the_maker_restarted(rsite, call):
+    rsite.forbidden_expected = True
+    pid = maker_of(rsite)
+    inject.inject(pid, call)        # idle: waits in its one-second sleep
+    line = "articled-maker[%d]: sandbox: forbidden system call %s (%d): " \
+        "the picture maker dies" % (pid, call, inject.NR[call])
+    wait_until(lambda: line in rsite.log(), "the log to name %s" % call)
+    wait_until(lambda: "picture maker %d killed by signal 31 (Bad system "
+               "call), restarting" % pid in rsite.log(),
+               "the master to log the maker's death")
+    wait_until(lambda: rsite.maker_pid() not in (None, pid), "a new maker")
+    a_picture(rsite, "after-%s.jpg" % call)     # the new one makes pictures
+    assert rsite.forbidden_calls() == [call]

@@ -1,7 +1,7 @@
 /* fuzz_request.c: libFuzzer harness for the request path: arbitrary
  * bytes as REQUEST_URI (and method, user agent) through request_parse,
  * route_path and views_countable.  Asserts the invariants the pages
- * rely on: a routed path is canonical, a slug is [a-z0-9-], a redirect
+ * rely on: a routed path is canonical, a slug or tag is [a-z0-9-], a redirect
  * target never starts with "//".
  *   make build/fuzz/fuzz_request	(the sources: FUZZ_LIB in the Makefile;
  *   the route table names the page handlers, so they are linked too) */
@@ -10,22 +10,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pages/pages.h"
+#include "pages/handlers.h"
 #include "http/request.h"
 #include "pages/router.h"
 #include "http/views.h"
 
-static void S_check_route(const struct route *rt)
+/* A slug or a tag as routed: one to max of [a-z0-9-]. */
+static void S_check_word(const char *w, size_t max)
 {
 	size_t i;
 
-	if (rt->handler == pages_article) {
-		assert(rt->slug[0] != '\0');
-		for (i = 0; rt->slug[i] != '\0'; i++)
-			assert((rt->slug[i] >= 'a' && rt->slug[i] <= 'z') ||
-			    (rt->slug[i] >= '0' && rt->slug[i] <= '9') ||
-			    rt->slug[i] == '-');
-	}
+	assert(w[0] != '\0' && strlen(w) <= max);
+	for (i = 0; w[i] != '\0'; i++)
+		assert((w[i] >= 'a' && w[i] <= 'z') ||
+		    (w[i] >= '0' && w[i] <= '9') || w[i] == '-');
+}
+
+static void S_check_route(const struct route *rt)
+{
+	if (rt->handler == pages_article)
+		S_check_word(rt->slug, ROUTE_SLUG_MAX);
+	if (rt->handler == pages_tag)
+		S_check_word(rt->tag, ROUTE_TAG_MAX);
 	if (rt->handler == pages_moved)
 		assert(rt->location[0] == '/' && rt->location[1] != '/');
 }

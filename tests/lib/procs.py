@@ -112,3 +112,35 @@ def articled_maker(master):
     """The master's picture maker's pid, or None."""
     found = [p for p in children(master) if comm(p) == "articled-maker"]
     return found[0] if found else None
+
+
+def command_lines_with(text):
+    """The pids whose command line (/proc/PID/cmdline) holds text now:
+    the processes a test started with its own temporary path as an
+    argument, whoever their parent is by now."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == os.getpid():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % name, "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in cmdline:
+            found.append(int(name))
+    return found
+
+
+def stop_groups_of(pids):
+    """SIGKILLs the process group of each pid (never the caller's own):
+    a server started under setsid by a script the test ran, with every
+    process it started."""
+    own = os.getpgrp()
+    for pid in pids:
+        try:
+            pgid = os.getpgid(pid)
+        except ProcessLookupError:
+            continue
+        if pgid != own:
+            kill_group(pgid)

@@ -193,8 +193,15 @@ class Site:
         wait_for_port(self.port, "nginx", proc=self.nginx)
 
     def start(self):
-        self.start_articled()
-        self.start_nginx()
+        """articled, then nginx; if either fails to start, whatever did
+        start is stopped before the error goes up (the fixture that
+        called this never reaches its own stop)."""
+        try:
+            self.start_articled()
+            self.start_nginx()
+        except BaseException:
+            self.stop_processes()
+            raise
 
     def stop_articled(self, sig=signal.SIGTERM, timeout=20):
         """Stops articled and every worker (its process group); returns
@@ -203,10 +210,16 @@ class Site:
         self.articled = None
         return rc
 
+    def stop_processes(self):
+        """Stops articled and nginx (each one's process group), if started."""
+        try:
+            self.stop_articled()
+        finally:
+            procs.stop(self.nginx, signal.SIGQUIT, 10)
+            self.nginx = None
+
     def stop(self):
-        self.stop_articled()
-        procs.stop(self.nginx, signal.SIGQUIT, 10)
-        self.nginx = None
+        self.stop_processes()
         if not self.forbidden_expected:    # tests/e2e/test_sandbox.py's own
             self.assert_no_forbidden_call()
 

@@ -42,7 +42,7 @@ ID_FIXED = "articles.id cannot be changed: the article's views are kept under it
 NO_REPLACE = ("an article with this id exists: change it with UPDATE articles SET ... WHERE id = ..., "
               "not INSERT OR REPLACE")
 UNKNOWN_KEY = ("CHECK constraint failed: unknown settings key: use site_name, tagline, base_url, "
-               "description, lang, image or contact:<Name>")
+               "description, lang, image, contact:<Name>, or a key that SELECT key, about FROM setting_keys lists")
 BAD_BASE_URL = ("CHECK constraint failed: base_url must be like https://example.org: "
                 "http:// or https://, no trailing slash, no spaces")
 BAD_PHONE = ("CHECK constraint failed: a contact must be a phone number: "

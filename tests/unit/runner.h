@@ -3,7 +3,8 @@
  * them), and the run ends with "N passed, N failed"; the exit status is
  * 1 if any failed.  A file lists its tests with T(f) and ends with
  * RUNNER_MAIN(tests); table-driven cases report one by one with
- * runner_report and end with runner_finish. */
+ * runner_report and end with runner_finish; EXPECT(cond) fails a test
+ * with the condition and its line. */
 #ifndef ARTICLED_TESTS_RUNNER_H
 #define ARTICLED_TESTS_RUNNER_H
 
@@ -15,6 +16,15 @@ struct test {
 };
 
 #define T(f)	{ #f, f }
+
+/* In a test: fails it, saying which condition at which line, unless cond. */
+#define EXPECT(cond) do {						\
+	if (!(cond)) {							\
+		printf("# %s:%d: expected %s\n", __FILE__, __LINE__,	\
+		    #cond);						\
+		return 0;						\
+	}								\
+} while (0)
 
 static size_t runner_passed, runner_failed;
 

@@ -6,14 +6,6 @@
 #include "lib/counter.h"
 #include "runner.h"
 
-#define EXPECT(cond) do {						\
-	if (!(cond)) {							\
-		printf("# %s:%d: expected %s\n", __FILE__, __LINE__,	\
-		    #cond);						\
-		return 0;						\
-	}								\
-} while (0)
-
 static int test_same_file_counts_total_minus_folded_plus_counter(void)
 {
 	/* 120 stored, 20 of them folded from this file's counter of 25:

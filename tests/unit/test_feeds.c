@@ -10,14 +10,6 @@
 #include "render/jsonld.h"
 #include "runner.h"
 
-#define EXPECT(cond) do {						\
-	if (!(cond)) {							\
-		printf("# %s:%d: expected %s\n", __FILE__, __LINE__,	\
-		    #cond);						\
-		return 0;						\
-	}								\
-} while (0)
-
 static int S_json_is(const char *in, size_t n, const char *want)
 {
 	struct buf b = BUF_INIT;

@@ -8,7 +8,7 @@
 
 #include "http/request.h"
 #include "http/response.h"
-#include "pages/pages.h"
+#include "pages/handlers.h"
 #include "pages/router.h"
 #include "http/views.h"
 #include "runner.h"
@@ -16,14 +16,6 @@
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Fails the current test with the condition's text and line. */
-#define EXPECT(cond) do {						\
-	if (!(cond)) {							\
-		printf("# %s:%d: expected %s\n", __FILE__, __LINE__,	\
-		    #cond);						\
-		return 0;						\
-	}								\
-} while (0)
-
 #define EXPECT_STR(got, want) do {					\
 	if (strcmp((got), (want)) != 0) {				\
 		printf("# %s:%d: %s\n#   got:  \"%s\"\n#   want: \"%s\"\n", \
@@ -456,7 +448,7 @@ static int test_fastcgi_ignores_script_name(void)
 
 static const char *S_handler_name(route_handler *h)
 {
-	return h == pages_list ? "pages_list" : h == pages_article ?
+	return h == pages_blog ? "pages_blog" : h == pages_article ?
 	    "pages_article" : h == pages_moved ? "pages_moved" :
 	    h == pages_not_found ? "pages_not_found" : "another handler";
 }
@@ -479,9 +471,9 @@ static int test_root_and_blog_are_list_page_1(void)
 	struct route rt;
 
 	route_path("/", &rt);
-	EXPECT(rt.handler == pages_list && rt.page == 1);
+	EXPECT(rt.handler == pages_blog && rt.page == 1);
 	route_path("/blog", &rt);
-	EXPECT(rt.handler == pages_list && rt.page == 1);
+	EXPECT(rt.handler == pages_blog && rt.page == 1);
 	return 1;
 }
 
@@ -490,11 +482,11 @@ static int test_blog_page_n_is_list_page_n(void)
 	struct route rt;
 
 	route_path("/blog/page/2", &rt);
-	EXPECT(rt.handler == pages_list && rt.page == 2);
+	EXPECT(rt.handler == pages_blog && rt.page == 2);
 	route_path("/blog/page/10", &rt);
-	EXPECT(rt.handler == pages_list && rt.page == 10);
+	EXPECT(rt.handler == pages_blog && rt.page == 10);
 	route_path("/blog/page/999999999", &rt);
-	EXPECT(rt.handler == pages_list && rt.page == 999999999UL);
+	EXPECT(rt.handler == pages_blog && rt.page == 999999999UL);
 	return 1;
 }
 
@@ -619,6 +611,7 @@ static int test_route_is_reset_between_calls(void)
 	route_path("/nope", &rt);
 	EXPECT(rt.handler == pages_not_found);
 	EXPECT_STR(rt.slug, "");
+	EXPECT_STR(rt.tag, "");
 	EXPECT_STR(rt.location, "");
 	return 1;
 }

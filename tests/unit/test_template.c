@@ -23,14 +23,6 @@
 #define CTX(vals)	{ (vals), NELEM(vals), NULL }
 
 /* Fails the current test with the condition's text and line. */
-#define EXPECT(cond) do {						\
-	if (!(cond)) {							\
-		printf("# %s:%d: expected %s\n", __FILE__, __LINE__,	\
-		    #cond);						\
-		return 0;						\
-	}								\
-} while (0)
-
 static struct tmpl *S_parse(const char *src)
 {
 	char err[256];

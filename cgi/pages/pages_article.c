@@ -1,0 +1,162 @@
+/* pages_article.c: /post/SLUG, an article: from the page cache, or read
+ * from the store and rendered through the post template with what goes
+ * under it (pages_more.c) and its pictures (pages_picture.c); the live
+ * count is spliced in at the last moment, and a person's GET counts the
+ * view.  Statuses: 200; 301, 404 or 410 for a slug it no longer has
+ * (pages_moved.c); 500; 503. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/address.h"
+#include "lib/alloc.h"
+#include "lib/buf.h"
+#include "lib/counter.h"
+#include "lib/log.h"
+#include "http/response.h"
+#include "http/views.h"
+#include "pages/cache.h"
+#include "pages/handler.h"
+#include "pages/handlers.h"
+#include "pages/layout.h"
+#include "pages/pages_int.h"
+#include "render/jsonld.h"
+#include "render/markdown.h"
+#include "render/render.h"
+#include "store/store.h"
+
+/* The review line, the JSON-LD and the pictures; jsonld is the caller's
+ * to free. */
+static size_t S_post_extras(struct pages *p, const struct article *a,
+    const char *description, const char *path, char *reviewed,
+    size_t reviewedlen, const struct post_pictures *pics,
+    struct buf *jsonld, struct tval *v)
+{
+	size_t n = 0;
+
+	reviewed[0] = '\0';
+	if (a->reviewed_on[0] != '\0')
+		layout_human_date(a->reviewed_on, reviewed, reviewedlen);
+	v[n++] = tv_text("reviewed", reviewed);
+	v[n++] = tv_text("reviewed_iso", a->reviewed_on);
+	v[n++] = tv_text("reviewer", a->reviewed_by);
+	jsonld_post(&p->site.settings, a, description, path,
+	    pics->has_preview ? pics->preview.url : NULL, jsonld);
+	v[n++] = tv_html("cover", pics->cover.data ? pics->cover.data : "",
+	    pics->cover.len);
+	v[n++] = tv_html("body", pics->body.data ? pics->body.data : "",
+	    pics->body.len);
+	return n;
+}
+
+/* 0; -1 when it cannot be rendered; RENDER_SLOW past the render bound. */
+static int S_render_post(struct pages *p, const struct article *a,
+    struct cached_page *e)
+{
+	char published[48], updated[48], reading[32], path[128], reviewed[48];
+	struct buf jsonld = BUF_INIT;
+	struct md_page md;
+	struct page_head head = { 0 };
+	struct post_values *pv;
+	struct post_pictures pics;
+	struct tval v[7 + POST_MORE_VALS + 5];
+	size_t n = 0, slot = SIZE_MAX;
+	int rc;
+
+	pv = xcalloc(1, sizeof(*pv));
+	md_page_init(&md);
+	if ((rc = render_article(p->site.store, a, &md)) != RENDER_OK ||
+	    post_values_load(p, a, pv) != 0) {
+		md_page_free(&md);
+		post_values_free(pv);
+		free(pv);
+		return rc == RENDER_SLOW ? RENDER_SLOW : -1;
+	}
+	layout_human_date(a->published_at, published, sizeof(published));
+	layout_human_date(a->updated_at, updated, sizeof(updated));
+	snprintf(reading, sizeof(reading), "%u min read",
+	    md_reading_minutes(md.words));
+	address_post(path, sizeof(path), "", a->slug);
+	v[n++] = tv_text("title", a->title);
+	v[n++] = tv_text("published", published);
+	v[n++] = tv_text("published_iso", a->published_at);
+	v[n++] = tv_text("updated", updated);
+	v[n++] = tv_text("updated_iso", a->updated_at);
+	v[n++] = tv_text("reading", reading);
+	v[n++] = tv_slot("views", 0);
+	n += post_values_add(pv, v + n);
+	head.title = a->title;
+	head.description = buf_cstr(&md.excerpt);
+	head.path = path;
+	post_pictures_draw(p, a, &md, &pics);
+	n += S_post_extras(p, a, head.description, path, reviewed,
+	    sizeof(reviewed), &pics, &jsonld, v + n);
+	head.published = a->published_at;
+	head.jsonld = buf_cstr(&jsonld);
+	head.image = pics.has_preview ? &pics.preview : NULL;
+	rc = layout_render(&p->look, p->tmpl->post, v, n, &head, &e->page,
+	    &slot, 1) || pics.failed ? -1 : 0;
+	post_pictures_free(&pics);
+	md_page_free(&md);
+	post_values_free(pv);
+	free(pv);
+	buf_free(&jsonld);
+	if (rc != 0)
+		return -1;
+	e->status = 200;
+	/* A template may omit the count; slots[0] still serves to count. */
+	e->nslots = slot == SIZE_MAX ? 0 : 1;
+	e->slots[0].off = slot;
+	pages_slot_for(p, &e->slots[0], a->key, a->base);
+	return 0;
+}
+
+/* 200 with the article; 404 when no published article has the slug;
+ * 500 when it cannot be rendered; 503 when the database cannot be read. */
+void pages_article(struct pages *p, const struct page_req *q)
+{
+	const struct route *rt = q->rt;
+	struct cached_page *e;
+	struct article a;
+	char key[CACHE_KEY_MAX];
+	enum view mode;
+	int rc;
+
+	if (pages_down(p, q))
+		return;
+	/* No printf on the hot path: "post:" and a slug of at most 80. */
+	_Static_assert(5 + ROUTE_SLUG_MAX + 1 <= CACHE_KEY_MAX, "key fits");
+	memcpy(key, "post:", 5);
+	memcpy(key + 5, rt->slug, strlen(rt->slug) + 1);
+	if ((e = cache_get(p->cache, key)) == NULL) {
+		rc = store_article(p->site.store, rt->slug, p->site.now_iso,
+		    p->generation, &a);
+		if (rc == STORE_NOTFOUND) {
+			pages_old_slug(p, q, rt->slug);
+			return;
+		}
+		if (rc != STORE_OK) {
+			pages_failed(p, q);
+			return;
+		}
+		e = cache_claim(p->cache, key);
+		if ((rc = S_render_post(p, &a, e)) != 0) {
+			if (rc != RENDER_SLOW)
+				log_line("rendering article %s failed", a.slug);
+			store_article_free(&a);
+			cache_abandon(p->cache, e);
+			pages_error(p, q, rc == RENDER_SLOW ? 503 : 500,
+			    rc == RENDER_SLOW ? PAGES_TOO_SLOW : NULL);
+			return;
+		}
+		store_article_free(&a);
+		e = cache_done(p->cache, e);
+	}
+	/* What the first count of the page does (views.h). */
+	mode = p->counting ? views_countable(q->r) : VIEW_NONE;
+	pages_answer(q, e, mode);
+	/* A post template that shows no count still counts the view. */
+	if (mode == VIEW_COUNT && e->nslots == 0 && e->slots[0].ctr != NULL)
+		counter_add(e->slots[0].ctr);
+}
