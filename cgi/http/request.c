@@ -37,6 +37,14 @@ static void S_read_params(struct request *r, char *const *envp,
 #define IS(name) ((size_t)(eq - e) == sizeof(name) - 1 && \
 	memcmp(e, name, sizeof(name) - 1) == 0)
 		switch (eq - e) {
+		case 5:
+			if (IS("HTTPS"))
+				r->https = eq + 1;
+			break;
+		case 9:
+			if (IS("HTTP_HOST"))
+				r->host = eq + 1;
+			break;
 		case 10:
 			if (IS("HTTP_X_MOZ"))
 				r->x_moz = eq + 1;
@@ -44,10 +52,16 @@ static void S_read_params(struct request *r, char *const *envp,
 		case 11:
 			if (IS("REQUEST_URI"))
 				*uri = eq + 1;
+			else if (IS("HTTP_ORIGIN"))
+				r->origin = eq + 1;
+			else if (IS("REMOTE_ADDR"))
+				r->remote_addr = eq + 1;
 			break;
 		case 12:
 			if (IS("HTTP_PURPOSE"))
 				r->purpose = eq + 1;
+			else if (IS("CONTENT_TYPE"))
+				r->content_type = eq + 1;
 			break;
 		case 14:
 			if (IS("REQUEST_METHOD"))
@@ -64,6 +78,10 @@ static void S_read_params(struct request *r, char *const *envp,
 		case 16:
 			if (IS("HTTP_SEC_PURPOSE"))
 				r->sec_purpose = eq + 1;
+			break;
+		case 19:
+			if (IS("HTTP_SEC_FETCH_SITE"))
+				r->sec_fetch_site = eq + 1;
 			break;
 		case 18:
 			if (IS("HTTP_IF_NONE_MATCH"))
@@ -216,12 +234,17 @@ void request_parse(struct request *r, char *const *envp, int cgi)
 		uri = S_strip_script(r, envp, r->uri);
 	else
 		uri = r->uri;
-	if (clen != NULL && *clen != '\0')
+	if (clen != NULL && *clen != '\0') {
 		r->content_length = strtoll(clen, NULL, 10);
+		r->has_length = 1;
+	}
+	r->remote_addr = r->remote_addr ? r->remote_addr : "";
 	if (method == NULL || strcmp(method, "GET") == 0)
 		r->method = METHOD_GET;
 	else if (strcmp(method, "HEAD") == 0)
 		r->method = METHOD_HEAD;
+	else if (strcmp(method, "POST") == 0)
+		r->method = METHOD_POST;
 	else
 		r->method = METHOD_OTHER;
 	strcpy(r->path, "/");

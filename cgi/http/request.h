@@ -10,10 +10,12 @@
 #include "lib/buf.h"
 
 #define REQUEST_URI_MAX		2048	/* longer: 414 */
+#define REQUEST_BODY_MAX	(64 * 1024)	/* a POST's body read */
 
 enum method {
 	METHOD_GET,
 	METHOD_HEAD,
+	METHOD_POST,	/* the question form's only (pages_comments.c) */
 	METHOD_OTHER,
 };
 
@@ -26,6 +28,20 @@ struct request {
 	int		 redirect;	/* the sent path was not canonical */
 	const char	*query;		/* after '?' as sent, "" if none */
 	long long	 content_length;
+	int		 has_length;	/* CONTENT_LENGTH was sent */
+	/* A POST's: what the transport read of the body (at most
+	 * REQUEST_BODY_MAX bytes; body_cut when there was more), and the
+	 * headers the question form checks.  remote_addr only ever feeds the
+	 * FastCGI rate limiter's keyed hash in memory (ratelimit.h). */
+	const char	*body;
+	size_t		 body_len;
+	int		 body_cut;
+	const char	*content_type;	/* NULL when absent */
+	const char	*origin;
+	const char	*sec_fetch_site;
+	const char	*host;
+	const char	*https;
+	const char	*remote_addr;
 	const char	*user_agent;	/* "" when absent, never NULL */
 	const char	*sec_purpose;
 	const char	*purpose;

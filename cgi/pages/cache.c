@@ -37,6 +37,7 @@ static void S_empty(struct cached_page *e)
 	e->key[0] = '\0';
 	e->nslots = 0;
 	e->status = 0;
+	memset(e->slots, 0, sizeof(e->slots));
 	/* A large page's memory goes back; a small one's is reused. */
 	if (e->page.cap > 64 * 1024)
 		buf_free(&e->page);

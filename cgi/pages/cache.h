@@ -22,6 +22,9 @@ struct cached_slot {
 	size_t			 off;	/* where the count goes in page */
 	struct counter_slot	*ctr;	/* NULL: no live counter */
 	int64_t			 base;	/* add the counter for the count */
+	int64_t			 token_for;	/* > 0: not a count but the
+					 * question form's token for this
+					 * article (comments.h) */
 };
 
 struct cached_page {

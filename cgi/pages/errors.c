@@ -40,11 +40,15 @@ static const char *S_error_message(int status)
 	case 403: return "This page is not open to visitors.";
 	case 404: return "There is no page at this address. The link may be "
 	    "mistyped, or the article may have moved.";
-	case 405: return "This site only answers GET and HEAD requests.";
+	case 405: return "This page only answers GET and HEAD requests "
+	    "(the one form a patient sends is the question form under "
+	    "an article).";
 	case 410: return "This article has been removed by the clinic and "
 	    "is no longer available.";
 	case 408: return "The request took too long to arrive.";
-	case 413: return "The request was larger than this site accepts.";
+	case 413: return "The request was larger than this site accepts. "
+	    "Sending a question? Go back: your text is still in the form; "
+	    "shorten it and send it again.";
 	case 414: return "The address is longer than this site accepts.";
 	case 429: return "Too many requests came at once. Please wait a "
 	    "moment and try again.";

@@ -93,21 +93,37 @@ static void S_count_text(char *out, const struct cached_slot *s,
 	views_format(out, (unsigned long long)counter_live(s->base, n));
 }
 
+/* The question form's slot: the token; a post template without the
+ * count has it as slot 0, whose counter still counts the view. */
+static void S_token_text(const struct cached_slot *s, enum view mode,
+    const char *token, struct buf *body)
+{
+	if (mode == VIEW_COUNT && s->ctr != NULL)
+		counter_add(s->ctr);
+	buf_puts(body, token != NULL ? token : "");
+}
+
 /* A cached page with its live counts into body.  The counts are read
  * (or the view added) at the last moment, when the answer is complete
  * and about to be sent. */
 static void S_splice(const struct cached_page *e, enum view first,
-    struct buf *body)
+    const char *token, struct buf *body)
 {
 	char text[32];
 	size_t i, at = 0;
+	enum view mode;
 
 	buf_reset(body);
 	for (i = 0; i < e->nslots; i++) {
 		buf_put(body, e->page.data + at, e->slots[i].off - at);
-		S_count_text(text, &e->slots[i], i == 0 ? first : VIEW_NONE);
-		buf_puts(body, text);
+		mode = i == 0 ? first : VIEW_NONE;
 		at = e->slots[i].off;
+		if (e->slots[i].token_for > 0) {
+			S_token_text(&e->slots[i], mode, token, body);
+			continue;
+		}
+		S_count_text(text, &e->slots[i], mode);
+		buf_puts(body, text);
 	}
 	buf_put(body, e->page.data + at, e->page.len - at);
 }
@@ -115,14 +131,21 @@ static void S_splice(const struct cached_page *e, enum view first,
 void pages_answer(const struct page_req *q, const struct cached_page *e,
     enum view first)
 {
+	pages_answer_token(q, e, first, NULL);
+}
+
+void pages_answer_token(const struct page_req *q,
+    const struct cached_page *e, enum view first, const char *token)
+{
 	q->resp->status = 200;
-	S_splice(e, first, &q->resp->body);
+	S_splice(e, first, token, &q->resp->body);
 }
 
 void pages_slot_for(struct pages *p, struct cached_slot *s, int64_t key,
     int64_t base)
 {
 	s->base = base;
+	s->token_for = 0;
 	s->ctr = counter_slot(p->counter, key);
 	if (s->ctr == NULL && !p->counter_full_logged) {
 		log_line("view counter file is full: new articles show "

@@ -67,6 +67,11 @@ void	pages_drop(struct pages *p);
  * count does (views.h: counts the view, or shows it counted). */
 void	pages_answer(const struct page_req *q, const struct cached_page *e,
 	    enum view first);
+/* The same, with token written into the page's token slot, the question
+ * form's (cache.h: a slot with token_for; comments.h), made by the
+ * article handler for this answer. */
+void	pages_answer_token(const struct page_req *q,
+	    const struct cached_page *e, enum view first, const char *token);
 /* The view counter's slot of article key, with its stored base. */
 void	pages_slot_for(struct pages *p, struct cached_slot *s, int64_t key,
 	    int64_t base);

@@ -10,6 +10,10 @@
 route_handler	pages_blog;
 /* An article, /post/SLUG (pages_article.c). */
 route_handler	pages_article;
+/* /comment/SLUG (pages_comments.c): the question form's POST (303 to
+ * the thank-you page, or the form again with the text and why), the
+ * thank-you page on GET.  The one handler that takes a POST. */
+route_handler	pages_comment;
 /* A tag's list, /blog/tag/TAG[/page/N] (pages_tag.c). */
 route_handler	pages_tag;
 /* /search?q=...&p=N (pages_search.c). */

@@ -33,8 +33,10 @@ static const char *const S_post_names[] = {
 	"site_name", "contacts", "has_contacts",
 	"name", "phone", "tel", "root", "home_url", "tags", "tag", "url",
 	"has_tags", "older_url", "older_title", "newer_url", "newer_title",
-	"related", "has_related", "cover", NULL };
-static const char *const S_post_raw[] = { "body", "cover", NULL };
+	"related", "has_related", "cover", "comment_count", "comments",
+	NULL };
+static const char *const S_post_raw[] = { "body", "cover", "comments",
+	NULL };
 static const char *const S_list_raw[] = { "cover", NULL };
 static const char *const S_error_names[] = {
 	"status", "heading", "message", "site_name", "root",

@@ -16,6 +16,7 @@
 #include "http/response.h"
 #include "pages/cache.h"
 #include "pages/handler.h"
+#include "pages/handlers.h"
 #include "pages/layout.h"
 #include "pages/pages.h"
 #include "pages/pages_int.h"
@@ -70,6 +71,7 @@ void pages_close(struct pages *p)
 	pages_most_read_drop(p);
 	cache_free(p->cache);
 	pages_feeds_free(p->feeds);
+	comments_state_free(&p->comments);
 	free(p);
 }
 
@@ -116,13 +118,15 @@ static void S_handle(struct pages *p, const struct request *r,
 		pages_error(p, &q, r->status, r->error);
 		return;
 	}
-	if (r->method == METHOD_OTHER) {
-		pages_error(p, &q, 405, NULL);
-		return;
-	}
 	/* One redirect, to the final address: "/post/ABC/" goes straight
 	 * to "/post/abc", not through "/post/ABC". */
 	route_path(r->path, &rt);
+	/* Only the question form is sent with POST. */
+	if (r->method == METHOD_OTHER || (r->method == METHOD_POST &&
+	    rt.handler != pages_comment)) {
+		pages_error(p, &q, 405, NULL);
+		return;
+	}
 	if (r->redirect && rt.location[0] == '\0') {
 		pages_redirect(p, &q, r->path);
 		return;

@@ -23,6 +23,10 @@ struct pages	*pages_open(const char *db_path, struct templates *t,
 		    struct counter *c, int lazy, char *err, size_t errlen);
 void		 pages_close(struct pages *p);
 void		 pages_set_counter(struct pages *p, struct counter *c);
+/* The question form's per-address limits (FastCGI; ratelimit.h),
+ * borrowed; without them (CGI) only the site-wide limits apply. */
+struct ratelimit;
+void		 pages_set_limiter(struct pages *p, struct ratelimit *rl);
 
 /* Counting is on unless switched off (--no-views: benchmarks, mirrors). */
 void		 pages_set_counting(struct pages *p, int on);

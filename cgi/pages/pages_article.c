@@ -17,6 +17,7 @@
 #include "http/response.h"
 #include "http/views.h"
 #include "pages/cache.h"
+#include "pages/comments.h"
 #include "pages/handler.h"
 #include "pages/handlers.h"
 #include "pages/layout.h"
@@ -31,7 +32,7 @@
 static size_t S_post_extras(struct pages *p, const struct article *a,
     const char *description, const char *path, char *reviewed,
     size_t reviewedlen, const struct post_pictures *pics,
-    struct buf *jsonld, struct tval *v)
+    struct buf *jsonld, const char *more, struct tval *v)
 {
 	size_t n = 0;
 
@@ -42,7 +43,7 @@ static size_t S_post_extras(struct pages *p, const struct article *a,
 	v[n++] = tv_text("reviewed_iso", a->reviewed_on);
 	v[n++] = tv_text("reviewer", a->reviewed_by);
 	jsonld_post(&p->site.settings, a, description, path,
-	    pics->has_preview ? pics->preview.url : NULL, jsonld);
+	    pics->has_preview ? pics->preview.url : NULL, more, jsonld);
 	v[n++] = tv_html("cover", pics->cover.data ? pics->cover.data : "",
 	    pics->cover.len);
 	v[n++] = tv_html("body", pics->body.data ? pics->body.data : "",
@@ -50,24 +51,44 @@ static size_t S_post_extras(struct pages *p, const struct article *a,
 	return n;
 }
 
+/* The form's token: the hole after the count (comments.h); a template
+ * that puts the form above the count gets none (its patients are asked
+ * to send again, with a token). */
+static void S_token_slot(struct cached_page *e, size_t slot, int64_t id)
+{
+	size_t token = comments_take_mark(&e->page);
+
+	if (token == SIZE_MAX || (e->nslots != 0 && token < slot))
+		return;
+	/* Slot 0 when the template shows no count: its counter stays, so
+	 * the view still counts (handler.c). */
+	e->slots[e->nslots].off = token;
+	e->slots[e->nslots].token_for = id;
+	e->nslots++;
+}
+
 /* 0; -1 when it cannot be rendered; RENDER_SLOW past the render bound. */
 static int S_render_post(struct pages *p, const struct article *a,
     struct cached_page *e)
 {
 	char published[48], updated[48], reading[32], path[128], reviewed[48];
-	struct buf jsonld = BUF_INIT;
+	char ncomments[32];
+	struct buf jsonld = BUF_INIT, comments = BUF_INIT, more = BUF_INIT;
 	struct md_page md;
 	struct page_head head = { 0 };
 	struct post_values *pv;
 	struct post_pictures pics;
-	struct tval v[7 + POST_MORE_VALS + 5];
+	struct tval v[7 + POST_MORE_VALS + 5 + 2];
 	size_t n = 0, slot = SIZE_MAX;
 	int rc;
 
 	pv = xcalloc(1, sizeof(*pv));
 	md_page_init(&md);
 	if ((rc = render_article(p->site.store, a, &md)) != RENDER_OK ||
-	    post_values_load(p, a, pv) != 0) {
+	    post_values_load(p, a, pv) != 0 || comments_section(p, a,
+	    &comments, &more, ncomments, sizeof(ncomments)) != 0) {
+		buf_free(&comments);
+		buf_free(&more);
 		md_page_free(&md);
 		post_values_free(pv);
 		free(pv);
@@ -85,13 +106,16 @@ static int S_render_post(struct pages *p, const struct article *a,
 	v[n++] = tv_text("updated_iso", a->updated_at);
 	v[n++] = tv_text("reading", reading);
 	v[n++] = tv_slot("views", 0);
+	v[n++] = tv_text("comment_count", ncomments);
+	v[n++] = tv_html("comments", comments.data ? comments.data : "",
+	    comments.len);
 	n += post_values_add(pv, v + n);
 	head.title = a->title;
 	head.description = buf_cstr(&md.excerpt);
 	head.path = path;
 	post_pictures_draw(p, a, &md, &pics);
 	n += S_post_extras(p, a, head.description, path, reviewed,
-	    sizeof(reviewed), &pics, &jsonld, v + n);
+	    sizeof(reviewed), &pics, &jsonld, buf_cstr(&more), v + n);
 	head.published = a->published_at;
 	head.jsonld = buf_cstr(&jsonld);
 	head.image = pics.has_preview ? &pics.preview : NULL;
@@ -102,6 +126,8 @@ static int S_render_post(struct pages *p, const struct article *a,
 	post_values_free(pv);
 	free(pv);
 	buf_free(&jsonld);
+	buf_free(&comments);
+	buf_free(&more);
 	if (rc != 0)
 		return -1;
 	e->status = 200;
@@ -109,7 +135,22 @@ static int S_render_post(struct pages *p, const struct article *a,
 	e->nslots = slot == SIZE_MAX ? 0 : 1;
 	e->slots[0].off = slot;
 	pages_slot_for(p, &e->slots[0], a->key, a->base);
+	S_token_slot(e, slot, a->id);
 	return 0;
+}
+
+/* The question form's token in the answer (comments.h); "" when the
+ * page has no form. */
+static void S_token(struct pages *p, const struct cached_page *e,
+    char out[COMMENTS_TOKEN_MAX])
+{
+	size_t i;
+
+	out[0] = '\0';
+	for (i = 0; i < e->nslots; i++)
+		if (e->slots[i].token_for > 0)
+			comments_token(p, e->slots[i].token_for, out,
+			    COMMENTS_TOKEN_MAX);
 }
 
 /* 200 with the article; 404 when no published article has the slug;
@@ -119,7 +160,7 @@ void pages_article(struct pages *p, const struct page_req *q)
 	const struct route *rt = q->rt;
 	struct cached_page *e;
 	struct article a;
-	char key[CACHE_KEY_MAX];
+	char key[CACHE_KEY_MAX], token[COMMENTS_TOKEN_MAX];
 	enum view mode;
 	int rc;
 
@@ -155,7 +196,8 @@ void pages_article(struct pages *p, const struct page_req *q)
 	}
 	/* What the first count of the page does (views.h). */
 	mode = p->counting ? views_countable(q->r) : VIEW_NONE;
-	pages_answer(q, e, mode);
+	S_token(p, e, token);
+	pages_answer_token(q, e, mode, token);
 	/* A post template that shows no count still counts the view. */
 	if (mode == VIEW_COUNT && e->nslots == 0 && e->slots[0].ctr != NULL)
 		counter_add(e->slots[0].ctr);

@@ -13,6 +13,7 @@
 
 #include "lib/buf.h"
 #include "pages/cache.h"
+#include "pages/comments.h"
 #include "pages/layout.h"
 #include "render/markdown.h"
 #include "render/picture.h"
@@ -74,6 +75,7 @@ struct pages {
 	 * FastCGI; CGI: SCRIPT_NAME); pages_handle empties the cache when a
 	 * request's differs, so it is the request's too.  look.root. */
 	char			 cache_root[256];
+	struct comments_state	 comments;	/* pages_comments*.c */
 };
 
 /* One list of articles (the blog, a tag): where its pages live and what

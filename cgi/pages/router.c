@@ -111,6 +111,7 @@ static const struct {
 	{ "/blog", 1, S_exact, pages_blog },
 	{ "/blog/page/", 0, S_page_number, pages_blog },
 	{ ADDRESS_POST, 0, S_slug, pages_article },
+	{ "/comment/", 0, S_slug, pages_comment },
 	{ "/blog/tag/", 0, S_tag, pages_tag },
 	{ "/search", 1, S_exact, pages_search },
 	{ "/feed.xml", 1, S_exact, pages_feed },

@@ -89,7 +89,7 @@ static void S_publisher(const struct site *site, struct buf *out)
 
 void jsonld_post(const struct site *site, const struct article *a,
     const char *description, const char *path, const char *cover,
-    struct buf *out)
+    const char *more, struct buf *out)
 {
 	struct buf url = BUF_INIT, image = BUF_INIT;
 
@@ -121,6 +121,8 @@ void jsonld_post(const struct site *site, const struct article *a,
 		S_key(out, "name", a->reviewed_by);
 		buf_putc(out, '}');
 	}
+	if (more != NULL)
+		buf_puts(out, more);
 	buf_putc(out, '}');
 	buf_free(&url);
 	buf_free(&image);

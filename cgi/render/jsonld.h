@@ -11,10 +11,11 @@
 struct buf;
 
 /* The BlogPosting of a, whose address is base_url + path, into out;
- * image: its picture's absolute address, NULL for the site's. */
+ * image: its picture's absolute address, NULL for the site's; more:
+ * members to add (",\"commentCount\":2,..."), NULL for none. */
 void	jsonld_post(const struct site *site, const struct article *a,
 	    const char *description, const char *path, const char *image,
-	    struct buf *out);
+	    const char *more, struct buf *out);
 
 /* Appends s as a JSON string that cannot end a script element or an HTML
  * comment: < > & ' and U+2028/2029 as \u escapes, invalid UTF-8 as U+FFFD. */

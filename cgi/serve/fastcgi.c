@@ -154,6 +154,22 @@ static void S_drain(FCGX_Stream *in)
 		;
 }
 
+/* A POST's body, up to REQUEST_BODY_MAX bytes (the question form's; a
+ * longer one is cut and marked so, and the rest drained after). */
+static void S_read_body(FCGX_Stream *in, struct request *r, struct buf *b)
+{
+	int n;
+
+	buf_reset(b);
+	buf_grow(b, REQUEST_BODY_MAX + 1);
+	while (b->len <= REQUEST_BODY_MAX && (n = FCGX_GetStr(b->data + b->len,
+	    (int)(REQUEST_BODY_MAX + 1 - b->len), in)) > 0)
+		b->len += (size_t)n;
+	r->body_cut = b->len > REQUEST_BODY_MAX;
+	r->body_len = r->body_cut ? REQUEST_BODY_MAX : b->len;
+	r->body = b->data;
+}
+
 static int S_send(FCGX_Request *req, const struct response *resp,
     struct buf *head)
 {
@@ -240,7 +256,7 @@ int fastcgi_serve(struct pages *p, int fd, struct heartbeat *hb,
 	FCGX_Request req;
 	struct request r;
 	struct response resp;
-	struct buf head = BUF_INIT;
+	struct buf head = BUF_INIT, body = BUF_INIT;
 	int conn;
 
 	FCGX_InitRequest(&req, -1, 0);
@@ -252,6 +268,8 @@ int fastcgi_serve(struct pages *p, int fd, struct heartbeat *hb,
 			continue;
 		}
 		request_parse(&r, req.envp, 0);
+		if (r.method == METHOD_POST)
+			S_read_body(req.in, &r, &body);
 		response_reset(&resp);
 		pages_handle(p, &r, &resp);
 		if (r.method != METHOD_GET || r.content_length > 0)
@@ -263,5 +281,6 @@ int fastcgi_serve(struct pages *p, int fd, struct heartbeat *hb,
 	FCGX_Free(&req, req.ipcFd >= 0);
 	response_free(&resp);
 	buf_free(&head);
+	buf_free(&body);
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include "serve/heartbeat.h"
 #include "pages/layout.h"
 #include "lib/log.h"
+#include "lib/ratelimit.h"
 #include "serve/master.h"
 #include "serve/master_maker.h"
 #include "pages/pages.h"
@@ -168,6 +169,7 @@ static void S_worker(struct master *m, int slot)
 		_exit(3);
 	}
 	m->tmpl = NULL;	/* now the worker's pages own them */
+	pages_set_limiter(p, m->limit);
 	pages_set_counting(p, !m->opt.no_views);
 	pages_set_quiet(p, 1);
 	if (fastcgi_prepare(m->fd) != 0)
@@ -514,6 +516,10 @@ int master_run(struct master *m)
 	if ((m->beats = heartbeats_open(m->opt.workers)) == NULL)
 		log_line("heartbeats: %s: stuck workers will not be "
 		    "noticed", strerror(errno));
+	/* Made here, before any fork, so every worker shares the one. */
+	if ((m->limit = ratelimit_new()) == NULL)
+		log_line("question limits: %s: only the site-wide limits "
+		    "apply", strerror(errno));
 	fold_init(&m->fold, m->opt.db, NULL);
 	S_open_counter(m);
 	S_check_replaced(m);

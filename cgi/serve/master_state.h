@@ -53,6 +53,7 @@ struct master {
 	int			 views_file_moved;	/* logged once */
 	struct fold		 fold;	/* the master's own connection */
 	struct heartbeat	*beats;		/* one per slot, shared memory */
+	struct ratelimit	*limit;		/* the question form's, shared memory */
 	long long		 error_pages_rev;	/* rev they show */
 	sigset_t		 waitmask;	/* signals open while waiting */
 	dev_t			 db_dev;	/* the file the workers opened */

@@ -207,4 +207,38 @@ const char *const store_sql[STMT__MAX] = {
 	"SELECT v.id FROM media m JOIN media_variants v "
 	"ON v.media_id = m.id AND v.version = m.version "
 	"WHERE m.version = ?1 AND v.format = ?2 AND v.width = ?3",
+	/* STMT_COMMENT_ARTICLE: what the question form needs of a post */
+	"SELECT id, title, comments, published_at FROM articles "
+	"WHERE slug = ?1 AND draft = 0 AND published_at <= ?2",
+	/* STMT_COMMENT_SETTINGS: each comments. key, the owner's value or
+	 * its default */
+	"SELECT k.key, coalesce(s.value, k.default_value) FROM setting_keys k "
+	"LEFT JOIN settings s ON s.key = k.key WHERE k.key GLOB 'comments.*'",
+	/* STMT_COMMENT_LIST: a post's published comments, each question
+	 * followed by the replies to it (whose question is published) */
+	"SELECT c.id, c.parent_id, c.name, c.body, c.created_at, c.by_clinic "
+	"FROM comments c WHERE c.article_id = ?1 AND c.status = 'published' "
+	"AND (c.parent_id IS NULL OR EXISTS (SELECT 1 FROM comments q "
+	"WHERE q.id = c.parent_id AND q.status = 'published')) "
+	"ORDER BY coalesce(c.parent_id, c.id), c.parent_id IS NOT NULL, c.id",
+	/* STMT_COMMENT_KEY */
+	"SELECT secret FROM comment_keys WHERE day = ?1",
+	/* STMT_COMMENT_KEY_MAKE */
+	"INSERT OR IGNORE INTO comment_keys(day, secret) "
+	"VALUES (?1, randomblob(16))",
+	/* STMT_COMMENT_KEY_OLD: the day before yesterday and older */
+	"DELETE FROM comment_keys WHERE day < ?1",
+	/* STMT_COMMENT_MARK: comments and comment_keys take articled's
+	 * writes with its marker row, as the fold's tables do */
+	"INSERT OR REPLACE INTO articled_writing(who) VALUES ('comments')",
+	/* STMT_COMMENT_RECENT: questions since ?1, site-wide */
+	"SELECT count(*) FROM comments WHERE created_at >= ?1",
+	/* STMT_COMMENT_PENDING */
+	"SELECT count(*) FROM comments WHERE status = 'pending'",
+	/* STMT_COMMENT_SAME: the same question on the same post */
+	"SELECT 1 FROM comments WHERE article_id = ?1 AND body = ?2 LIMIT 1",
+	/* STMT_COMMENT_PUT */
+	"INSERT INTO comments(article_id, name, body) VALUES (?1, ?2, ?3)",
+	/* STMT_COMMENT_PURGE: rejected before ?1 */
+	"DELETE FROM comments WHERE status = 'rejected' AND decided_at < ?1",
 };

@@ -46,6 +46,8 @@ static int S_show(struct tail *t)
 		vtout_json(&out, &s);
 	else
 		vtout_table(&out, &s, vtout_columns());
+	if (!t->json)
+		vtout_pending(&out, &s, time(NULL));
 	rc = vtout_write(&out) == 0 ? 0 : 1;
 	buf_free(&out);
 	vtdata_free(&s);
@@ -109,6 +111,21 @@ static int S_print_changes(const struct snapshot *prev,
 	return rc;
 }
 
+/* A line when a question arrived since prev (its id is past prev's). */
+static int S_print_question(const struct snapshot *prev,
+    const struct snapshot *cur, time_t now, int json)
+{
+	struct buf out = BUF_INIT;
+	int rc;
+
+	if (cur->newest <= prev->newest)
+		return 0;
+	vtout_question(&out, cur, now, json);
+	rc = vtout_write(&out);
+	buf_free(&out);
+	return rc;
+}
+
 /* Reports a problem met while following once, not every second. */
 static void S_follow_warn(struct tail *t)
 {
@@ -143,7 +160,8 @@ static int S_follow_poll(struct tail *t, struct snapshot *prev)
 		return 0;
 	}
 	t->said[0] = '\0';
-	if (!reopened && S_print_changes(prev, &cur, now, t->json) != 0) {
+	if (!reopened && (S_print_changes(prev, &cur, now, t->json) != 0 ||
+	    S_print_question(prev, &cur, now, t->json) != 0)) {
 		vtdata_free(&cur);
 		return -1;
 	}

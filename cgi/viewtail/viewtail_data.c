@@ -30,6 +30,7 @@ enum stmt {
 	STMT_GENERATION,
 	STMT_ARTICLES,
 	STMT_DAYS,
+	STMT_PENDING,
 	STMT__MAX
 };
 
@@ -51,6 +52,11 @@ static const char *const S_sql[STMT__MAX] = {
 	/* STMT_DAYS */
 	("SELECT article_id, day, views FROM view_days "
 	"WHERE day BETWEEN ?1 AND ?2"),
+	/* STMT_PENDING: never the form's secret (comment_keys) */
+	"SELECT article_id, count(*), "
+	"CAST(strftime('%s', min(created_at)) AS INTEGER), max(id) "
+	"FROM comments WHERE status = 'pending' AND parent_id IS NULL "
+	"GROUP BY article_id",
 };
 
 static int S_fail(struct tail *t, const char *fmt, ...)
@@ -412,6 +418,28 @@ static int S_load_generation(struct tail *t, int64_t *generation,
 
 /* Reads every article (and, for the table, its last days) in one read
  * transaction, so totals and days agree with each other. */
+/* Patients' questions waiting for the owner, by article (schema 8). */
+static int S_load_pending(struct tail *t, struct snapshot *s)
+{
+	sqlite3_stmt *st = t->stmt[STMT_PENDING];
+	struct vt_article *a;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((a = vtdata_find(s, sqlite3_column_int64(st, 0))) == NULL)
+			continue;
+		a->pending = sqlite3_column_int64(st, 1);
+		a->oldest = sqlite3_column_int64(st, 2);
+		s->pending = vtdata_add(s->pending, a->pending);
+		if (s->oldest == 0 || a->oldest < s->oldest)
+			s->oldest = a->oldest;
+		if (sqlite3_column_int64(st, 3) > s->newest)
+			s->newest = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : S_fail_sql(t);
+}
+
 int vtdata_load(struct tail *t, struct snapshot *s,
     int with_days, time_t now)
 {
@@ -424,7 +452,7 @@ int vtdata_load(struct tail *t, struct snapshot *s,
 	if (S_exec(t, STMT_BEGIN) != 0)
 		return -1;
 	if (S_load_generation(t, &generation, &have_generation) != 0 ||
-	    S_load_articles(t, s) != 0 ||
+	    S_load_articles(t, s) != 0 || S_load_pending(t, s) != 0 ||
 	    (with_days && S_load_days(t, s, day) != 0) ||
 	    S_exec(t, STMT_COMMIT) != 0) {
 		sqlite3_step(t->stmt[STMT_ROLLBACK]);

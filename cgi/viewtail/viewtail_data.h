@@ -10,7 +10,7 @@
 #include <time.h>
 
 #define VT_DAYS		14	/* days in the sparkline, today last */
-#define VT_STMTS	6	/* statements viewtail_data.c prepares */
+#define VT_STMTS	7	/* statements viewtail_data.c prepares */
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -29,6 +29,8 @@ struct vt_article {
 	int64_t	 imported;	/* views.imported: from before the site */
 	int64_t	 live;		/* total plus the unfolded counter */
 	int64_t	 days[VT_DAYS];	/* oldest first; today (last) is live */
+	int64_t	 pending;	/* patients' questions waiting (comments) */
+	int64_t	 oldest;	/* the oldest one's arrival (Unix time); 0: none */
 };
 
 /* The articles at one instant, by id ascending; owns its articles. */
@@ -36,6 +38,9 @@ struct snapshot {
 	struct vt_article	*art;
 	size_t		 n;
 	size_t		 cap;
+	int64_t		 pending;	/* questions waiting, site-wide */
+	int64_t		 oldest;	/* the oldest's arrival; 0: none */
+	int64_t		 newest;	/* the last one's id: arrivals move it */
 };
 
 /* What one run holds: the connection with its statements and the counter

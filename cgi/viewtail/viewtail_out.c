@@ -301,6 +301,70 @@ void vtout_table(struct buf *out, const struct snapshot *s,
 	buf_free(&tmp);
 }
 
+/* -- patients' questions (comments) ------------------------------------ */
+
+static void S_iso(char out[32], int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The keys --json gained: questions waiting on the article, and when
+ * the oldest came (null: none). */
+static void S_json_pending(struct buf *out, const struct vt_article *a)
+{
+	char when[32];
+
+	buf_printf(out, ",\"pending_questions\":%" PRId64, a->pending);
+	S_iso(when, a->oldest);
+	buf_printf(out, a->oldest ? ",\"oldest_question\":\"%s\"" :
+	    ",\"oldest_question\":null", when);
+}
+
+/* "3 d 4 h", "2 h 5 min", "12 min". */
+static void S_age(char *out, size_t n, int64_t secs)
+{
+	if (secs >= 86400)
+		snprintf(out, n, "%" PRId64 " d %" PRId64 " h", secs / 86400,
+		    secs % 86400 / 3600);
+	else if (secs >= 3600)
+		snprintf(out, n, "%" PRId64 " h %" PRId64 " min", secs / 3600,
+		    secs % 3600 / 60);
+	else
+		snprintf(out, n, "%" PRId64 " min", secs / 60);
+}
+
+void vtout_pending(struct buf *out, const struct snapshot *s, time_t now)
+{
+	char age[48];
+
+	if (s->pending == 0) {
+		buf_puts(out, "\nQuestions waiting: none\n");
+		return;
+	}
+	S_age(age, sizeof(age), (int64_t)now - s->oldest);
+	buf_printf(out, "\nQuestions waiting: %" PRId64 ", the oldest for %s "
+	    "(SELECT id, slug, name, body FROM comments_pending;)\n",
+	    s->pending, age);
+}
+
+void vtout_question(struct buf *out, const struct snapshot *s, time_t now,
+    int json)
+{
+	char when[32];
+
+	S_iso(when, now);
+	if (json)
+		buf_printf(out, "{\"time\":\"%s\",\"question\":true,"
+		    "\"pending_questions\":%" PRId64 "}\n", when, s->pending);
+	else
+		buf_printf(out, "%.8s  a question arrived  %" PRId64
+		    " waiting\n", when + 11, s->pending);
+}
+
 void vtout_json(struct buf *out, const struct snapshot *s)
 {
 	const struct vt_article *a;
@@ -320,7 +384,9 @@ void vtout_json(struct buf *out, const struct snapshot *s)
 		    a->days[VT_DAYS - 1], S_last7(a));
 		for (d = 0; d < VT_DAYS; d++)
 			buf_printf(out, "%s%" PRId64, d ? "," : "", a->days[d]);
-		buf_puts(out, "]}");
+		buf_putc(out, ']');
+		S_json_pending(out, a);
+		buf_putc(out, '}');
 	}
 	buf_puts(out, s->n ? "\n]\n" : "]\n");
 }

@@ -29,4 +29,10 @@ void	 vtout_change(struct buf *out, const struct vt_article *a,
 /* Writes out to stdout and flushes; 0, or -1 after saying why. */
 int	 vtout_write(const struct buf *out);
 
+/* The table's last line: questions waiting and the oldest one's age. */
+void	vtout_pending(struct buf *out, const struct snapshot *s, time_t now);
+/* -f: the line printed when a patient's question arrives. */
+void	vtout_question(struct buf *out, const struct snapshot *s, time_t now,
+	    int json);
+
 #endif

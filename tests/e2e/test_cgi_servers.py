@@ -240,3 +240,41 @@ def test_a_pending_picture_is_made_after_one_request_that_returns_at_once(server
     status, _, _ = server.request(SCRIPT + "/blog")
     assert status == 200
     assert stamp == server.scalar("SELECT rev FROM site_version;")
+
+
+def test_questions_are_taken_and_refused_with_the_form_in_cgi_mode(server):
+    """Issue 19 under each CGI server: the form posts below the script, a question
+    is held (303 to the thank-you page), a refusal comes back with the text, a body
+    sent without a length is refused with the form, and with no memory between runs
+    there is no per-address limit (two questions from one address within seconds)."""
+    from comment_form import post_to, refusal, textarea, token
+    slug = SEED_SLUG
+    status, _, text = server.request(POST)
+    assert status == 200 and 'action="%s/comment/%s"' % (SCRIPT, slug) in text
+    form = {"token": token(server, slug), "name": "Ann", "question": "Does it hurt?"}
+    r = post_to(server.port, SCRIPT + "/comment/" + slug, form)
+    assert r.status == 303, (r.status, r.text[:500], server.log())
+    loc = r.header("location")
+    assert re.fullmatch(r"%s/comment/%s\?sent=\d+" % (SCRIPT, slug), loc), loc
+    status, _, text = server.request(loc)
+    assert status == 200 and "Your reference number is" in text
+    assert server.scalar("SELECT name || '|' || body FROM comments_pending;") == \
+        "Ann|Does it hurt?"
+    r = post_to(server.port, SCRIPT + "/comment/" + slug, dict(form, question="Second?"))
+    assert r.status == 303, r.text[:500]
+    r = post_to(server.port, SCRIPT + "/comment/" + slug, dict(form, name="", question="Third?"))
+    assert r.status == 400 and "Please write your name" in refusal(r.text)
+    assert textarea(r.text) == "Third?"
+    r = post_to(server.port, SCRIPT + "/comment/" + slug, dict(form, question="Chunked?"),
+                chunked=True)
+    assert r.status in (303, 411), (r.status, r.text[:300])
+    if r.status == 411:
+        assert textarea(r.text) == "Chunked?" and "without its length" in refusal(r.text)
+    # no nginx in front: a body over articled's 64 KB comes back 413 with the form and
+    # as much of the text as was read
+    r = post_to(server.port, SCRIPT + "/comment/" + slug, dict(form, question="x" * 70000))
+    assert r.status == 413 and "too long to send" in refusal(r.text)
+    assert textarea(r.text).startswith("x" * 1000)
+    server.scalar("UPDATE comments SET status = 'published';")
+    status, _, text = server.request(POST)
+    assert "<p>Does it hurt?</p>" in text and "comments</a>" in text

@@ -26,6 +26,13 @@ def lh_site(tmp_path_factory):
     # Links and the sitemap name the address Lighthouse visits.
     s.sql("UPDATE settings SET value = '%s' WHERE key = 'base_url';" % s.url("").rstrip("/"))
     s.sql("INSERT INTO tags(article_id, tag) SELECT id, 'back-pain' FROM articles;")
+    # The post with its question form and a published question and reply (issue 19).
+    s.sql("BEGIN; INSERT INTO articled_writing(who) VALUES ('comments');"
+          "INSERT INTO comments(article_id, name, body) SELECT id, 'Ann', 'Does it hurt?' "
+          "FROM articles; DELETE FROM articled_writing; COMMIT;"
+          "UPDATE comments SET status = 'published';"
+          "INSERT INTO comments(parent_id, name, body) SELECT max(id), 'Roy', "
+          "'Hardly: the needles are very fine.' FROM comments;")
     yield s
     s.stop()
 

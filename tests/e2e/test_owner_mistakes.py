@@ -122,8 +122,16 @@ def test_a_body_that_is_not_utf8_never_reaches_a_patient(one_worker):
                        capture_output=True, text=True, cwd=site.dir)
     assert r.returncode != 0 and "body is not UTF-8 text: save the file as UTF-8" in r.stderr
     after = page(site, "sciatica-and-back-pain-what-s-the-difference-and-can-acupuncture-help")
-    assert after.replace(_count(after), "") == before.replace(_count(before), "")
+    assert _still(after) == _still(before)
     assert "\ufffd" not in after
+
+
+def _still(html):
+    """A page without what moves with each request: the live count and the
+    question form's token (made per answer, issue 19)."""
+    import re
+    html = html.replace(_count(html), "")
+    return re.sub(r'name="token" value="[^"]*"', 'name="token" value=""', html)
 
 
 def _count(html):

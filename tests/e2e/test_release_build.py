@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from comment_form import post as post_form, token
 from site_harness import ROOT, SEED_SLUG, Site
 from wait import wait_until
 
@@ -105,6 +106,16 @@ def test_release_build_serves_every_page_type_with_no_call_refused(tmp_path):
             assert site.get(path, headers={"If-None-Match": etag}).status == 304, path
         modified = site.get("/feed.xml").header("last-modified")
         assert site.get("/feed.xml", headers={"If-Modified-Since": modified}).status == 304
+        # The question form's POST (issue 19): refused with the form again,
+        # taken (303; the day's key was made by the post's GET above), and
+        # the thank-you page; a POST elsewhere is a 405.
+        ask = {"name": "Ann", "question": "Does it help at night?"}
+        refused = post_form(site, SEED_SLUG, dict(ask, token="1-0000000000000000"))
+        assert refused.status == 403 and 'name="question"' in refused.text
+        taken = post_form(site, SEED_SLUG, dict(ask, token=token(site, SEED_SLUG)))
+        assert taken.status == 303, taken.text
+        assert site.get(taken.header("Location")).status == 200
+        assert site.request(post, method="POST").status == 405
         assert sorted(site.worker_pids()) == workers, site.log()
         assert site.forbidden_calls() == [], site.log()
         assert "SIGSYS" not in site.log() and "Bad system call" not in site.log()

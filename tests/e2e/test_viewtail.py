@@ -302,6 +302,8 @@ def test_table_lists_every_article_by_live_total_drafts_marked(db):
         row(SEED, SEED_TITLE, 66, 0, 0, " " * 14),
         row("a-first", "A first", 0, 0, 0, " " * 14),
         row("new-treatments", "(draft) New treatments", 0, 0, 0, " " * 14),
+        "",
+        "Questions waiting: none",
     ]
 
 
@@ -314,6 +316,8 @@ def test_table_cuts_slug_and_title_to_the_width_by_code_points(db):
     assert out.splitlines() == [
         header(20, 20),
         row("sciatica-and-back-p…", "Été à Paris — Sciat…", 66, 0, 0, " " * 14, 20, 20),
+        "",
+        "Questions waiting: none",
     ]
     assert len(out.splitlines()[1]) == 80
 
@@ -423,9 +427,11 @@ def test_json_is_one_array_of_articles_most_viewed_first(db):
     assert rc == 0
     assert json.loads(out) == [
         {"slug": "knee-pain", "title": "Knee pain", "draft": True, "total": 114,
-         "today": 2, "last7": 6, "days": [8] + [0] * 11 + [4, 2]},
+         "today": 2, "last7": 6, "days": [8] + [0] * 11 + [4, 2],
+         "pending_questions": 0, "oldest_question": None},
         {"slug": SEED, "title": SEED_TITLE, "draft": False, "total": 66,
-         "today": 0, "last7": 0, "days": [0] * 14},
+         "today": 0, "last7": 0, "days": [0] * 14,
+         "pending_questions": 0, "oldest_question": None},
     ]
 
 
@@ -642,3 +648,46 @@ def test_schema_version_0_is_refused(db):
     assert (rc, out) == (1, "")
     assert err.startswith(f"viewtail: {db} has schema version 0; this viewtail knows "
                           f"{S_build_version()} — ")
+
+
+# -- patients' questions (issue 19) ------------------------------------------------------
+
+def ask(db, body, ago=0):
+    """A question as articled stores it from the form, `ago` seconds old."""
+    sql(db, "BEGIN; INSERT INTO articled_writing(who) VALUES ('comments');"
+            "INSERT INTO comments(article_id, name, body, created_at) SELECT id, 'Ann', %s, "
+            "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now', '-%d seconds') FROM articles "
+            "WHERE slug = %s; DELETE FROM articled_writing; COMMIT;" % (q(body), ago, q(SEED)))
+
+
+def test_table_says_how_many_questions_wait_and_the_oldest_age(db):
+    ask(db, "first", ago=2 * 3600 + 5 * 60 + 30)
+    ask(db, "second")
+    rc, out, _ = viewtail("--db", db)
+    assert rc == 0
+    assert out.splitlines()[-1] == ("Questions waiting: 2, the oldest for 2 h 5 min "
+                                    "(SELECT id, slug, name, body FROM comments_pending;)")
+    sql(db, "UPDATE comments SET status = 'published';")
+    assert viewtail("--db", db)[1].splitlines()[-1] == "Questions waiting: none"
+
+
+def test_json_gains_the_questions_of_each_article_and_never_the_secret(db):
+    ask(db, "first", ago=60)
+    sql(db, "BEGIN; INSERT INTO articled_writing(who) VALUES ('comments');"
+            "INSERT INTO comment_keys(day, secret) VALUES ('2024-01-01', x'00112233445566778899aabbccddeeff');"
+            "DELETE FROM articled_writing; COMMIT;")
+    rc, out, _ = viewtail("--db", db, "--json")
+    art = json.loads(out)[0]
+    assert art["pending_questions"] == 1
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", art["oldest_question"])
+    assert "00112233" not in out and "00112233" not in viewtail("--db", db)[1]
+
+
+def test_follow_prints_a_line_when_a_question_arrives(db, follow):
+    tail = follow("--db", db)
+    ask(db, "Is it safe?")
+    line = tail.line()
+    assert re.fullmatch(r"\d\d:\d\d:\d\d  a question arrived  1 waiting\n", line), line
+    sql(db, "UPDATE comments SET status = 'published';")
+    tail.polled(2, "the question published")
+    assert tail.quiet_for(0.2)

@@ -1,8 +1,8 @@
--- Migration 8: stored related links (issue 18).  (Numbered 8 on its branch: 7 is
--- taken by another change; renumbered at merge.)
+-- Migration 9: stored related links (issue 18).  (Numbered 8 on its branch; 7 and 8
+-- went to the settings keys and patients' questions, merged first.)
 --
 -- Run by articled inside one BEGIN IMMEDIATE transaction that also sets
--- PRAGMA user_version = 8.  The table starts empty and fills lazily, like
+-- PRAGMA user_version = 9.  The table starts empty and fills lazily, like
 -- article_renders: the first view of each article computes its related links (shared
 -- tags, then titles sharing words, through FTS5) and stores them.
 --
