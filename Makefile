@@ -32,9 +32,9 @@ PATHS = -DDEFAULT_DB='"$(DEFAULT_DB)"' -DDEFAULT_TEMPLATES='"$(DEFAULT_TEMPLATES
 
 # The sources, by folder (cgi/README.md): articled is everything but
 # viewtail/ and picture/; the unit tests and fuzzers link all of it but
-# serve/ (the processes and transports).
+# check/ (articled check) and serve/ (the processes and transports).
 CORE_SRCS   = $(foreach d,lib http pages store render maker,$(wildcard cgi/$(d)/*.c))
-SERVER_SRCS = $(CORE_SRCS) $(wildcard cgi/serve/*.c)
+SERVER_SRCS = $(CORE_SRCS) $(foreach d,check serve,$(wildcard cgi/$(d)/*.c))
 # db/migrations/NNNN-*.sql, built into articled as a C table (upgrades).
 MIGRATIONS = $(sort $(wildcard db/migrations/*.sql))
 VIEWTAIL_SRCS = $(wildcard cgi/viewtail/*.c) $(wildcard cgi/lib/*.c)
@@ -177,6 +177,7 @@ install:
 	install -m 644 templates/static/* $(DESTDIR)$(DATADIR)/templates/static/
 	install -m 644 schema.sql db/seed.sql nginx.conf.example $(DESTDIR)$(DATADIR)/
 	install -m 644 docs/man/articled.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 docs/man/articled-check.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 docs/man/viewtail.1 $(DESTDIR)$(MANDIR)/man1/
 	sed -e 's|/usr/local/bin/|$(BINDIR)/|g' -e 's|/var/lib/articled|$(STATEDIR)|g' \
 	    docs/articled.service > $(DESTDIR)$(UNITDIR)/articled.service

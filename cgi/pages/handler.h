@@ -30,12 +30,14 @@ typedef void route_handler(struct pages *p, const struct page_req *q);
 struct route {
 	route_handler	*handler;	/* pages_blog: .page; pages_article:
 					 * .slug; pages_tag: .tag and .page;
+					 * pages_person: .slug and .page;
 					 * pages_moved: .location;
 					 * pages_not_found */
 	unsigned long	 page;
 	char		 slug[ROUTE_SLUG_MAX + 1];
 	char		 tag[ROUTE_TAG_MAX + 1];
-	char		 location[ROUTE_SLUG_MAX + 16];
+	/* The longest: /people/SLUG/page/N, N of at most 9 digits. */
+	char		 location[ROUTE_SLUG_MAX + 40];
 };
 
 /* One request as its handler sees it (pages_handle builds it). */

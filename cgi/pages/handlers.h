@@ -18,6 +18,11 @@ route_handler	pages_comment;
 route_handler	pages_tag;
 /* /search?q=...&p=N (pages_search.c). */
 route_handler	pages_search;
+/* One of the clinic's people and their articles, /people/SLUG[/page/N]
+ * (pages_people.c); the clinic's address, hours and map, /contact
+ * (pages_contact.c). */
+route_handler	pages_person;
+route_handler	pages_contact;
 /* /feed.xml, /sitemap.xml, /robots.txt (pages_feeds.c): cached per
  * worker, with ETag and Last-Modified, 304 to a conditional request. */
 route_handler	pages_feed;

@@ -12,7 +12,8 @@
 struct buf;
 struct site;
 
-/* layout.html around list.html, post.html, error.html and search.html; each checked
+/* layout.html around list.html, post.html, error.html, search.html,
+ * people.html and contact.html; each checked
  * against its vocabulary when loaded, so a typo fails at start-up. */
 struct templates {
 	struct tmpl	*layout;
@@ -20,6 +21,8 @@ struct templates {
 	struct tmpl	*post;
 	struct tmpl	*error;
 	struct tmpl	*search;
+	struct tmpl	*people;	/* /people/<slug> */
+	struct tmpl	*contact;	/* /contact */
 };
 
 /* Loads and checks every template in dir.  NULL with "FILE:LINE: why" in
@@ -33,6 +36,7 @@ struct layout {
 	const struct templates	*tmpl;
 	const struct site	*site;
 	const char		*root;
+	const char		*today;		/* 2025-12-24: the footer's closures */
 	const struct tctx	*most_read;	/* the 404 page's links, or NULL */
 	size_t			 nmost_read;
 };

@@ -39,6 +39,7 @@ struct pages *pages_open(const char *db_path, struct templates *t,
 	p->look.tmpl = t;
 	p->look.site = &p->site.settings;
 	p->look.root = p->cache_root;
+	p->look.today = p->site.today;
 	p->counting = 1;
 	p->changes = p->site.changes;
 	p->cache = cache_new(CACHE_ENTRIES, CACHE_MAX_PAGE);

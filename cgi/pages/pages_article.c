@@ -1,9 +1,9 @@
 /* pages_article.c: /post/SLUG, an article: from the page cache, or read
- * from the store and rendered through the post template with what goes
- * under it (pages_more.c) and its pictures (pages_picture.c); the live
- * count is spliced in at the last moment, and a person's GET counts the
- * view.  Statuses: 200; 301, 404 or 410 for a slug it no longer has
- * (pages_moved.c); 500; 503. */
+ * from the store and rendered through the post template with its byline
+ * (byline.c), what goes under it (pages_more.c) and its pictures
+ * (pages_picture.c); the live count is spliced in at the last moment,
+ * and a person's GET counts the view.  Statuses: 200; 301, 404 or 410
+ * for a slug it no longer has (pages_moved.c); 500; 503. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,28 +22,25 @@
 #include "pages/handlers.h"
 #include "pages/layout.h"
 #include "pages/pages_int.h"
+#include "pages/byline.h"
 #include "render/jsonld.h"
 #include "render/markdown.h"
 #include "render/render.h"
 #include "store/store.h"
 
-/* The review line, the JSON-LD and the pictures; jsonld is the caller's
+/* The byline, the JSON-LD and the pictures; jsonld is the caller's
  * to free. */
 static size_t S_post_extras(struct pages *p, const struct article *a,
-    const char *description, const char *path, char *reviewed,
-    size_t reviewedlen, const struct post_pictures *pics,
-    struct buf *jsonld, const char *more, struct tval *v)
+    const char *description, const char *path, const struct byline *bl,
+    const struct post_pictures *pics, struct buf *jsonld, const char *more,
+    struct tval *v)
 {
 	size_t n = 0;
 
-	reviewed[0] = '\0';
-	if (a->reviewed_on[0] != '\0')
-		layout_human_date(a->reviewed_on, reviewed, reviewedlen);
-	v[n++] = tv_text("reviewed", reviewed);
-	v[n++] = tv_text("reviewed_iso", a->reviewed_on);
-	v[n++] = tv_text("reviewer", a->reviewed_by);
+	n += byline_values(bl, a, v + n);
 	jsonld_post(&p->site.settings, a, description, path,
-	    pics->has_preview ? pics->preview.url : NULL, more, jsonld);
+	    pics->has_preview ? pics->preview.url : NULL, &bl->jsonld, more,
+	    jsonld);
 	v[n++] = tv_html("cover", pics->cover.data ? pics->cover.data : "",
 	    pics->cover.len);
 	v[n++] = tv_html("body", pics->body.data ? pics->body.data : "",
@@ -71,22 +68,26 @@ static void S_token_slot(struct cached_page *e, size_t slot, int64_t id)
 static int S_render_post(struct pages *p, const struct article *a,
     struct cached_page *e)
 {
-	char published[48], updated[48], reading[32], path[128], reviewed[48];
+	char published[48], updated[48], reading[32], path[128];
 	char ncomments[32];
 	struct buf jsonld = BUF_INIT, comments = BUF_INIT, more = BUF_INIT;
 	struct md_page md;
 	struct page_head head = { 0 };
 	struct post_values *pv;
 	struct post_pictures pics;
-	struct tval v[7 + POST_MORE_VALS + 5 + 2];
+	struct byline bl;
+	struct tval v[7 + POST_MORE_VALS + BYLINE_VALS + 2 + 2];
 	size_t n = 0, slot = SIZE_MAX;
 	int rc;
 
 	pv = xcalloc(1, sizeof(*pv));
 	md_page_init(&md);
+	memset(&bl, 0, sizeof(bl));
 	if ((rc = render_article(p->site.store, a, &md)) != RENDER_OK ||
-	    post_values_load(p, a, pv) != 0 || comments_section(p, a,
-	    &comments, &more, ncomments, sizeof(ncomments)) != 0) {
+	    post_values_load(p, a, pv) != 0 || byline_load(p, a, &bl) != 0 ||
+	    comments_section(p, a, &comments, &more, ncomments,
+	    sizeof(ncomments)) != 0) {
+		byline_free(&bl);
 		buf_free(&comments);
 		buf_free(&more);
 		md_page_free(&md);
@@ -114,14 +115,15 @@ static int S_render_post(struct pages *p, const struct article *a,
 	head.description = buf_cstr(&md.excerpt);
 	head.path = path;
 	post_pictures_draw(p, a, &md, &pics);
-	n += S_post_extras(p, a, head.description, path, reviewed,
-	    sizeof(reviewed), &pics, &jsonld, buf_cstr(&more), v + n);
+	n += S_post_extras(p, a, head.description, path, &bl, &pics, &jsonld,
+	    buf_cstr(&more), v + n);
 	head.published = a->published_at;
 	head.jsonld = buf_cstr(&jsonld);
 	head.image = pics.has_preview ? &pics.preview : NULL;
 	rc = layout_render(&p->look, p->tmpl->post, v, n, &head, &e->page,
 	    &slot, 1) || pics.failed ? -1 : 0;
 	post_pictures_free(&pics);
+	byline_free(&bl);
 	md_page_free(&md);
 	post_values_free(pv);
 	free(pv);

@@ -9,7 +9,7 @@
 #include "lib/text.h"
 #include "pages/comments.h"
 #include "pages/pages_int.h"
-#include "render/jsonld.h"
+#include "render/jsonld_text.h"
 #include "render/template.h"
 
 void comments_state_free(struct comments_state *cs)

@@ -5,12 +5,15 @@
 #include <string.h>
 
 #include "pages/pages_int.h"
+#include "render/alerts.h"
 #include "render/picture.h"
 
 void post_pictures_draw(struct pages *p, const struct article *a,
     const struct md_page *md, struct post_pictures *pp)
 {
 	struct picture_page pg = { p->site.store, p->look.root, NULL, 0, 0 };
+	const char *headings[ALERT__MAX];
+	struct buf boxed = BUF_INIT;
 
 	buf_init(&pp->cover);
 	buf_init(&pp->body);
@@ -19,8 +22,12 @@ void post_pictures_draw(struct pages *p, const struct article *a,
 		picture_draw(&pg, a->cover, "", PICTURE_COVER, &pp->cover);
 		buf_puts(&pp->cover, "</div>\n");
 	}
-	picture_compose(&pg, md->html.data ? md->html.data : "", md->html.len,
+	alerts_headings(&p->site.settings, headings);
+	alerts_compose(md->html.data ? md->html.data : "", md->html.len,
+	    headings, ALERT_PAGE, &boxed);
+	picture_compose(&pg, boxed.data ? boxed.data : "", boxed.len,
 	    PICTURE_BODY, &pp->body);
+	buf_free(&boxed);
 	pp->has_preview = picture_preview(p->site.store,
 	    p->site.settings.base_url, p->look.root, a->cover, &pp->preview) == 0;
 	pp->failed = pg.failed;

@@ -18,6 +18,7 @@
 #include "pages/pages_int.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "render/plain.h"
 #include "render/search_query.h"
 #include "store/store_search.h"
 
@@ -33,10 +34,14 @@ struct result {
 
 static void S_result(const char *root, const struct hit *h, struct result *r)
 {
+	struct buf plain = BUF_INIT;	/* the snippet of Markdown, as text */
+
 	buf_init(&r->title);
 	buf_init(&r->snippet);
 	search_marked_html(&r->title, h->title ? h->title : "");
-	search_marked_html(&r->snippet, h->snippet ? h->snippet : "");
+	plain_markdown(&plain, h->snippet ? h->snippet : "");
+	search_marked_html(&r->snippet, buf_cstr(&plain));
+	buf_free(&plain);
 	address_post(r->url, sizeof(r->url), root, h->slug);
 	layout_human_date(h->published_at ? h->published_at : "",
 	    r->published, sizeof(r->published));

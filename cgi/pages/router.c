@@ -72,24 +72,23 @@ static int S_slug(const char *rest, struct route *rt)
 	return 1;
 }
 
-/* "TAG" or "TAG/page/N": a tag is written like a slug, at most 40
+/* "NAME" or "NAME/page/N", NAME written like a slug of at most max
  * characters (schema.sql); upper case and page 1 move to the one
- * address, /blog/tag/TAG. */
-static int S_tag(const char *rest, struct route *rt)
+ * address, base + NAME. */
+static int S_named(const char *rest, struct route *rt, size_t max,
+    const char *base)
 {
-	char tag[ROUTE_TAG_MAX + 1];
+	char name[ROUTE_SLUG_MAX + 1];
 	const char *slash = strchr(rest, '/');
 	size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
 	int moved;
 
-	if (n == 0 || n > ROUTE_TAG_MAX)
+	if (n == 0 || n > max)
 		return 0;
-	memcpy(tag, rest, n);
-	tag[n] = '\0';
-	if (!S_slug(tag, rt))
+	memcpy(name, rest, n);
+	name[n] = '\0';
+	if (!S_slug(name, rt))
 		return 0;
-	memcpy(rt->tag, rt->slug, n + 1);	/* as a slug is written */
-	memset(rt->slug, 0, sizeof(rt->slug));
 	moved = rt->location[0] != '\0';
 	rt->page = 1;
 	if (slash != NULL && (strncmp(slash, "/page/", 6) != 0 ||
@@ -97,8 +96,24 @@ static int S_tag(const char *rest, struct route *rt)
 		return 0;
 	if (moved || rt->location[0] != '\0')
 		snprintf(rt->location, sizeof(rt->location), rt->page > 1 ?
-		    "/blog/tag/%s/page/%lu" : "/blog/tag/%s", rt->tag, rt->page);
+		    "%s%s/page/%lu" : "%s%s", base, rt->slug, rt->page);
 	return 1;
+}
+
+/* A tag: /blog/tag/TAG[/page/N], in rt->tag. */
+static int S_tag(const char *rest, struct route *rt)
+{
+	if (!S_named(rest, rt, ROUTE_TAG_MAX, "/blog/tag/"))
+		return 0;
+	memcpy(rt->tag, rt->slug, strlen(rt->slug) + 1);
+	memset(rt->slug, 0, sizeof(rt->slug));
+	return 1;
+}
+
+/* One of the clinic's people: /people/SLUG[/page/N], in rt->slug. */
+static int S_person(const char *rest, struct route *rt)
+{
+	return S_named(rest, rt, ROUTE_SLUG_MAX, "/people/");
 }
 
 static const struct {
@@ -119,6 +134,8 @@ static const struct {
 	{ "/robots.txt", 1, S_exact, pages_robots },
 	{ "/media/v/", 0, pages_media_path, pages_media_variant },
 	{ "/media/", 0, pages_media_name_path, pages_media_name },
+	{ "/people/", 0, S_person, pages_person },
+	{ "/contact", 1, S_exact, pages_contact },
 };
 
 void route_path(const char *path, struct route *rt)

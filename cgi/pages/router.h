@@ -8,6 +8,8 @@
  *   /search             search (?q=...&p=N: pages_search.c)
  *   /feed.xml           the Atom feed; /sitemap.xml; /robots.txt
  *   /media/v/HEX-W.EXT  one size of a picture; /media/NAME a picture
+ *   /people/SLUG[/page/N]  one of the clinic's people, their articles
+ *   /contact            the clinic's address, hours and map
  * An address written another way (upper case, page 1) goes to
  * pages_moved, a 301 to its one spelling; anything else is 404. */
 #ifndef ARTICLED_ROUTER_H

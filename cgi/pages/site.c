@@ -31,6 +31,17 @@ void site_close(struct site_view *sv)
 	memset(sv, 0, sizeof(*sv));
 }
 
+/* A new day (UTC) rereads the settings and drops every page: the
+ * clinic's closures are announced by the day (clinic_week.h).  Once a
+ * second at most, like the rest of the clock. */
+static void S_new_day(struct site_view *sv)
+{
+	if (sv->today[0] != '\0' && strncmp(sv->now_iso, sv->today, 10) != 0) {
+		sv->rev = -1;
+		sv->changes++;
+	}
+}
+
 void site_clock(struct site_view *sv)
 {
 	time_t now = time(NULL);
@@ -41,6 +52,7 @@ void site_clock(struct site_view *sv)
 	sv->now = now;
 	gmtime_r(&now, &tm);
 	strftime(sv->now_iso, sizeof(sv->now_iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	S_new_day(sv);
 	strftime(sv->today, sizeof(sv->today), "%Y-%m-%d", &tm);
 }
 

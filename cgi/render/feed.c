@@ -9,6 +9,7 @@
 
 #include "lib/address.h"
 #include "lib/buf.h"
+#include "render/alerts.h"
 #include "render/feed.h"
 #include "render/picture.h"
 #include "render/markdown.h"
@@ -86,15 +87,21 @@ static void S_head(const struct site *site, const char *stamp,
 	buf_puts(out, "</name></author>\n<generator>articled</generator>\n");
 }
 
-/* The body with its pictures as plain <img>s, addresses absolute. */
+/* The body with its pictures as plain <img>s, addresses absolute, and
+ * its urgent-care boxes as plain quotes. */
 static void S_content(struct store *st, const struct site *site,
     const struct md_page *md, struct buf *out)
 {
 	struct picture_page pg = { st, "", site->base_url, 0, 0 };
-	struct buf html = BUF_INIT;
+	struct buf html = BUF_INIT, boxed = BUF_INIT;
+	const char *headings[ALERT__MAX];
 
-	picture_compose(&pg, md->html.data ? md->html.data : "", md->html.len,
+	alerts_headings(site, headings);
+	alerts_compose(md->html.data ? md->html.data : "", md->html.len,
+	    headings, ALERT_FEED, &boxed);
+	picture_compose(&pg, boxed.data ? boxed.data : "", boxed.len,
 	    PICTURE_FEED, &html);
+	buf_free(&boxed);
 	feed_xml_escape(out, html.data ? html.data : "", html.len);
 	buf_free(&html);
 }

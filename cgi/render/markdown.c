@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmark.h>
-
 #include "lib/alloc.h"
 #include "render/bound.h"
 #include "lib/buf.h"
@@ -19,15 +17,12 @@
 #include "lib/media.h"
 #include "render/picture.h"
 #include "render/markdown.h"
+#include "render/markdown_cmark.h"
 #include "lib/text.h"
 #include "render/url.h"
 
 #define MD_PARSE_OPTS	(CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8)
 #define MD_RENDER_OPTS	CMARK_OPT_SMART	/* not CMARK_OPT_UNSAFE */
-
-/* cmark's allocations go to the render bound's arena (bound.h), ours
- * too: cmark_node_free frees a tree with its root's allocator. */
-static cmark_mem S_mem = { bound_calloc, bound_realloc, bound_free };
 
 /* Nodes the walk found to fix once it is over: the tree must not change
  * under an iterator. */
@@ -43,6 +38,8 @@ struct walk {
 	struct nodes	 dirty;		/* blocks to rebuild */
 	struct nodes	 raw;		/* HTML blocks to drop */
 	struct nodes	 empty_links;	/* [](url): no text to name them */
+	struct nodes	 boxes;		/* urgent-care boxes (alerts.h) */
+	size_t		 in_box;	/* their text is never the excerpt */
 	cmark_node	*block;		/* paragraph or heading */
 	bool		 block_dirty;
 	size_t		 links;		/* links we are inside */
@@ -132,7 +129,7 @@ static void S_walk_text_block(struct walk *w, cmark_node *node,
 	w->block = node;
 	w->block_dirty = false;
 	w->ex = heading ? &w->head : &w->para;
-	if (w->ex->done)
+	if (w->ex->done || w->in_box > 0)
 		w->ex = NULL;
 }
 
@@ -151,6 +148,16 @@ static void S_walk_block(struct walk *w, cmark_node *node,
 	case CMARK_NODE_HTML_BLOCK:
 		if (w->fix)
 			S_nodes_push(&w->raw, node);
+		break;
+	case CMARK_NODE_BLOCK_QUOTE:
+		if (alerts_box_level(node) < 0)
+			break;
+		if (ev == CMARK_EVENT_ENTER)
+			w->in_box++;
+		else if (w->in_box > 0)	/* its text was cleaned since */
+			w->in_box--;
+		if (w->fix && ev == CMARK_EVENT_ENTER)
+			S_nodes_push(&w->boxes, node);
 		break;
 	default:
 		break;
@@ -253,7 +260,7 @@ static bool S_has_exit(cmark_node_type type)
 static cmark_node *S_container_copy(cmark_node *node)
 {
 	cmark_node_type type = cmark_node_get_type(node);
-	cmark_node *copy = cmark_node_new_with_mem(type, &S_mem);
+	cmark_node *copy = cmark_node_new_with_mem(type, md_mem());
 
 	if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) {
 		cmark_node_set_url(copy, cmark_node_get_url(node));
@@ -272,7 +279,7 @@ static void S_copy_alt(struct copy *c, cmark_node *node,
 		c->alt_of = NULL;
 		if (c->alt.len == 0)
 			return;
-		text = cmark_node_new_with_mem(CMARK_NODE_TEXT, &S_mem);
+		text = cmark_node_new_with_mem(CMARK_NODE_TEXT, md_mem());
 		cmark_node_set_literal(text, buf_cstr(&c->alt));
 		cmark_node_append_child(c->cur, text);
 		return;
@@ -378,7 +385,7 @@ static void S_copy_inlines(cmark_node *from, cmark_node *to)
 static void S_rebuild(cmark_node *block)
 {
 	cmark_node_type type = cmark_node_get_type(block);
-	cmark_node *copy = cmark_node_new_with_mem(type, &S_mem);
+	cmark_node *copy = cmark_node_new_with_mem(type, md_mem());
 
 	if (type == CMARK_NODE_HEADING)
 		cmark_node_set_heading_level(copy,
@@ -399,7 +406,7 @@ static void S_name_empty_links(const struct nodes *links)
 	size_t i;
 
 	for (i = 0; i < links->n; i++) {
-		text = cmark_node_new_with_mem(CMARK_NODE_TEXT, &S_mem);
+		text = cmark_node_new_with_mem(CMARK_NODE_TEXT, md_mem());
 		cmark_node_set_literal(text, cmark_node_get_url(links->v[i]));
 		cmark_node_append_child(links->v[i], text);
 	}
@@ -435,65 +442,25 @@ static void S_collect_headings(cmark_node *doc, struct nodes *keep,
 	free(empty.v);
 }
 
-/* An image's text, as cmark gives it for alt. */
-static void S_plain(cmark_node *img, struct buf *out)
-{
-	cmark_iter *it = cmark_iter_new(img);
-	cmark_event_type ev;
-	cmark_node *n;
-
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		n = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		if (cmark_node_get_literal(n) != NULL)
-			buf_puts(out, cmark_node_get_literal(n));
-		else if (n != img && cmark_node_first_child(n) == NULL)
-			buf_putc(out, ' ');	/* a break */
-	}
-	cmark_iter_free(it);
-}
-
-/* One of the site's pictures (![alt](/media/NAME)) becomes a marker that
- * the page replaces by its sizes when drawn (picture.h): they change
- * without the body changing.  cmark emits a custom inline as it is.  Last
- * first: an image in another's text goes before the one freeing it. */
-static void S_mark_pictures(const struct nodes *pics)
-{
-	struct buf alt = BUF_INIT, m = BUF_INIT;
-	cmark_node *node;
-	size_t i;
-
-	for (i = pics->n; i-- > 0;) {
-		buf_reset(&alt);
-		buf_reset(&m);
-		S_plain(pics->v[i], &alt);
-		picture_marker(&m, media_url_name(cmark_node_get_url(pics->v[i])),
-		    alt.data ? alt.data : "", alt.len);
-		node = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, &S_mem);
-		cmark_node_set_on_enter(node, buf_cstr(&m));
-		cmark_node_insert_before(pics->v[i], node);
-		cmark_node_free(pics->v[i]);
-	}
-	buf_free(&alt);
-	buf_free(&m);
-}
-
 /* Links named first, since a rebuild moves their text along; headings
  * last, as the rebuilds left them; pictures after the walk. */
 static void S_fix(struct walk *w, cmark_node *doc)
 {
 	struct nodes pics = { NULL, 0, 0 };
 	size_t i;
+	int level;
 
 	S_name_empty_links(&w->empty_links);
 	for (i = 0; i < w->dirty.n; i++)
 		S_rebuild(w->dirty.v[i]);
 	for (i = 0; i < w->raw.n; i++)
 		cmark_node_free(w->raw.v[i]);
+	for (i = 0; i < w->boxes.n; i++)	/* still boxes after rebuilds */
+		if ((level = alerts_box_level(w->boxes.v[i])) >= 0)
+			alerts_make_box(w->boxes.v[i], level);
 	S_collect_headings(doc, &w->headings, &pics);
 	S_level_headings(&w->headings);
-	S_mark_pictures(&pics);
+	md_mark_pictures(pics.v, pics.n);
 	free(pics.v);
 }
 
@@ -511,6 +478,7 @@ static void S_walk_free(struct walk *w)
 	free(w->dirty.v);
 	free(w->raw.v);
 	free(w->empty_links.v);
+	free(w->boxes.v);
 	buf_free(&w->para.text);
 	buf_free(&w->head.text);
 }
@@ -540,7 +508,7 @@ static cmark_node *S_parse(const char *src, size_t len, int *slow)
 		return NULL;
 	}
 	bound_arm(clean.len);
-	parser = cmark_parser_new_with_mem(MD_PARSE_OPTS, &S_mem);
+	parser = cmark_parser_new_with_mem(MD_PARSE_OPTS, md_mem());
 	cmark_parser_feed(parser, buf_cstr(&clean), clean.len);
 	doc = cmark_parser_finish(parser);
 	bound_disarm();

@@ -15,7 +15,7 @@
  * whenever markdown.c, excerpt.c, url.c or text.c's cleaning change
  * what a body renders to, so that stored renders (render.h) made by the
  * old rules are rebuilt, not trusted. */
-#define MD_RULES_VERSION	2	/* 2: pictures as markers */
+#define MD_RULES_VERSION	3	/* 2: pictures as markers; 3: urgent-care boxes */
 /* "cmark 0.30.2; articled 2": the rules, as stored renders are keyed. */
 const char *md_rules(void);
 

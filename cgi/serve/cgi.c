@@ -1,8 +1,10 @@
 /* cgi.c: the CGI transport.  Started by a CGI server with the request in
  * its environment, articled answers on stdout and exits; the same pages
  * and the same counting as under FastCGI.  With no master to fold the
- * counters, each run folds after it has answered, without waiting for a
- * held lock: the next run folds what this one could not. */
+ * counters, each run folds after it has answered, waiting only briefly
+ * for a held lock: the next run folds what this one could not. */
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/buf.h"
+#include "lib/log.h"
 #include "serve/fold.h"
 #include "pages/pages.h"
 #include "http/request.h"
@@ -69,6 +72,27 @@ static void S_read_body(struct buf *body)
 	}
 }
 
+/* Ends the answer for the server (its end of the pipe or socket reads
+ * EOF) while descriptor 1 stays open, on /dev/null.  Never fclose it: a
+ * free descriptor 1 is the next file opened, the fold's connection to
+ * the database, which SQLite will not keep below 3 and closes at once,
+ * and closing any descriptor of the database drops every POSIX lock this
+ * process holds on it, the pages' connection's SHARED lock included.  A
+ * sqlite3 shell closing meanwhile then took itself for the last
+ * connection, checkpointed and deleted the WAL and its index, and the
+ * fold's commit went into the deleted WAL: views lost for good. */
+static void S_end_answer(void)
+{
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
+		log_line("CGI: ending the answer early: /dev/null: %s (the "
+		    "server sees its end when this run exits)",
+		    strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 /* The answer is already sent when the fold runs, so a short wait for
  * the write lock costs the reader nothing; with none at all, another
  * run's checkpoint on close or the picture maker's short transaction
@@ -109,7 +133,7 @@ int cgi_serve(struct pages *p, struct fold *f)
 	    fwrite(resp.body.data, 1, resp.body.len, stdout) !=
 	    resp.body.len) || fflush(stdout) != 0)
 		rc = -1;
-	fclose(stdout);	/* the server may finish the answer now */
+	S_end_answer();	/* the server may finish the answer now */
 	fold_run(f, CGI_FOLD_BUSY_MS, &moved);
 	response_free(&resp);
 	buf_free(&head);

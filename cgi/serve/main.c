@@ -4,6 +4,7 @@
  * spawn-fcgi), drops privileges and hands over to the master (master.c).
  * With no socket at all it is a CGI program: one request, then exit. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
@@ -14,6 +15,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "check/check.h"
 #include "lib/counter.h"
 #include "serve/fold.h"
 #include "pages/layout.h"
@@ -46,6 +48,7 @@ static void S_usage(FILE *f)
 	    "                [--no-views] [--media-dir DIR] "
 	    "[--picture-maker PATH]\n"
 	    "       articled --upgrade [--db PATH] [--user NAME]\n"
+	    "       articled check [--db PATH] [--json]\n"
 	    "       articled --make-pictures [--db PATH] [--media-dir DIR] "
 	    "[--picture-maker PATH]\n"
 	    "\n"
@@ -407,14 +410,32 @@ static int S_make_pictures(const struct options *o)
 	return maker_cgi_run(&mo);
 }
 
+/* Descriptors 0, 1 and 2 stay taken, on /dev/null if whoever started
+ * articled left one closed: a free one is the next file opened, and
+ * SQLite closes a database it gets there at once, which drops every lock
+ * this process holds on it (cgi.c, S_end_answer). */
+static void S_std_fds(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= STDERR_FILENO)
+		;
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	struct master m;
 	char err[1024];
 
+	S_std_fds();
 	memset(&m, 0, sizeof(m));
 	m.fd = -1;
 	m.pid = getpid();
+	if (argc > 1 && strcmp(argv[1], "check") == 0)	/* check.h */
+		return check_main(argc - 1, argv + 1, getenv("ARTICLED_DB") ?
+		    getenv("ARTICLED_DB") : DEFAULT_DB);
 	if (S_options(argc, argv, &m.opt) != 0)
 		return 2;
 	if (m.opt.upgrade)

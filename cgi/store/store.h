@@ -57,6 +57,13 @@ struct contact {
 	char	*phone;
 };
 
+/* Days the clinic is shut (table closures). */
+struct closure {
+	char	 starts[11];	/* 2025-12-24 */
+	char	 ends[11];
+	char	*note;		/* "" when none */
+};
+
 /* Site settings (the settings table).  Owned; freed by store_site_free. */
 struct site {
 	char		*name;
@@ -67,6 +74,11 @@ struct site {
 	char		*image;		/* og:image: a path or a URL, or "" */
 	struct contact	*contacts;
 	size_t		 ncontacts;
+	struct contact	*clinic;	/* clinic.* settings: name without
+					 * the prefix, value (store_people.c) */
+	size_t		 nclinic;
+	struct closure	*closures;	/* not yet over, by start */
+	size_t		 nclosures;
 };
 
 /* Opens the database read-write (it must exist), checks its schema
@@ -162,6 +174,45 @@ unsigned long	 store_connects(const struct store *s);
 /* Why the last store_fold that failed (not for SQLITE_BUSY at BEGIN)
  * failed, as SQLite said it before rolling back. */
 const char	*store_fold_error(const struct store *s);
+
+/* ---- the clinic's people and facts (store_people.c) ---- */
+
+/* One of the clinic's people (table people); absent: slug NULL.  Strings
+ * owned, freed by store_person_free; NULL columns are "". */
+struct person {
+	char	*slug;
+	char	*name;
+	char	*credentials;
+	char	*role;
+	char	*bio;		/* Markdown */
+	char	*photo;		/* a media name */
+	char	*reg_body;
+	char	*reg_number;
+	char	*reg_url;
+};
+void		 store_person_free(struct person *p);
+/* Reads the clinic. settings (the owner's value, else the default) into
+ * site->clinic; called by store_site. */
+enum store_rc	 store_clinic(struct store *s, struct site *site);
+/* A clinic setting by its name after "clinic." (NULL when unset). */
+const char	*store_clinic_get(const struct site *site, const char *name);
+/* The author and reviewer of article id (slug NULL when none). */
+enum store_rc	 store_article_people(struct store *s, int64_t id,
+		    struct person *author, struct person *reviewer);
+/* The person with slug: STORE_NOTFOUND when there is none. */
+enum store_rc	 store_person(struct store *s, const char *slug,
+		    struct person *out);
+/* An article a person wrote or reviewed. */
+struct person_article {
+	char	*slug;
+	char	*title;
+	char	*published_at;
+};
+/* Up to max of them from offset, newest first, visible at now. */
+enum store_rc	 store_person_articles(struct store *s, const char *slug,
+		    const char *now, size_t offset, struct person_article *out,
+		    size_t max, size_t *n);
+void		 store_person_article_free(struct person_article *pa);
 
 /* The last error's message, for logs. */
 const char	*store_errmsg(const struct store *s);

@@ -33,16 +33,13 @@ enum store_rc store_feed_stamp(struct store *s, const char *now, char *out,
 	return store_text_at(s, STMT_FEED_STAMP, now, out, outlen);
 }
 
-enum store_rc store_sitemap_urls(struct store *s, const char *now,
-    store_url_fn *each, void *arg)
+static enum store_rc S_urls(struct store *s, enum stmt which,
+    const char *now, store_url_fn *each, void *arg)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = store_stmt(s, which);
 	const unsigned char *path, *mod;
 	int rc;
 
-	if (s->db == NULL)
-		return STORE_UNAVAILABLE;
-	st = store_stmt(s, STMT_SITEMAP_URLS);
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		path = sqlite3_column_text(st, 0);
@@ -53,4 +50,17 @@ enum store_rc store_sitemap_urls(struct store *s, const char *now,
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? STORE_OK : store_rc_of(s, rc);
+}
+
+/* The articles and tags, then the clinic's people and contact page. */
+enum store_rc store_sitemap_urls(struct store *s, const char *now,
+    store_url_fn *each, void *arg)
+{
+	enum store_rc rc;
+
+	if (s->db == NULL)
+		return STORE_UNAVAILABLE;
+	if ((rc = S_urls(s, STMT_SITEMAP_URLS, now, each, arg)) != STORE_OK)
+		return rc;
+	return S_urls(s, STMT_SITEMAP_PEOPLE, now, each, arg);
 }

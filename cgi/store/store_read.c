@@ -141,6 +141,8 @@ enum store_rc store_site(struct store *s, struct site *site)
 		    store_column_dup(st, 1, NULL));
 	sqlite3_reset(st);
 	S_site_defaults(site);
+	if (rc == SQLITE_DONE && store_clinic(s, site) != STORE_OK)
+		rc = SQLITE_ERROR;
 	if (rc != SQLITE_DONE) {
 		store_site_free(site);
 		S_site_defaults(site);
@@ -164,6 +166,14 @@ void store_site_free(struct site *site)
 		free(site->contacts[i].phone);
 	}
 	free(site->contacts);
+	for (i = 0; i < site->nclinic; i++) {
+		free(site->clinic[i].name);
+		free(site->clinic[i].phone);
+	}
+	free(site->clinic);
+	for (i = 0; i < site->nclosures; i++)
+		free(site->closures[i].note);
+	free(site->closures);
 	memset(site, 0, sizeof(*site));
 }
 

@@ -1,5 +1,5 @@
 /* store_related_keep.c: each article's related links, stored (table
- * article_related, migration 9) so that a page miss and the first view
+ * article_related, migration 11) so that a page miss and the first view
  * after an edit of a body read them in one indexed row instead of
  * ranking titles through FTS5.  Any change a list depends on empties the
  * table (triggers in schema.sql); a scheduled article going live ends a

@@ -23,6 +23,11 @@
 	"FROM articles a JOIN views v ON v.article_id = a.id " \
 	"LEFT JOIN article_renders r ON r.article_id = a.id "
 
+/* A person (store_people.c reads them in this order). */
+#define PERSON_COLUMNS \
+	"p.slug, p.name, p.credentials, p.role, p.bio, p.photo, " \
+	"p.registration_body, p.registration_number, p.registration_url "
+
 const char *const store_sql[STMT__MAX] = {
 	/* STMT_SITE_REV */
 	"SELECT rev FROM site_version WHERE id = 1",
@@ -241,4 +246,48 @@ const char *const store_sql[STMT__MAX] = {
 	"INSERT INTO comments(article_id, name, body) VALUES (?1, ?2, ?3)",
 	/* STMT_COMMENT_PURGE: rejected before ?1 */
 	"DELETE FROM comments WHERE status = 'rejected' AND decided_at < ?1",
+	/* STMT_CLINIC_SETTINGS: every clinic. setting, the owner's value
+	 * or else its default (store_people.c) */
+	"SELECT k.key, coalesce(s.value, k.default_value) FROM setting_keys k "
+	"LEFT JOIN settings s ON s.key = k.key WHERE k.key GLOB 'clinic.*' "
+	"AND coalesce(s.value, k.default_value) IS NOT NULL",
+	/* STMT_ARTICLE_PEOPLE: the author (0) and reviewer (1) of ?1 */
+	"SELECT 0, " PERSON_COLUMNS "FROM articles a JOIN people p "
+	"ON p.slug = a.author WHERE a.id = ?1 UNION ALL SELECT 1, "
+	PERSON_COLUMNS "FROM articles a JOIN people p "
+	"ON p.slug = a.reviewer WHERE a.id = ?1",
+	/* STMT_PERSON */
+	"SELECT 0, " PERSON_COLUMNS "FROM people p WHERE p.slug = ?1",
+	/* STMT_PERSON_ARTICLES: what a person wrote or reviewed, newest
+	 * first, one more than a page to know whether another follows */
+	"SELECT slug, title, published_at FROM articles "
+	"WHERE (author = ?1 OR reviewer = ?1) AND draft = 0 "
+	"AND published_at <= ?2 ORDER BY published_at DESC, id DESC "
+	"LIMIT ?3 OFFSET ?4",
+	/* STMT_SITEMAP_PEOPLE: /people/<slug> with the last change of
+	 * their articles (the site's, without any) */
+	"SELECT '/people/' || p.slug, coalesce(max(max(a.updated_at, "
+	"a.published_at)), (SELECT changed_at FROM site_version WHERE id = 1)) "
+	"FROM people p LEFT JOIN articles a ON (a.author = p.slug "
+	"OR a.reviewer = p.slug) AND a.draft = 0 AND a.published_at <= ?1 "
+	"GROUP BY p.slug "
+	"UNION ALL SELECT '/contact', (SELECT changed_at FROM site_version "
+	"WHERE id = 1) ORDER BY 1",
+	/* STMT_CLOSURES: the days the clinic is shut, that have not passed
+	 * (read again each new day: site.c; a page shows each from 14 days
+	 * before: clinic_week.c) */
+	"SELECT starts, ends, coalesce(note, '') FROM closures "
+	"WHERE ends >= date('now') ORDER BY starts, ends LIMIT 16",
+	/* STMT_CHECK_ARTICLES: what articled check reads of each article
+	 * (store_check.c), its stored render with it */
+	"SELECT a.id, a.slug, a.title, a.body, coalesce(a.reviewed_on, ''), "
+	"coalesce(a.author, ''), coalesce(a.cover, ''), m.alt, a.draft, "
+	"r.body_hash, r.body_len, r.rules, r.html, r.excerpt "
+	"FROM articles a LEFT JOIN media m ON m.name = a.cover "
+	"LEFT JOIN article_renders r ON r.article_id = a.id ORDER BY a.id",
+	/* STMT_CHECK_NAMES: the names a body may point to: published slugs
+	 * (0), old slugs (1) and pictures (2, with their status) */
+	"SELECT slug, 0, '' FROM articles WHERE slug IS NOT NULL "
+	"AND draft = 0 UNION ALL SELECT slug, 1, '' FROM slug_history "
+	"UNION ALL SELECT name, 2, status FROM media",
 };

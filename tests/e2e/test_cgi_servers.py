@@ -11,12 +11,14 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 
 import pytest
 
 from cgi_servers import KINDS, SCRIPT, CgiServer, available
 from site_harness import ROOT, SEED_SLUG, Site, default_binary, make_db
+from wait import wait_until
 
 POST = SCRIPT + "/post/" + SEED_SLUG
 STORED = ("SELECT v.total FROM views v JOIN articles a ON a.id = v.article_id "
@@ -208,6 +210,58 @@ def test_sigterm_once_the_answer_is_read_does_not_stop_the_fold(tmp_path):
         p.wait(20)
         assert b">%d views<" % (66 + i) in out
         assert stored(db) == str(66 + i), p.stderr.read()
+
+
+def db_fds(pid, db):
+    """How many descriptors of the file db the process pid has open."""
+    n = 0
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            n += os.readlink("/proc/%d/fd/%s" % (pid, fd)) == db
+        except FileNotFoundError:
+            pass  # closed meanwhile
+    return n
+
+
+def test_a_shell_closing_during_the_fold_does_not_lose_its_commit(tmp_path):
+    """The fold's connection opens after the answer has ended.  Were the
+    run's lock on the database gone by then (it was: the answer's end
+    freed descriptor 1, SQLite got the database there, refused it and
+    closed it, and a close drops all of a process's locks on the file),
+    a shell closing meanwhile takes itself for the last connection and
+    deletes the WAL under the run, a shell opening after it starts a new
+    one, and the fold's commit goes into the deleted file: the view is
+    lost for good (as the CGI servers' tests, polling with sqlite3, saw
+    about once in six runs)."""
+    db = make_db(str(tmp_path / "site.db"))
+    shell = sqlite3.connect(db, isolation_level=None)
+    shell.execute("BEGIN IMMEDIATE")  # the fold waits for this lock
+    p = subprocess.Popen([default_binary()], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         start_new_session=True,
+                         env=cgi_env(db, "/post/" + SEED_SLUG))
+    try:
+        assert b">67 views<" in p.stdout.read()  # to EOF: answered
+        # Its second connection, the fold's, is open: stopped there (it
+        # waits for the lock for up to 200 ms), it can be caught.
+        wait_until(lambda: db_fds(p.pid, db) == 2 or p.poll() is not None,
+                   "the fold's connection", step=0.002)
+        os.kill(p.pid, signal.SIGSTOP)
+        assert p.poll() is None and db_fds(p.pid, db) == 2, \
+            "the run folded before it could be stopped: %r" % (
+                p.stderr.read() if p.poll() is not None else "")
+        shell.execute("ROLLBACK")
+        shell.close()  # not the last connection: the run's is open
+        later = sqlite3.connect(db)
+        assert later.execute(STORED).fetchone() == (66,)
+        os.kill(p.pid, signal.SIGCONT)
+        assert p.wait(20) == 0, p.stderr.read()
+        later.close()
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    assert stored(db) == "67"
 
 
 def test_a_pending_picture_is_made_after_one_request_that_returns_at_once(server):

@@ -136,6 +136,7 @@ def test_sitemap_is_valid_and_lists_blog_pages_and_every_published_article(fsite
     assert len(published) == 27      # the seed, 25 and the hostile one
     expected = {base + "/blog", base + "/blog/page/2", base + "/blog/page/3"}
     expected |= {base + "/post/" + s for s in published}
+    expected |= {base + "/contact"}   # the clinic's facts (issue 21); no people yet
     assert set(urls) == expected
     for slug in published:
         assert urls[base + "/post/" + slug] is not None, slug    # lastmod

@@ -234,7 +234,7 @@ def test_og_image_is_the_cover_1200_jpeg(site):
     assert '<meta name="twitter:image" content="%s">' % og in text
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>',
                               text, re.S).group(1))
-    assert ld["image"] == og
+    assert [n for n in ld["@graph"] if n["@type"] == "BlogPosting"][0]["image"] == og
     r = site.get(og[len(base):])
     assert r.status == 200 and r.header("content-type") == "image/jpeg"
     assert Image.open(io.BytesIO(r.body)).size == (1200, 900)

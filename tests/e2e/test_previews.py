@@ -1,8 +1,8 @@
 """What a shared link, a search engine and a patient see of a post's head, through real
 nginx: Open Graph and the Twitter card read as a link-preview fetcher reads them (title,
 description, URL, image), the JSON-LD BlogPosting read with json.loads (publisher a
-MedicalClinic with the clinic's phones; lastReviewed/reviewedBy and a visible "Medically
-reviewed on" line when the owner sets them), hostile titles and bodies that cannot break
+MedicalClinic with the clinic's phones; the page's lastReviewed/reviewedBy and a visible
+"Reviewed by ... on" line when the owner sets them), hostile titles and bodies that cannot break
 out of any of it, the owner's refusals through the real sqlite3 shell, and the Nu HTML
 Checker on the result.
 Run: /usr/bin/python3 -m pytest -q tests/e2e/test_previews.py
@@ -107,29 +107,37 @@ def test_list_page_is_a_website_preview(psite):
     assert h.jsonld == []
 
 
+def node(graph, type_):
+    """The one node of @type type_ in a JSON-LD @graph (issue 21: a post is one graph)."""
+    (found,) = [n for n in graph["@graph"] if n["@type"] == type_]
+    return found
+
+
 def test_jsonld_blogposting_with_medical_clinic_publisher(psite):
     h = head_of(psite.get("/post/" + SEED_SLUG).text)
     assert len(h.jsonld) == 1
-    data = json.loads(h.jsonld[0])
-    assert data["@context"] == "https://schema.org" and data["@type"] == "BlogPosting"
+    graph = json.loads(h.jsonld[0])
+    data, page = node(graph, "BlogPosting"), node(graph, "MedicalWebPage")
+    assert graph["@context"] == "https://schema.org"
     assert data["headline"] == h.title
     assert data["url"] == psite.url("/post/" + SEED_SLUG)
     assert data["datePublished"] == "2024-03-12T09:00:00Z"
-    pub = data["publisher"]
+    pub = node(graph, "MedicalClinic")
+    assert data["publisher"] == {"@id": pub["@id"]}
     assert pub["@type"] == "MedicalClinic" and pub["name"] == "Acupuncture Clinic"
     phones = owner(psite, "SELECT value FROM settings WHERE key GLOB 'contact:*' ORDER BY rowid;").split("\n")
     assert pub["telephone"] == [p for p in phones if p]
-    assert "lastReviewed" not in data and "reviewedBy" not in data
-    assert "Medically reviewed" not in psite.get("/post/" + SEED_SLUG).text
+    assert "lastReviewed" not in page and "reviewedBy" not in page
+    assert "Reviewed" not in psite.get("/post/" + SEED_SLUG).text
 
 
 def test_medical_review_is_shown_and_in_jsonld(psite):
     owner(psite, "UPDATE articles SET reviewed_on = '2025-03-03', reviewed_by = 'Dr Asha Patel' "
           "WHERE slug = %s;" % q(SEED_SLUG))
     text = psite.get("/post/" + SEED_SLUG).text
-    assert re.search(r'Medically reviewed on <time datetime="2025-03-03">3 March 2025</time> '
-                     r'by Dr Asha Patel', text)
-    data = json.loads(head_of(text).jsonld[0])
+    assert re.search(r'Reviewed by Dr Asha Patel on <time datetime="2025-03-03">3 March 2025</time>'
+                     r' · Next review due <time datetime="2026-03">March 2026</time>', text)
+    data = node(json.loads(head_of(text).jsonld[0]), "MedicalWebPage")
     assert data["lastReviewed"] == "2025-03-03"
     assert data["reviewedBy"] == {"@type": "Person", "name": "Dr Asha Patel"}
 
@@ -178,9 +186,11 @@ def test_hostile_title_cannot_break_out_of_head_or_jsonld(psite):
         assert head.lower().count("<script") == 1 and head.lower().count("</script") == 1
         script = re.search(r'<script type="application/ld\+json">(.*?)</script>', head, re.S).group(1)
         assert "<" not in script and ">" not in script and "\u2028" not in script
-        data = json.loads(script)
+        graph = json.loads(script)
+        data = node(graph, "BlogPosting")
         if title is not None:
-            assert data["headline"] == title and data["reviewedBy"]["name"] == title
+            assert data["headline"] == title
+            assert node(graph, "MedicalWebPage")["reviewedBy"]["name"] == title
             h = head_of(text)
             assert h.meta["og:title"] == title and h.title == title
         else:

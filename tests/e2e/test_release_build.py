@@ -55,7 +55,8 @@ def ready_variant(site, name, path):
 
 def fill(site):
     """Enough articles for a second list page, a tag, a renamed and a
-    deleted article, one whose render passes the bound."""
+    deleted article, one whose render passes the bound, a person and
+    the clinic's facts."""
     site.sql("INSERT INTO articles(slug, title, body, published_at) "
              "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
              "WHERE i < 30) SELECT 'bulk-' || i, 'Bulk ' || i, 'Some words.', "
@@ -63,7 +64,16 @@ def fill(site):
              "INSERT INTO tags(article_id, tag) SELECT id, 'back-pain' FROM "
              "articles WHERE slug = '%s';"
              "UPDATE articles SET slug = 'bulk-renamed' WHERE slug = 'bulk-1';"
-             "DELETE FROM articles WHERE slug = 'bulk-2';" % SEED_SLUG)
+             "DELETE FROM articles WHERE slug = 'bulk-2';"
+             # Issue 21: a person who wrote the post (its byline, their
+             # page) and the clinic's facts (/contact, every footer).
+             "INSERT INTO people(slug, name, credentials) VALUES "
+             "('a-practitioner', 'A Practitioner', 'MBAcC');"
+             "UPDATE articles SET author = 'a-practitioner', reviewer = "
+             "'a-practitioner', reviewed_on = '2025-03-03' WHERE slug = '%s';"
+             "INSERT INTO settings(key, value) VALUES "
+             "('clinic.street_address', '12 High Street'), "
+             "('clinic.hours.mon', '09:00-17:00');" % (SEED_SLUG, SEED_SLUG))
     slow = os.path.join(site.dir, "slow.md")
     with open(slow, "w") as f:
         f.write("![[]()" * 34000)   # cmark's quadratic case (test_render_bound)
@@ -92,10 +102,15 @@ def test_release_build_serves_every_page_type_with_no_call_refused(tmp_path):
                   ("/post/bulk-1", 301),
                   (media_v, 200),               # nginx falls back to articled
                   ("/media/room.jpg", 200), ("/media/no-such.jpg", 404),
+                  ("/people/a-practitioner", 200),
+                  ("/people/a-practitioner/page/2", 404),
+                  ("/people/no-one", 404), ("/contact", 200),
                   ("/post/slow-one", 503)]      # the render bound
         got = [(path, site.get(path).status) for path in (p for p, _ in expect)]
         assert got == expect
         assert site.get("/post/bulk-1").header("Location") == "/post/bulk-renamed"
+        assert b'href="/people/a-practitioner"' in site.get(post).body
+        assert b"12 High Street" in site.get("/contact").body
         for path in (post, "/feed.xml", media_v):
             head = site.request(path, method="HEAD")
             assert head.status == 200 and head.body == b"", path

@@ -164,7 +164,8 @@ def test_a_v1_site_is_upgraded_on_start_behind_nginx_and_loses_nothing(tmp_path)
         assert site.wait_folded("back-pain-basics", 135 + 2) == 135 + 2   # 120 imported + 15
         check_version_4_on_an_upgraded_site(site, db, tmp_path)
         check_version_6_on_an_upgraded_site(site, db, tmp_path)
-        check_version_8_on_an_upgraded_site(site, db, "back-pain-basics")
+        check_comments_on_an_upgraded_site(site, db, "back-pain-basics")
+        check_clinic_on_an_upgraded_site(site, db)
     finally:
         site.stop()
     assert site.log().count("upgraded ") == STEPS
@@ -188,7 +189,7 @@ def check_version_6_on_an_upgraded_site(site, db, tmp_path):
     assert "cover names no picture" in r.stderr
 
 
-def check_version_8_on_an_upgraded_site(site, db, slug):
+def check_comments_on_an_upgraded_site(site, db, slug):
     """Migration 8 on an older site: every article open to questions, none yet; a
     patient's question is taken through nginx, and the owner publishes it."""
     from comment_form import post, token
@@ -221,6 +222,18 @@ def make_v6(path):
     return path
 
 
+def check_clinic_on_an_upgraded_site(site, db):
+    """Migration 9 on a version 1 site: no people, no authors, the clinic's settings listed
+    with their defaults; /contact answers, an unknown person is 404."""
+    assert shell(db, "SELECT count(*) FROM people;").stdout == "0\n"
+    assert shell(db, "SELECT count(*) FROM articles WHERE author IS NOT NULL "
+                     "OR reviewer IS NOT NULL;").stdout == "0\n"
+    assert shell(db, "SELECT default_value FROM setting_keys "
+                     "WHERE key = 'clinic.review_months';").stdout == "12\n"
+    assert site.get("/contact").status == 200
+    assert site.get("/people/nobody").status == 404
+
+
 def test_a_v6_site_is_upgraded_and_takes_questions(tmp_path):
     db = make_v6(str(tmp_path / "site.db"))
     site = Site(tmp_path, db=db)
@@ -229,7 +242,33 @@ def test_a_v6_site_is_upgraded_and_takes_questions(tmp_path):
         assert version(db) == CURRENT
         assert "copied %s (schema version 6) to %s.v6-backup before upgrading it" % (db, db) \
             in site.log()
-        check_version_8_on_an_upgraded_site(site, db, "sciatica-faq")
+        check_comments_on_an_upgraded_site(site, db, "sciatica-faq")
+    finally:
+        site.stop()
+
+
+def test_free_text_reviewers_keep_working_through_the_upgrade_to_9(tmp_path):
+    """A version 7 site whose articles name their reviewer in free text (reviewed_by, as
+    before people existed): upgraded on start, the page still says who reviewed it."""
+    db = make_v1(str(tmp_path / "site.db"))
+    for m in MIGRATIONS:
+        if int(m[:4]) > 7:
+            break
+        with open(os.path.join(ROOT, "db", "migrations", m + ".sql"), encoding="utf-8") as f:
+            shell(db, "BEGIN IMMEDIATE;\n" + f.read() +
+                  "\nPRAGMA user_version = %d;\nCOMMIT;\n" % int(m[:4]))
+    assert version(db) == 7
+    shell(db, "UPDATE articles SET reviewed_on = '2025-03-03', reviewed_by = 'Dr Old Name' "
+              "WHERE slug = 'sciatica-faq';")
+    site = Site(tmp_path, db=db)
+    site.start()
+    try:
+        assert version(db) == CURRENT
+        assert shell(db, "SELECT reviewed_by FROM articles WHERE slug = 'sciatica-faq';").stdout \
+            == "Dr Old Name\n"
+        text = site.get("/post/sciatica-faq").text
+        assert ('Reviewed by Dr Old Name on <time datetime="2025-03-03">3 March 2025</time>'
+                ' · Next review due <time datetime="2026-03">March 2026</time>') in text
     finally:
         site.stop()
 

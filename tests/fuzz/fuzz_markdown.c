@@ -2,7 +2,8 @@
  * bytes must give a clean body: valid UTF-8 HTML allows, no script, no
  * href or src but http(s), mailto, tel or relative (so no javascript:),
  * none empty, no <h1>, no <a> in <a>, an excerpt within its limit, and
- * md_excerpt agreeing with md_render.  (An alt or title may well say
+ * md_excerpt agreeing with md_render, urgent-care boxes each whole.
+ * (An alt or title may well say
  * "javascript:": it is only text.)
  *
  *   make build/fuzz/fuzz_markdown	(the sources: FUZZ_LIB in the Makefile)
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "lib/buf.h"
+#include "render/alerts.h"
 #include "render/markdown.h"
 #include "lib/media.h"
 #include "lib/text.h"
@@ -154,6 +156,29 @@ static void S_strip_markers(struct buf *html)
 	*html = out;
 }
 
+/* The urgent-care boxes' markers (alerts.h), drawn as the page draws
+ * them: none may be left, and each box opened is closed. */
+static void S_draw_boxes(struct buf *html)
+{
+	const char *const none[ALERT__MAX] = { NULL, NULL, NULL };
+	struct buf out = BUF_INIT;
+	const char *s, *p;
+	size_t open = 0, close = 0;
+
+	alerts_compose(html->data ? html->data : "", html->len, none,
+	    ALERT_PAGE, &out);
+	s = buf_cstr(&out);
+	S_require(memchr(s, '\016', out.len) == NULL &&
+	    memchr(s, '\017', out.len) == NULL, "a box marker left", &out);
+	for (p = s; (p = strstr(p, "<div class=\"urgent ")) != NULL; p++)
+		open++;
+	for (p = s; (p = strstr(p, "</div>")) != NULL; p++)
+		close++;
+	S_require(open == close, "a box not closed", &out);
+	buf_free(html);
+	*html = out;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct md_page r, e;
@@ -172,6 +197,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	S_require(rr == 0, "md_render failed", &r.html);
 	S_require(re == 0, "md_excerpt failed", &e.html);
 	S_strip_markers(&r.html);
+	S_draw_boxes(&r.html);
 	buf_cstr(&r.html);
 	S_require(text_is_clean(r.html.data, r.html.len), "unclean html",
 	    &r.html);

@@ -40,10 +40,10 @@ def test_a_listed_key_is_taken_and_moves_the_site_version(db):
 
 
 def test_renaming_a_setting_to_an_unlisted_key_is_refused(db):
-    listed(db, "clinic.email")
-    run_ok(db, "INSERT INTO settings(key, value) VALUES ('clinic.email', 'a@example.org');")
-    refused(db, "UPDATE settings SET key = 'clinic.mail' WHERE key = 'clinic.email';", UNLISTED)
-    assert value(db, "SELECT count(*) FROM settings WHERE key = 'clinic.email'") == 1
+    listed(db, "readers.email")
+    run_ok(db, "INSERT INTO settings(key, value) VALUES ('readers.email', 'a@example.org');")
+    refused(db, "UPDATE settings SET key = 'readers.mail' WHERE key = 'readers.email';", UNLISTED)
+    assert value(db, "SELECT count(*) FROM settings WHERE key = 'readers.email'") == 1
 
 
 def test_other_keys_are_refused_as_before_with_the_longer_list(db):

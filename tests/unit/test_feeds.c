@@ -7,7 +7,7 @@
 #include "lib/buf.h"
 #include "http/conditional.h"
 #include "render/feed.h"
-#include "render/jsonld.h"
+#include "render/jsonld_text.h"
 #include "runner.h"
 
 static int S_json_is(const char *in, size_t n, const char *want)

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "lib/buf.h"
+#include "render/alerts.h"
 #include "render/markdown.h"
 #include "lib/text.h"
 
@@ -32,16 +33,25 @@ static void S_render(struct md_page *p, const char *md, size_t len)
 	buf_cstr(&p->excerpt);
 }
 
-/* What no body may hold, whatever its Markdown. */
+/* What no body may hold, whatever its Markdown, once its urgent-care
+ * boxes are drawn as a page draws them (alerts.h). */
 static bool S_html_sound(struct md_page *p)
 {
-	const char *h = p->html.data;
+	const char *const headings[ALERT__MAX] = { NULL, NULL, NULL };
+	struct buf drawn = BUF_INIT;
+	const char *h;
+	bool ok;
 
-	return text_is_clean(h, p->html.len) &&
+	alerts_compose(p->html.data ? p->html.data : "", p->html.len,
+	    headings, ALERT_PAGE, &drawn);
+	h = buf_cstr(&drawn);
+	ok = text_is_clean(h, drawn.len) &&
 	    text_is_clean(p->excerpt.data, p->excerpt.len) &&
 	    strstr(h, "<h1") == NULL && strstr(h, "src=\"\"") == NULL &&
 	    strstr(h, "href=\"\"") == NULL &&
 	    strstr(h, "raw HTML omitted") == NULL;
+	buf_free(&drawn);
+	return ok;
 }
 
 static size_t S_code_points(const char *s, size_t n)
@@ -65,6 +75,33 @@ struct html_case {
 };
 
 static const struct html_case S_html_cases[] = {
+	/* Urgent-care boxes (alerts.h): the stored render holds markers. */
+	{ "> [!999] alone on the first line makes a box",
+	    "> [!999]\n> Numbness around the bottom\n",
+	    { "\0160\017\n<p>Numbness around the bottom</p>\n\016/\017" },
+	    { "<blockquote", "[!999]" } },
+	{ "> [!111] and > [!gp] are boxes too, GP in any case",
+	    "> [!111]\n> a\n\n> [!gp]\n> b\n",
+	    { "\0161\017\n<p>a</p>", "\0162\017\n<p>b</p>" },
+	    { "<blockquote" } },
+	{ "a box may hold a list and follow a blank line",
+	    "> [!999]\n>\n> - loss of bladder control\n> - numbness\n",
+	    { "\0160\017\n<ul>\n<li>loss of bladder control</li>" },
+	    { "<blockquote", "<p></p>" } },
+	{ "any other marker stays a quote", "> [!998]\n> x\n",
+	    { "<blockquote>\n<p>[!998]\nx</p>" }, { "\016" } },
+	{ "a marker with text after it stays a quote", "> [!999] now\n",
+	    { "<blockquote>\n<p>[!999] now</p>" }, { "\016" } },
+	{ "a marker on a later line stays a quote", "> x\n> [!999]\n",
+	    { "<blockquote>" }, { "\016" } },
+	{ "a marker outside a quote is text", "[!999]\n",
+	    { "<p>[!999]</p>" }, { "\016" } },
+	{ "a box's raw HTML goes as anywhere",
+	    "> [!999]\n> <script>alert(1)</script> x\n",
+	    { "\0160\017" }, { "<script" } },
+	{ "a box's marker bytes cannot come from text",
+	    "&#14;0&#15; x &#14;/&#15;\n\n> [!999&#14;]\n",
+	    { "<blockquote>" }, { "\016", "\017" } },
 	{ "a link with no text shows its address", "[](https://example.com/a)\n",
 	    { "<a href=\"https://example.com/a\">https://example.com/a</a>" },
 	    { "\"></a>" } },
@@ -221,6 +258,8 @@ struct text_case {
 };
 
 static const struct text_case S_text_cases[] = {
+	{ "a box is never the excerpt",
+	    "> [!999]\n> Call now.\n\nFirst para.\n", "First para.", 5 },
 	{ "the excerpt is the first paragraph",
 	    "# Title\n\nFirst *para*\ngraph.\n\nSecond.\n",
 	    "First para graph.", 5 },

@@ -1,8 +1,8 @@
--- Migration 9: stored related links (issue 18).  (Numbered 8 on its branch; 7 and 8
--- went to the settings keys and patients' questions, merged first.)
+-- Migration 11: stored related links (issue 18).  (Numbered 8 on its branch; 7 to 10
+-- went to the settings keys, patients' questions, the clinic and the readers branch.)
 --
 -- Run by articled inside one BEGIN IMMEDIATE transaction that also sets
--- PRAGMA user_version = 9.  The table starts empty and fills lazily, like
+-- PRAGMA user_version = 11.  The table starts empty and fills lazily, like
 -- article_renders: the first view of each article computes its related links (shared
 -- tags, then titles sharing words, through FTS5) and stores them.
 --

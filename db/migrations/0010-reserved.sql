@@ -1,0 +1,1 @@
+-- Migration 10: reserved for the readers branch (issue 20); replaced at merge.
