@@ -1,5 +1,5 @@
 PRAGMA journal_mode=WAL;  -- persistent, and it cannot change inside a transaction
--- articled schema, version 10: the single source of the database layout.
+-- articled schema, version 11: the single source of the database layout.
 --
 -- Apply to a NEW database:   sqlite3 db/site.db < schema.sql
 -- An older database is upgraded by articled (on start, or articled --upgrade) with the
@@ -995,6 +995,54 @@ END;
 
 
 -- ---------------------------------------------------------------------------------------
+-- article_related: each article's related links as last computed (articled's own; see
+-- db/migrations/0011-related-links.sql and docs/schema.md).  Filled lazily by page views;
+-- emptied by any change of a title, slug, draft flag, publication date or tag.
+-- ---------------------------------------------------------------------------------------
+CREATE TABLE article_related(
+  article_id INTEGER PRIMARY KEY,   -- articles.id
+  valid_until TEXT NOT NULL,        -- the next scheduled article's published_at then, or ''
+  links TEXT NOT NULL               -- 'slug<TAB>title', one a line, best first
+);
+
+CREATE TRIGGER article_related_kept_insert BEFORE INSERT ON article_related
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'article_related is articled''s own list of related articles: edit titles and tags instead (DELETE FROM article_related is allowed: it is rebuilt)');
+END;
+CREATE TRIGGER article_related_kept_update BEFORE UPDATE ON article_related
+WHEN NOT EXISTS (SELECT 1 FROM articled_writing)
+BEGIN
+  SELECT RAISE(ABORT, 'article_related is articled''s own list of related articles: edit titles and tags instead (DELETE FROM article_related is allowed: it is rebuilt)');
+END;
+
+CREATE TRIGGER articles_related_insert AFTER INSERT ON articles
+BEGIN
+  DELETE FROM article_related;
+END;
+CREATE TRIGGER articles_related_update AFTER UPDATE OF title, slug, draft, published_at ON articles
+BEGIN
+  DELETE FROM article_related;
+END;
+CREATE TRIGGER articles_related_delete AFTER DELETE ON articles
+BEGIN
+  DELETE FROM article_related;
+END;
+CREATE TRIGGER tags_related_insert AFTER INSERT ON tags
+BEGIN
+  DELETE FROM article_related;
+END;
+CREATE TRIGGER tags_related_update AFTER UPDATE ON tags
+BEGIN
+  DELETE FROM article_related;
+END;
+CREATE TRIGGER tags_related_delete AFTER DELETE ON tags
+BEGIN
+  DELETE FROM article_related;
+END;
+
+
+-- ---------------------------------------------------------------------------------------
 -- Pictures (migration 6): media, the owner's pictures (original bytes, never served);
 -- media_variants, the sizes articled's picture maker makes from them; articles.cover.
 -- A picture shown by an article cannot be deleted or renamed: SQLite 3.40's RAISE takes
@@ -1832,7 +1880,7 @@ INSERT INTO setting_keys(key, default_value, about) VALUES
 DELETE FROM articled_writing WHERE who = 'migration';
 
 
-PRAGMA user_version = 10;
+PRAGMA user_version = 11;
 
 -- Commit only a complete schema (see schema_apply at the top).
 UPDATE schema_apply SET complete = (
@@ -1871,12 +1919,15 @@ UPDATE schema_apply SET complete = (
      'comments_site_version_update', 'comments_site_version_delete', 'comments_delete_replies',
      'articles_delete_comments', 'comment_keys', 'comment_keys_kept_insert', 'comment_keys_kept_update', 'comment_keys_deleted',
      'settings_comments_insert', 'settings_comments_update',
+     'article_related', 'article_related_kept_insert', 'article_related_kept_update',
+     'articles_related_insert', 'articles_related_update', 'articles_related_delete',
+     'tags_related_insert', 'tags_related_update', 'tags_related_delete',
      'people', 'people_photo_insert', 'people_photo_update', 'people_in_use_delete', 'people_slug_in_use', 'people_photo_in_use', 'people_site_version_insert', 'people_site_version_update', 'people_site_version_delete', 'articles_people_insert', 'articles_people_update', 'articles_by_author', 'closures', 'closures_site_version_insert', 'closures_site_version_update', 'closures_site_version_delete', 'settings_clinic_hours_insert', 'settings_clinic_hours_update', 'settings_clinic_booking_url_insert', 'settings_clinic_booking_url_update', 'settings_clinic_email_insert', 'settings_clinic_email_update', 'settings_clinic_new_patients_insert', 'settings_clinic_new_patients_update', 'settings_clinic_map_insert', 'settings_clinic_map_update', 'settings_clinic_latitude_insert', 'settings_clinic_latitude_update', 'settings_clinic_longitude_insert', 'settings_clinic_longitude_update', 'settings_clinic_review_months_insert', 'settings_clinic_review_months_update',
      'reader_days', 'reader_days_by_day', 'site_reader_days', 'source_days', 'source_days_by_day',
      'reader_days_kept_insert', 'reader_days_kept_update', 'reader_days_kept_delete',
      'site_reader_days_kept_insert', 'site_reader_days_kept_update', 'site_reader_days_kept_delete',
      'source_days_kept_insert', 'source_days_kept_update', 'source_days_kept_delete',
-     'articles_delete_readers')) = 171
+     'articles_delete_readers')) = 180
   AND (SELECT count(*) FROM counter_state) = 1
   AND (SELECT count(*) FROM site_version) = 1);
 COMMIT;

@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 
+import verify
 from context import ARTICLE, ROOT, log
 from servers import Server
 
@@ -58,10 +59,11 @@ def S_run(bench, kind, db, n):
                      "--workers", "1"]
         path = ARTICLE
     s = Server(bench, args, "callgrind-" + kind, path, timeout=60)
-    subprocess.run(["ab", "-q", "-n", str(n), "-c", "2",
-                    "http://127.0.0.1:%d%s" % (bench.port, path)],
-                   capture_output=True, timeout=300)
+    p = subprocess.run(["ab", "-q", "-n", str(n), "-c", "2",
+                        "http://127.0.0.1:%d%s" % (bench.port, path)],
+                       capture_output=True, text=True, timeout=300)
     s.stop()
+    verify.ab_output(p.stdout, p.stderr, n)
     files = sorted((os.path.getsize(os.path.join(d, f)), f) for f in os.listdir(d))
     if not files:
         return None

@@ -39,6 +39,10 @@ class Config:
         self.warm = 1                       # wrk warm-up before a server's first run
         self.lock_seconds = 1 if quick else 5
         self.ncpu = os.cpu_count() or 1
+        # articled's default (cgi/serve/main.c): one worker per two CPUs,
+        # at least two
+        self.default_workers = max(2, (self.ncpu + 1) // 2)
+        self.default_workers_rule = "one per two CPUs, at least two"
         self.ceiling_workers = [self.ncpu] if quick else [1, 2, 3, 4]
         self.sweep_workers = [] if quick else [1, 2, 3, 4]
         self.rounds = 1 if quick else 3     # interleaved rounds: ceiling, on, off

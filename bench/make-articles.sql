@@ -7,11 +7,15 @@
 --
 -- Every article goes in through the owner's path (INSERT INTO articles, all
 -- triggers firing; the slug is made from the title by articles_fill).  Bodies are
--- Markdown of 2-4 KB: an introduction, two or three "##" sections, a bulleted and
--- a numbered list, emphasis, a link.  Sentences, headings and titles are picked
--- from small banks by arithmetic on the article's number, so the content is the
--- same on every run.  published_at is distinct for every article: one every 5
--- hours from 2018-01-01, all in the past (none of them is scheduled).
+-- Markdown of 3-8 KB, as a clinic's are: an introduction, three to seven "##"
+-- sections, a bulleted and a numbered list, emphasis, links; one article in 40
+-- shows a picture (/media/bench-K.jpg, K = 0..4: bench/tail.py adds them).
+-- Titles share the common words of the topics ("back pain", "acupuncture").
+-- Each article has two or three tags (its topic, its angle, and "acupuncture"
+-- for one in two).  Sentences, headings and titles are picked from small banks
+-- by arithmetic on the article's number, so the content is the same on every
+-- run.  published_at is distinct for every article: one every 5 hours from
+-- 2018-01-01, all in the past (none of them is scheduled).
 
 BEGIN;
 
@@ -116,9 +120,30 @@ SELECT
     char(10) || char(10) || '## ' || (SELECT h FROM bench_heading WHERE id = (n + 9) % 12) || char(10) || char(10) ||
     (SELECT group_concat(txt, ' ') FROM (SELECT k.value AS k, s AS txt FROM generate_series(21, 23 + seq.n % 4) AS k JOIN bench_sentence ON bench_sentence.id = (seq.n * 7 + k.value * 11) % 48 ORDER BY k.value))
   END ||
+  -- one to four more sections of seven sentences: bodies of 3-8 KB
+  (SELECT group_concat(char(10) || char(10) || '## ' || (SELECT h FROM bench_heading WHERE id = (seq.n + x.value * 7) % 12) || char(10) || char(10) ||
+     (SELECT group_concat(txt, ' ') FROM (SELECT s AS txt FROM generate_series(0, 6) AS k JOIN bench_sentence ON bench_sentence.id = (seq.n * 5 + x.value * 13 + k.value * 17) % 48 ORDER BY k.value)), '')
+   FROM generate_series(1, 1 + (seq.n / 7) % 4) AS x) ||
+  CASE WHEN n % 40 = 7 THEN char(10) || char(10) || '![A diagram of the treatment](/media/bench-' || ((n / 40) % 5) || '.jpg)' ELSE '' END ||
   char(10) || char(10) || 'The [NHS pages on this condition](https://www.nhs.uk/conditions/) are a good place to read more, ' ||
   'and we are happy to answer questions by phone.' || char(10)
 FROM seq;
+
+-- Tags: the topic, the angle, and "acupuncture" for one article in two.
+CREATE TEMP TABLE bench_tagname(id INTEGER PRIMARY KEY, t TEXT NOT NULL);
+INSERT INTO bench_tagname(id, t) VALUES
+ (0, 'self-care'), (1, 'acupuncture'), (2, 'patient-stories'), (3, 'questions'),
+ (4, 'self-care'), (5, 'evidence'), (6, 'myths'), (7, 'guides');
+INSERT INTO tags(article_id, tag)
+SELECT a.id, lower(replace(replace(replace(t.t, ' and ', ' '), '''', ''), ' ', '-'))
+FROM articles a JOIN bench_topic t ON t.id = a.id % 20 WHERE a.title LIKE '%(note %)';
+INSERT INTO tags(article_id, tag)
+SELECT a.id, g.t FROM articles a JOIN bench_tagname g ON g.id = (a.id / 20) % 8
+WHERE a.title LIKE '%(note %)';
+INSERT INTO tags(article_id, tag)
+SELECT a.id, 'acupuncture' FROM articles a WHERE a.title LIKE '%(note %)' AND a.id % 2 = 0
+AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.article_id = a.id AND t.tag = 'acupuncture');
+DROP TABLE temp.bench_tagname;
 
 DROP TABLE temp.bench_sentence;
 DROP TABLE temp.bench_heading;

@@ -5,7 +5,9 @@ import re
 import subprocess
 import sys
 
+import verify
 from context import log, sh
+from verify import NotRun
 from servers import http_get
 
 HZ = os.sysconf("SC_CLK_TCK")
@@ -55,30 +57,38 @@ def S_parse_wrk(out, r):
                   out)
     if m:
         r["errors"] = sum(int(x) for x in m.groups())
-    return m is not None
 
 
-def wrk(bench, path, conns, seconds, script=None):
+def wrk(bench, path, conns, seconds, script=None, expect=200, stream=None):
+    """One wrk run through nginx: its figures, with the CPU time of the
+    workers and nginx's meanwhile.  Stops the bench (verify.NotRun) unless
+    the run demonstrably happened: see verify.py.  A script's run names
+    the stream it walks (verify.Stream, or verify.Single for one URI)."""
     threads = 1 if conns == 1 else 2
     args = ["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % seconds, "--latency"]
     if script:
         args += ["-s", script]
+        if stream is None:
+            raise NotRun("bug: a wrk script's run (%s) without the stream it walks" % script)
     args.append("http://127.0.0.1:%d%s" % (bench.port, path))
     bench.nginx.truncate_log()
     server = bench.server
     wpids = server.workers() if server is not None else []
     npids = bench.nginx.workers_pids()
     w0, n0 = cpu_ticks(wpids), cpu_ticks(npids)
-    out = subprocess.run(args, capture_output=True, text=True, timeout=seconds + 30).stdout
+    p = subprocess.run(args, capture_output=True, text=True, timeout=seconds + 30)
     w1, n1 = cpu_ticks(wpids), cpu_ticks(npids)
-    r = {"cmd": " ".join(args[:-1] + [path]), "rps": 0.0, "non2xx": 0, "errors": 0}
-    socket_line = S_parse_wrk(out, r)
-    if r["requests"]:
-        us = 1e6 / HZ / r["requests"]
-        r["wcpu"] = (w1 - w0) * us if wpids else None
-        r["ncpu"] = (n1 - n0) * us
-    if not socket_line and r["rps"] == 0:
-        log("wrk gave no figures for %s:\n%s" % (path, out))
+    cmd = " ".join(args[:-1] + [path])
+    r = {"cmd": cmd, "rps": 0.0, "non2xx": 0, "errors": 0}
+    S_parse_wrk(p.stdout, r)
+    verify.wrk_output(p.stdout, p.stderr, r)
+    if expect == 200 and r["non2xx"]:
+        raise verify.NotRun("%d answers not 2xx/3xx (%s)" % (r["non2xx"], cmd))
+    verify.access_log(bench.nginx.access, r["requests"], expect, conns, threads,
+                      stream or verify.Single(path), cmd)
+    us = 1e6 / HZ / r["requests"]
+    r["wcpu"] = (w1 - w0) * us if wpids else None
+    r["ncpu"] = (n1 - n0) * us
     return r
 
 
@@ -91,13 +101,13 @@ def measure(bench, label, path, expect=200, c32=True, c1=True, group="", **meta)
            "group": group}
     row.update(meta)
     if c32:
-        r = wrk(bench, path, 32, bench.cfg.d32)
+        r = wrk(bench, path, 32, bench.cfg.d32, expect=expect)
         row["rps"] = r["rps"]
         row["wcpu"], row["ncpu"] = r.get("wcpu"), r.get("ncpu")
         row["cmd32"] = r["cmd"]
         row["bad32"] = (r["non2xx"] if expect == 200 else 0) + r["errors"]
     if c1:
-        r = wrk(bench, path, 1, bench.cfg.d1)
+        r = wrk(bench, path, 1, bench.cfg.d1, expect=expect)
         row["p50"], row["p99"] = r["p50"], r["p99"]
         row["cmd1"] = r["cmd"]
     log("%-44s %9s req/s  p50 %s  p99 %s" % (
@@ -116,29 +126,50 @@ def find(rows, what, db, views=True):
     return None
 
 
-def warm(bench, path):
+def warm(bench, path, expect=200):
     """Fills every worker's caches before a measurement."""
     if bench.cfg.quick:
         for _ in range(20):
             http_get(bench.port, path)
     else:
-        wrk(bench, path, 32, bench.cfg.warm)
+        wrk(bench, path, 32, bench.cfg.warm, expect=expect)
+
+
+def stream_script(path, urls, seq):
+    """A wrk script walking seq (indices into urls), each thread from its
+    own offset so that two threads do not ask for the same page together;
+    the verify.Stream that checks a run of it."""
+    with open(path, "w") as f:
+        f.write("local urls = {\n%s}\n" % "".join('"%s",\n' % u for u in urls))
+        f.write("local seq = {%s}\n" % ",".join(str(i + 1) for i in seq))
+        f.write("local n = 0\n"
+                "function setup(thread) thread:set('id', n); n = n + 1 end\n"
+                "local i = nil\n"
+                "request = function()\n"
+                "  if i == nil then i = (id or 0) * %d end\n"
+                "  i = i + 1\n"
+                "  return wrk.format('GET', urls[seq[(i %% #seq) + 1]])\n"
+                "end\n" % verify.WRK_THREAD_STRIDE)
+    return verify.Stream(urls, seq)
+
+
+def site_urls(db):
+    """Every article page and list page of db, in a fixed order."""
+    slugs = sh(["sqlite3", db, "SELECT slug FROM articles ORDER BY id"]).split()
+    pages = (len(slugs) + 9) // 10
+    return (["/post/" + s for s in slugs] + ["/blog"] +
+            ["/blog/page/%d" % n for n in range(2, pages + 1)])
+
+
+def crawl_seq(n):
+    """Every one of n pages once, in turn (a stride through all of them)."""
+    stride = 7919 if n % 7919 else 7907
+    return [(i * stride) % n for i in range(n)]
 
 
 def articles_script(db, path):
-    """A wrk Lua script cycling through every article and list page, so a
-    worker's caches see the whole site (RSS must stay bounded)."""
-    slugs = sh(["sqlite3", db, "SELECT slug FROM articles ORDER BY id"]).split()
-    pages = (len(slugs) + 9) // 10
-    urls = ["/post/" + s for s in slugs] + ["/blog"] + \
-        ["/blog/page/%d" % n for n in range(2, pages + 1)]
-    with open(path, "w") as f:
-        f.write("local urls = {\n")
-        for u in urls:
-            f.write('"%s",\n' % u)
-        f.write("}\nlocal i = 0\n"
-                "request = function()\n"
-                "  i = i + 1\n"
-                "  return wrk.format('GET', urls[(i * 7919) % #urls + 1])\n"
-                "end\n")
-    return len(urls)
+    """A wrk script cycling through every article and list page, so a
+    worker's caches see the whole site (RSS must stay bounded): its
+    number of URLs and its verify.Stream."""
+    urls = site_urls(db)
+    return len(urls), stream_script(path, urls, crawl_seq(len(urls)))

@@ -1,21 +1,25 @@
-"""The long tail (issue 8), on the 10,000-article site (the 10-article one
-with --quick): a Zipf mix of its pages, the crawl (every page once, in
-turn) and the first view of an article right after the owner edits it,
-with the workers' RSS after each.  The ceiling is measured on the same URL
-stream: bench/ceiling answering every URL with one page of the stream's
-median size, since nginx's own cost differs between one URL and a
-Lua-driven stream.  Results go to bench.res["tail"] (report.py)."""
+"""The long tail (issues 8 and 18), on the 10,000-article site (the
+10-article one with --quick), shaped like a clinic's (bench/make-articles.sql:
+bodies of 3-8 KB, tags, a few pictures): a Zipf mix of its pages and the
+crawl (every page once, in turn), each against the per-URL ceiling
+(bench/ceiling --pages: every URL of the stream answered with that URL's own
+bytes, fetched from articled beforehand) in interleaved rounds, articled
+restarted before each so that its caches are cold; then the first view of an
+article right after the owner edits it; the workers' memory after each.
+Results go to bench.res["tail"] (report.py)."""
 import bisect
 import http.client
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import time
 
-from context import log, sh
-from measure import wrk
-from servers import Server, articled, http_get, make_db
+from context import ROOT, log, sh
+from measure import crawl_seq, site_urls, stream_script, wrk
+from servers import Server, articled, make_db
+from verify import NotRun
 
 ZIPF_S = 1.0            # the exponent: popularity of rank k is 1/k^s
 ZIPF_SEED = 8           # the popularity order and the draw, the same every run
@@ -23,35 +27,11 @@ ZIPF_DRAWS = 200000     # the stream wrk's threads walk through
 EDITS = 200             # edited articles, for the first view's p50/p99
 
 
-def S_urls(db):
-    """Every article page and list page of db, in a fixed order."""
-    slugs = sh(["sqlite3", db, "SELECT slug FROM articles ORDER BY id"]).split()
-    pages = (len(slugs) + 9) // 10
-    return (["/post/" + s for s in slugs] + ["/blog"] +
-            ["/blog/page/%d" % n for n in range(2, pages + 1)])
-
-
-def S_lua(path, urls, seq):
-    """A wrk script walking seq (indices into urls), each thread from its
-    own offset so that two threads do not ask for the same page together."""
-    with open(path, "w") as f:
-        f.write("local urls = {\n%s}\n" % "".join('"%s",\n' % u for u in urls))
-        f.write("local seq = {%s}\n" % ",".join(str(i + 1) for i in seq))
-        f.write("local n = 0\n"
-                "function setup(thread) thread:set('id', n); n = n + 1 end\n"
-                "local i = nil\n"
-                "request = function()\n"
-                "  if i == nil then i = (id or 0) * 7919 end\n"
-                "  i = i + 1\n"
-                "  return wrk.format('GET', urls[seq[(i %% #seq) + 1]])\n"
-                "end\n")
-
-
 def zipf_script(db, path):
     """The Zipf mix: pages ranked in a fixed random order, drawn with
     probability 1/rank^ZIPF_S.  Returns the URLs drawn most (for the
     stream's page size) and the number of distinct pages."""
-    urls = S_urls(db)
+    urls = site_urls(db)
     rng = random.Random(ZIPF_SEED)
     order = list(range(len(urls)))
     rng.shuffle(order)
@@ -61,43 +41,84 @@ def zipf_script(db, path):
         cum.append(total)
     seq = [order[bisect.bisect_left(cum, rng.random() * total)]
            for _ in range(ZIPF_DRAWS)]
-    S_lua(path, urls, seq)
-    return [urls[i] for i in seq[:200]], len(urls)
+    stream = stream_script(path, urls, seq)
+    return [urls[i] for i in seq[:200]], len(urls), stream
 
 
 def crawl_script(db, path):
     """The crawl: every page once, in turn (a stride through all of them)."""
-    urls = S_urls(db)
-    n = len(urls)
-    stride = 7919 if n % 7919 else 7907
-    seq = [(i * stride) % n for i in range(n)]
-    S_lua(path, urls, seq)
-    return [urls[i] for i in seq[:200]], n
+    urls = site_urls(db)
+    seq = crawl_seq(len(urls))
+    stream = stream_script(path, urls, seq)
+    return [urls[i] for i in seq[:200]], len(urls), stream
 
 
-def S_stream_page(bench, sample, name):
-    """A page of the stream's median size (from articled's answers to a
-    sample of its URLs), for the ceiling to answer every URL with."""
+PICTURES = 5            # /media/bench-K.jpg, shown by one article in 40
+
+
+def S_pictures(bench, db):
+    """The pictures the articles show, made by articled's picture maker
+    (copied beside articled, as media.py does)."""
+    import media
+    shutil.copy2(os.path.join(ROOT, "bin", "articled-picture"),
+                 os.path.join(os.path.dirname(bench.articled), "articled-picture"))
+    for k in range(PICTURES):
+        media.S_add(bench, db, "bench-%d.jpg" % k, 1200, 800, 50 + k)
+    return lambda: media.S_wait_ready(db, PICTURES, 60 + 10 * PICTURES)
+
+
+def S_fetch_pages(bench, urls, path):
+    """Every URL's bytes from articled, into path as ceiling --pages reads
+    them; also renders and stores every article (the uncached page whose
+    render is stored is what the runs then measure)."""
+    conn = http.client.HTTPConnection("127.0.0.1", bench.port, timeout=10)
     sizes = []
-    for u in sample[:100]:
-        status, body = http_get(bench.port, u)
-        if status == 200:
-            sizes.append((len(body), body))
-    sizes.sort(key=lambda x: x[0])
-    page = os.path.join(bench.work, "stream-%s.html" % name)
-    with open(page, "wb") as f:
-        f.write(sizes[len(sizes) // 2][1])
-    return page, sizes[len(sizes) // 2][0]
+    with open(path, "wb") as f:
+        for u in urls:
+            conn.request("GET", u, headers={"User-Agent": "bench/run"})
+            r = conn.getresponse()
+            body = r.read()
+            if r.status != 200:
+                raise NotRun("%s answered %d while fetching the ceiling's pages" % (u, r.status))
+            f.write(b"%s\t%d\n" % (u.encode(), len(body)) + body)
+            sizes.append(len(body))
+    conn.close()
+    sizes.sort()
+    return sizes[len(sizes) // 2]
 
 
-def S_ceiling_on(bench, page, script, seconds):
-    best = bench.res.get("ceiling_best") or bench.cfg.ncpu
-    c = Server(bench, [bench.ceiling, bench.sock, str(best), page],
-               "ceiling-stream", "/")
-    wrk(bench, "/", 32, bench.cfg.warm, script=script)
-    r = wrk(bench, "/", 32, seconds, script=script)
-    c.stop()
+def S_run_on(bench, kind, db, pages, script, stream, seconds):
+    """One run of the stream on a fresh articled (cold caches) or on the
+    per-URL ceiling; articled's workers' memory after it."""
+    if kind == "ceiling":
+        best = bench.res.get("ceiling_best") or bench.cfg.ncpu
+        s = Server(bench, [bench.ceiling, bench.sock, str(best), "--pages", pages],
+                   "ceiling-pages", stream.urls[0])
+    else:
+        s = articled(bench, db, name="articled-tail")
+    r = wrk(bench, "/", 32, seconds, script=script, stream=stream)
+    r["rss"] = s.rss() if kind == "articled" else []
+    s.stop()
     return r
+
+
+def S_rounds(bench, name, db, pages, script, stream, nurls):
+    """Interleaved rounds of articled and the ceiling on one stream: the
+    median ratio, with its runs' figures."""
+    seconds = bench.cfg.d32
+    runs = []
+    for _ in range(bench.cfg.rounds):
+        a = S_run_on(bench, "articled", db, pages, script, stream, seconds)
+        c = S_run_on(bench, "ceiling", db, pages, script, stream, seconds)
+        runs.append((a, c))
+        log("%s: articled %.0f req/s (worker CPU %.1f us/req), per-URL ceiling %.0f: %.2f"
+            % (name, a["rps"], a["wcpu"] or 0, c["rps"], a["rps"] / c["rps"]))
+    runs.sort(key=lambda ac: ac[0]["rps"] / ac[1]["rps"])
+    a, c = runs[len(runs) // 2]
+    return {"rps": a["rps"], "ceiling": c["rps"], "wcpu": a.get("wcpu"),
+            "ncpu": a.get("ncpu"), "bad": 0, "pages": nurls, "rss": a["rss"],
+            "ratios": [x["rps"] / y["rps"] for x, y in runs],
+            "wcpus": [x.get("wcpu") for x, _ in runs], "cmd": a["cmd"]}
 
 
 def S_cpu_ns(pids):
@@ -163,48 +184,39 @@ def S_smaps(server):
             out.write(f.read())
 
 
-def S_mix(bench, name, script, sample, nurls, seconds):
-    """articled then the ceiling on one stream; RSS of articled's workers."""
-    r = wrk(bench, "/", 32, seconds, script=script)
-    rss = bench.server.rss()
-    page, size = S_stream_page(bench, sample, name)
-    return {"rps": r["rps"], "wcpu": r.get("wcpu"), "ncpu": r.get("ncpu"),
-            "bad": r["non2xx"] + r["errors"], "pages": nurls, "rss": rss,
-            "page": page, "page_bytes": size, "cmd": r["cmd"]}
-
-
 def long_tail(bench, n):
-    """The three measurements on a fresh copy of the n-article site (no
-    render stored yet: the crawl's first pass renders and stores)."""
+    """The measurements on a fresh copy of the n-article site: every page
+    fetched once (renders stored, the ceiling's pages), then the rounds,
+    the edits and the cost of each page type (costs.py)."""
+    import costs
     db = make_db(bench, n)
-    seconds = bench.cfg.d32
     zipf_lua = os.path.join(bench.work, "zipf.lua")
     crawl_lua = os.path.join(bench.work, "crawl.lua")
-    zs, zn = zipf_script(db, zipf_lua)
-    cs, cn = crawl_script(db, crawl_lua)
-    s = articled(bench, db, name="articled-tail")
+    _, zn, zstream = zipf_script(db, zipf_lua)
+    _, cn, cstream = crawl_script(db, crawl_lua)
+    pages = os.path.join(bench.work, "pages.txt")
+    ready = S_pictures(bench, db)
+    s = articled(bench, db, name="articled-fetch")
+    ready()
+    size = S_fetch_pages(bench, cstream.urls, pages)
+    s.stop()
     res = {"db": n}
-    res["crawl"] = S_mix(bench, "crawl", crawl_lua, cs, cn, seconds)
-    wrk(bench, "/", 32, bench.cfg.warm, script=zipf_lua)
-    res["zipf"] = S_mix(bench, "zipf", zipf_lua, zs, zn, seconds)
+    res["zipf"] = S_rounds(bench, "zipf", db, pages, zipf_lua, zstream, zn)
+    res["crawl"] = S_rounds(bench, "crawl", db, pages, crawl_lua, cstream, cn)
+    for k in ("zipf", "crawl"):
+        res[k]["page_bytes"] = size
+    s = articled(bench, db, name="articled-edits")
     res["edit"] = S_edit_first_views(bench, db, 20 if bench.cfg.quick else EDITS, s)
     res["edit"]["rss"] = s.rss()
     S_smaps(s)
     s.stop()
-    for name, lua in (("crawl", crawl_lua), ("zipf", zipf_lua)):
-        c = S_ceiling_on(bench, res[name]["page"], lua, seconds)
-        res[name]["ceiling"] = c["rps"]
-        log("%s over %d pages: %.0f req/s, ceiling on the same stream %.0f (%.2f); "
-            "worker RSS %s KiB" % (name, res[name]["pages"], res[name]["rps"], c["rps"],
-                                   res[name]["rps"] / c["rps"] if c["rps"] else 0,
-                                   " / ".join(str(x[0]) for x in res[name]["rss"])))
+    res["costs"] = costs.page_costs(bench, db, pages)
     e = res["edit"]
     log("edited article's first view, %d edits: p50 %.2f ms, p99 %.2f ms, max %.2f ms "
         "(the slowest five: %s ms); worker CPU %.0f us per view; worker RSS after the "
         "edits %s KiB"
         % (e["n"], e["p50"], e["p99"], e["max"], " ".join("%.2f" % x for x in e["slowest"]),
-           e["wcpu_us"],
-           " / ".join(str(x[0]) for x in e["rss"])))
+           e["wcpu_us"], " / ".join(str(x[0]) for x in e["rss"])))
     bench.res["tail"] = res
 
 

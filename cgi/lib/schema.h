@@ -6,7 +6,7 @@
 
 /* PRAGMA user_version of the schema both programs read; anything else is
  * refused at open, saying what to do. */
-#define SCHEMA_VERSION		10
+#define SCHEMA_VERSION		11
 
 /* The generation of the counter file last folded (counter.h): views.folded
  * counts that file's counters, and no other's. */

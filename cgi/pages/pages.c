@@ -97,7 +97,7 @@ void pages_idle(struct pages *p)
 	p->since_trim = 0;
 }
 
-void pages_handle(struct pages *p, const struct request *r,
+static void S_handle(struct pages *p, const struct request *r,
     struct response *resp)
 {
 	struct route rt;
@@ -133,4 +133,12 @@ void pages_handle(struct pages *p, const struct request *r,
 		return;
 	}
 	rt.handler(p, &q);
+}
+
+void pages_handle(struct pages *p, const struct request *r,
+    struct response *resp)
+{
+	store_request_begin(p->site.store);
+	S_handle(p, r, resp);
+	store_request_end(p->site.store);
 }

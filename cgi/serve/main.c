@@ -67,7 +67,7 @@ static void S_usage(FILE *f)
 	    "error.html\n"
 	    "                      (default %s, or $ARTICLED_TEMPLATES)\n"
 	    "  --workers N         worker processes (default: one per two "
-	    "CPUs)\n"
+	    "CPUs, at least 2)\n"
 	    "  --error-pages DIR   write NNN.html error pages there for "
 	    "nginx's error_page\n"
 	    "  --socket-mode MODE  octal mode of a Unix socket (default "
@@ -124,11 +124,14 @@ static int S_options(int argc, char **argv, struct options *o)
 	o->templates = getenv("ARTICLED_TEMPLATES") ?
 	    getenv("ARTICLED_TEMPLATES") : DEFAULT_TEMPLATES;
 	o->socket_mode = 0660;
-	/* One worker per two CPUs: nginx spends about twice a worker's CPU
-	 * on each request (docs/benchmarks.md), and a worker more than the
-	 * CPUs left to it only adds switching. */
+	/* One worker per two CPUs (nginx spends about twice a worker's CPU
+	 * on each request, docs/benchmarks.md), but at least two: with one,
+	 * a slow request (a render running to its bound, a common-word
+	 * search, a first view after an edit) holds every reader queued
+	 * behind it; with two, the other worker answers them meanwhile. */
 	n = (sysconf(_SC_NPROCESSORS_ONLN) + 1) / 2;
-	o->workers = n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
+	o->workers = n < DEFAULT_MIN_WORKERS ? DEFAULT_MIN_WORKERS :
+	    n > MAX_WORKERS ? MAX_WORKERS : (int)n;
 	while ((c = getopt_long(argc, argv, "d:s:t:w:e:m:u:nh", longopts,
 	    NULL)) != -1) {
 		switch (c) {

@@ -12,6 +12,7 @@
 #include "serve/fold.h"
 
 #define MAX_WORKERS		64
+#define DEFAULT_MIN_WORKERS	2	/* main.c: the default's floor */
 
 struct counter;
 struct heartbeat;

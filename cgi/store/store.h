@@ -95,6 +95,12 @@ const char	*store_path(const struct store *s);
 /* site_version.rev: changes whenever the owner changes anything a page
  * shows (triggers in schema.sql), and not when views are folded. */
 enum store_rc	 store_site_rev(struct store *s, int64_t *rev);
+/* A request's reads share one read transaction: begun by its first
+ * statement (a cached page reads nothing and begins none), ended by
+ * store_request_end.  A render's write ends it first; the reads after it
+ * begin another. */
+void		 store_request_begin(struct store *s);
+void		 store_request_end(struct store *s);
 /* Fills site; on failure too, with the defaults, so a page can always
  * be drawn (a 503 in the site's layout). */
 enum store_rc	 store_site(struct store *s, struct site *site);

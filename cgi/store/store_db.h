@@ -22,6 +22,7 @@ enum stmt {
 	STMT_LIST_FIRST,
 	STMT_LIST_FROM,
 	STMT_BEGIN,
+	STMT_BEGIN_READ,
 	STMT_COMMIT,
 	STMT_ROLLBACK,
 	STMT_GENERATION,
@@ -47,6 +48,8 @@ enum stmt {
 	STMT_RELATED_TITLES,
 	STMT_RELATED_COUNT,
 	STMT_RELATED_NEWEST,
+	STMT_RELATED_STORED,
+	STMT_RELATED_PUT,
 	STMT_MOST_READ,
 	STMT_SLUG_MOVED,
 	STMT_FEED_STAMP,
@@ -105,6 +108,8 @@ struct store {
 	unsigned long	 connects;	/* successful S_connect calls */
 	char		 fold_err[256];	/* why the last fold failed */
 	int		 render_err_logged;	/* store_render.c */
+	int		 in_request;	/* reads share a transaction (store_stmt) */
+	int		 related_err_logged;	/* store_related_keep.c */
 };
 
 /* SQLite's result as ours; an error other than a busy lock marks the
@@ -112,11 +117,32 @@ struct store {
 enum store_rc	 store_rc_of(struct store *s, int rc);
 /* site_version.rev by a plain read: SQLITE_ROW (set), SQLITE_DONE, or an error. */
 int		 store_read_rev(struct store *s, int64_t *rev);
-/* The statement, reset and with its bindings cleared. */
+/* Every statement table (store_sql, the picture maker's) goes through
+ * these: n statements of sql prepared into out, or -1 with a message
+ * naming what they are; a statement reset with its bindings cleared;
+ * a statement returning no rows stepped and reset (SQLITE_OK or the
+ * error); a row step that stops, SQLITE_DONE, once n rows of max are
+ * read (a page's worth: what is left is not an error). */
+int		 store_prepare(struct store *s, const char *const *sql,
+		    size_t n, sqlite3_stmt **out, const char *what, char *err,
+		    size_t errlen);
+sqlite3_stmt	*store_ready(sqlite3_stmt *st);
+int		 store_run(sqlite3_stmt *st);
+int		 store_step_upto(sqlite3_stmt *st, size_t n, size_t max);
+/* The statement, ready (store_ready); within a request, outside any
+ * transaction, a read transaction is begun first. */
 sqlite3_stmt	*store_stmt(struct store *s, enum stmt which);
-/* Steps a statement that returns no rows, then resets it: SQLITE_OK or
- * the error. */
+/* store_run of store_sql's statement which. */
 int		 store_exec(struct store *s, enum stmt which);
+/* Ends the request's read transaction, if one is open (before a write,
+ * and after the handler: store_request_end). */
+void		 store_read_end(struct store *s);
+/* One short write transaction, tried once, waiting up to wait_ms for the
+ * lock: BEGIN IMMEDIATE, articled_writing's marker, put(s, arg), the
+ * marker gone, COMMIT; rolled back on failure.  SQLite's code
+ * (store_render.c). */
+int		 store_write_once(struct store *s, int wait_ms,
+		    int (*put)(struct store *, const void *), const void *arg);
 /* A column as an owned string (len: its length, if not NULL). */
 char		*store_column_dup(sqlite3_stmt *st, int col, size_t *len);
 /* An article from a row of LIST_COLUMNS (store_sql.c). */
@@ -134,9 +160,10 @@ enum store_rc	 store_text_at(struct store *s, enum stmt which,
 /* The schema version db records (SCHEMA_SQL_VERSION) into v: 0, or -1
  * when it cannot be read (store.c). */
 int		 store_schema_version(sqlite3 *db, int *v);
-/* Sets SQLite's wait for a lock to wait_ms, runs BEGIN and sets it back
- * to STORE_BUSY_MS: a writer that must not make a reader's page wait
- * (store.c).  SQLite's code. */
+/* Ends the request's read transaction, if one is open (it cannot become
+ * a write), sets SQLite's wait for a lock to wait_ms, runs BEGIN and sets
+ * it back to STORE_BUSY_MS: a writer that must not make a reader's page
+ * wait (store.c).  SQLite's code. */
 int		 store_begin_within(struct store *s, int wait_ms);
 /* Maps the WAL-index header once a read has made it (store.c). */
 void		 store_map_shm(struct store *s);
@@ -153,5 +180,14 @@ int		 store_links(sqlite3_stmt *st, const char *self,
 int		 store_related_titles(struct store *s, const struct article *a,
 		    const char *words, const char *now, struct link *out,
 		    size_t max, size_t *n);
+/* a's stored related links, if still valid at now, into out (*n of
+ * them): 1 when found, 0 when they must be computed, -SQLite's code on
+ * an error (store_related_keep.c). */
+int		 store_related_stored(struct store *s, const struct article *a,
+		    const char *now, struct link *out, size_t max, size_t *n);
+/* Stores a's related links as just computed, if nothing changed since
+ * (one try; a busy lock or a failure leaves them to the next miss). */
+void		 store_related_keep(struct store *s, const struct article *a,
+		    const char *now, const struct link *links, size_t n);
 
 #endif

@@ -20,9 +20,9 @@ int store_links(sqlite3_stmt *st, const char *self, struct link *out,
 {
 	const char *slug;
 	size_t i;
-	int rc = SQLITE_DONE;
+	int rc;
 
-	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = store_step_upto(st, *n, max)) == SQLITE_ROW) {
 		slug = (const char *)sqlite3_column_text(st, 0);
 		if (slug == NULL || (self != NULL && strcmp(slug, self) == 0))
 			continue;
@@ -34,8 +34,6 @@ int store_links(sqlite3_stmt *st, const char *self, struct link *out,
 		out[*n].title = store_column_dup(st, 1, NULL);
 		(*n)++;
 	}
-	if (*n == max)
-		rc = SQLITE_DONE;
 	sqlite3_reset(st);
 	return rc;
 }

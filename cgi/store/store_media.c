@@ -68,35 +68,12 @@ struct media_store {
 
 static sqlite3_stmt *S_stmt(struct media_store *ms, enum mstmt which)
 {
-	sqlite3_stmt *st = ms->stmt[which];
-
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return st;
+	return store_ready(ms->stmt[which]);
 }
 
 static int S_exec(struct media_store *ms, enum mstmt which)
 {
-	int rc = sqlite3_step(ms->stmt[which]);
-
-	sqlite3_reset(ms->stmt[which]);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-static int S_prepare(struct media_store *ms, char *err, size_t errlen)
-{
-	size_t i;
-
-	for (i = 0; i < MS__MAX; i++) {
-		if (sqlite3_prepare_v2(ms->s->db, S_sql[i], -1, &ms->stmt[i],
-		    NULL) == SQLITE_OK)
-			continue;
-		snprintf(err, errlen, "%s: preparing the picture maker's "
-		    "statement %zu: %s", ms->s->path, i,
-		    sqlite3_errmsg(ms->s->db));
-		return -1;
-	}
-	return 0;
+	return store_run(ms->stmt[which]);
 }
 
 struct media_store *media_store_open(const char *db, char *err, size_t errlen)
@@ -104,7 +81,8 @@ struct media_store *media_store_open(const char *db, char *err, size_t errlen)
 	struct media_store *ms = xcalloc(1, sizeof(*ms));
 
 	if ((ms->s = store_open(db, err, errlen)) == NULL ||
-	    S_prepare(ms, err, errlen) != 0) {
+	    store_prepare(ms->s, S_sql, MS__MAX, ms->stmt,
+	    "the picture maker's statement", err, errlen) != 0) {
 		media_store_close(ms);
 		return NULL;
 	}

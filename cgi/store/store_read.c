@@ -1,5 +1,6 @@
 /* store_read.c: what the pages read: site_version.rev (mostly without
- * touching SQLite), the settings, an article, the list and its keys. */
+ * touching SQLite), the settings, an article (the list pages' reads are
+ * store_list.c's). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,20 +206,10 @@ void store_article_from_row(sqlite3_stmt *st, struct article *a)
 	a->published_at = store_column_dup(st, 7, NULL);
 	a->updated_at = store_column_dup(st, 8, NULL);
 	a->id = sqlite3_column_int64(st, 9);
-	/* Statements of LIST_COLUMNS carry the stored render too. */
-	if (sqlite3_column_count(st) > 16)
-		S_stored_from_row(st, 10, &a->stored);
-	else
-		memset(&a->stored, 0, sizeof(a->stored));
-	if (sqlite3_column_count(st) > 18) {
-		a->reviewed_on = store_column_dup(st, 17, NULL);
-		a->reviewed_by = store_column_dup(st, 18, NULL);
-	} else {
-		a->reviewed_on = xstrdup("");
-		a->reviewed_by = xstrdup("");
-	}
-	a->cover = sqlite3_column_count(st) > 19 ?
-	    store_column_dup(st, 19, NULL) : xstrdup("");
+	S_stored_from_row(st, 10, &a->stored);
+	a->reviewed_on = store_column_dup(st, 17, NULL);
+	a->reviewed_by = store_column_dup(st, 18, NULL);
+	a->cover = store_column_dup(st, 19, NULL);
 }
 
 void store_article_free(struct article *a)
@@ -282,72 +273,4 @@ enum store_rc store_next_publish(struct store *s, const char *now,
     char *out, size_t outlen)
 {
 	return store_text_at(s, STMT_NEXT_PUBLISH, now, out, outlen);
-}
-
-enum store_rc store_list_keys(struct store *s, const char *now,
-    struct list_key **keys, size_t *nkeys)
-{
-	sqlite3_stmt *st;
-	struct list_key *k = NULL;
-	size_t n = 0, cap = 0;
-	const unsigned char *p;
-	int rc;
-
-	*keys = NULL;
-	*nkeys = 0;
-	if (s->db == NULL)
-		return STORE_UNAVAILABLE;
-	st = store_stmt(s, STMT_LIST_KEYS);
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			k = xrealloc(k, cap * sizeof(*k));
-		}
-		p = sqlite3_column_text(st, 0);
-		snprintf(k[n].published_at, sizeof(k[n].published_at), "%s",
-		    p ? (const char *)p : "");
-		k[n].id = sqlite3_column_int64(st, 1);
-		n++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(k);
-		return store_rc_of(s, rc);
-	}
-	*keys = k;
-	*nkeys = n;
-	return STORE_OK;
-}
-
-enum store_rc store_list(struct store *s, const char *now,
-    const struct list_key *from, uint64_t generation, struct article *out,
-    size_t max, size_t *n)
-{
-	sqlite3_stmt *st;
-	int rc = SQLITE_DONE;	/* max == 0: no step */
-
-	*n = 0;
-	if (s->db == NULL)
-		return STORE_UNAVAILABLE;
-	st = store_stmt(s, from ? STMT_LIST_FROM : STMT_LIST_FIRST);
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)generation);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
-	if (from != NULL) {
-		sqlite3_bind_text(st, 4, from->published_at, -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_int64(st, 5, from->id);
-	}
-	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		store_article_from_row(st, &out[(*n)++]);
-	if (*n == max)
-		rc = SQLITE_DONE;
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		while (*n > 0)
-			store_article_free(&out[--(*n)]);
-		return store_rc_of(s, rc);
-	}
-	return STORE_OK;
 }

@@ -45,9 +45,45 @@ static enum store_rc S_failed(struct store *s, int rc)
 	return STORE_UNAVAILABLE;
 }
 
+int store_write_once(struct store *s, int wait_ms,
+    int (*put)(struct store *, const void *), const void *arg)
+{
+	int rc;
+
+	if ((rc = store_begin_within(s, wait_ms)) != SQLITE_OK)
+		return rc;
+	rc = store_exec(s, STMT_RENDER_MARK);
+	if (rc == SQLITE_OK)
+		rc = put(s, arg);
+	if (rc == SQLITE_OK)
+		rc = store_exec(s, STMT_FOLD_UNMARK);
+	if (rc == SQLITE_OK)
+		rc = store_exec(s, STMT_COMMIT);
+	if (rc != SQLITE_OK && !sqlite3_get_autocommit(s->db))
+		store_exec(s, STMT_ROLLBACK);
+	return rc;
+}
+
+struct put {
+	int64_t				 id;
+	const struct stored_render	*r;
+	int				*changed;
+};
+
+static int S_put(struct store *s, const void *arg)
+{
+	const struct put *p = arg;
+	int rc = S_bind_put(s, p->id, p->r);
+
+	if (rc == SQLITE_OK)
+		*p->changed = sqlite3_changes(s->db) > 0;
+	return rc;
+}
+
 enum store_rc store_render_put(struct store *s, int64_t id,
     const struct stored_render *r, int *changed)
 {
+	struct put p = { id, r, changed };
 	int rc;
 
 	*changed = 0;
@@ -58,22 +94,11 @@ enum store_rc store_render_put(struct store *s, int64_t id,
 	 * bound, and the marker spares every other worker that much CPU;
 	 * two workers passing the bound together meet here, and the second
 	 * must see the first's marker, not log the article a second time. */
-	rc = store_begin_within(s, r->slow ? RENDER_SLOW_MARK_WAIT_MS : 0);
-	if (rc != SQLITE_OK)
-		return S_failed(s, rc);
-	rc = store_exec(s, STMT_RENDER_MARK);
-	if (rc == SQLITE_OK && (rc = S_bind_put(s, id, r)) == SQLITE_OK)
-		*changed = sqlite3_changes(s->db) > 0;
-	if (rc == SQLITE_OK)
-		rc = store_exec(s, STMT_FOLD_UNMARK);
-	if (rc == SQLITE_OK)
-		rc = store_exec(s, STMT_COMMIT);
+	rc = store_write_once(s, r->slow ? RENDER_SLOW_MARK_WAIT_MS : 0, S_put,
+	    &p);
 	if (rc != SQLITE_OK) {
-		int failed = rc;
-
-		if (!sqlite3_get_autocommit(s->db))
-			store_exec(s, STMT_ROLLBACK);
-		return S_failed(s, failed);
+		*changed = 0;
+		return S_failed(s, rc);
 	}
 	return STORE_OK;
 }

@@ -1,5 +1,5 @@
-/* store_search.c: search, tag pages, and the links under a post, read
- * through the statements of store_sql.c. */
+/* store_search.c: search and the links under a post, read through the
+ * statements of store_sql.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +20,7 @@ enum store_rc store_search(struct store *s, const char *fts,
     const char *now, size_t offset, struct hit *out, size_t max, size_t *n)
 {
 	sqlite3_stmt *st;
-	int rc = SQLITE_DONE;
+	int rc;
 
 	*n = 0;
 	if (s->db == NULL)
@@ -30,15 +30,13 @@ enum store_rc store_search(struct store *s, const char *fts,
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)offset);
-	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = store_step_upto(st, *n, max)) == SQLITE_ROW) {
 		out[*n].slug = store_column_dup(st, 0, NULL);
 		out[*n].title = store_column_dup(st, 1, NULL);
 		out[*n].published_at = store_column_dup(st, 2, NULL);
 		out[*n].snippet = store_column_dup(st, 3, NULL);
 		(*n)++;
 	}
-	if (*n == max)
-		rc = SQLITE_DONE;
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		while (*n > 0)
@@ -50,85 +48,15 @@ enum store_rc store_search(struct store *s, const char *fts,
 	return STORE_OK;
 }
 
-enum store_rc store_tag_keys(struct store *s, const char *tag,
-    const char *now, struct list_key **keys, size_t *nkeys)
-{
-	sqlite3_stmt *st;
-	struct list_key *k = NULL;
-	size_t n = 0, cap = 0;
-	const unsigned char *p;
-	int rc;
-
-	*keys = NULL;
-	*nkeys = 0;
-	if (s->db == NULL)
-		return STORE_UNAVAILABLE;
-	st = store_stmt(s, STMT_TAG_KEYS);
-	sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			k = xrealloc(k, cap * sizeof(*k));
-		}
-		p = sqlite3_column_text(st, 0);
-		strncpy(k[n].published_at, p ? (const char *)p : "",
-		    sizeof(k[n].published_at) - 1);
-		k[n].published_at[sizeof(k[n].published_at) - 1] = '\0';
-		k[n].id = sqlite3_column_int64(st, 1);
-		n++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(k);
-		return store_rc_of(s, rc);
-	}
-	*keys = k;
-	*nkeys = n;
-	return STORE_OK;
-}
-
-enum store_rc store_tag_list(struct store *s, const char *tag,
-    const char *now, const struct list_key *from, uint64_t generation,
-    struct article *out, size_t max, size_t *n)
-{
-	sqlite3_stmt *st;
-	int rc = SQLITE_DONE;
-
-	*n = 0;
-	if (s->db == NULL)
-		return STORE_UNAVAILABLE;
-	st = store_stmt(s, STMT_TAG_FROM);
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)generation);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
-	sqlite3_bind_text(st, 4, from->published_at, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, from->id);
-	sqlite3_bind_text(st, 6, tag, -1, SQLITE_STATIC);
-	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		store_article_from_row(st, &out[(*n)++]);
-	if (*n == max)
-		rc = SQLITE_DONE;
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		while (*n > 0)
-			store_article_free(&out[--(*n)]);
-		return store_rc_of(s, rc);
-	}
-	return STORE_OK;
-}
-
 static int S_tags(struct store *s, int64_t id, struct post_more *m)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_POST_TAGS);
 	int rc;
 
 	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && m->ntags < POST_TAGS_MAX)
+	while ((rc = store_step_upto(st, m->ntags, POST_TAGS_MAX)) == SQLITE_ROW)
 		m->tags[m->ntags++] = store_column_dup(st, 0, NULL);
-	if (rc == SQLITE_ROW)
-		rc = SQLITE_DONE;	/* more than are shown */
-	sqlite3_reset(st);
+	sqlite3_reset(st);	/* more than are shown: not shown */
 	return rc;
 }
 
@@ -144,21 +72,28 @@ static int S_neighbour(struct store *s, enum stmt which,
 	return store_links(st, NULL, out, 1, &n);
 }
 
-/* Shared tags first, then titles that share words (store_related.c). */
+/* The stored list while valid (store_related_keep.c); else shared tags
+ * first, then titles that share words (store_related.c), stored. */
 static int S_related(struct store *s, const struct article *a,
     const char *titles, const char *now, struct post_more *m)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_RELATED_TAGS);
+	sqlite3_stmt *st;
 	int rc;
 
+	if ((rc = store_related_stored(s, a, now, m->related, RELATED_MAX,
+	    &m->nrelated)) != 0)
+		return rc > 0 ? SQLITE_DONE : -rc;
+	st = store_stmt(s, STMT_RELATED_TAGS);
 	sqlite3_bind_int64(st, 1, a->id);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, RELATED_MAX);
 	rc = store_links(st, a->slug, m->related, RELATED_MAX, &m->nrelated);
-	if (rc != SQLITE_DONE)
-		return rc;
-	return store_related_titles(s, a, titles, now, m->related,
-	    RELATED_MAX, &m->nrelated);
+	if (rc == SQLITE_DONE)
+		rc = store_related_titles(s, a, titles, now, m->related,
+		    RELATED_MAX, &m->nrelated);
+	if (rc == SQLITE_DONE)
+		store_related_keep(s, a, now, m->related, m->nrelated);
+	return rc;
 }
 
 enum store_rc store_post_more(struct store *s, const struct article *a,

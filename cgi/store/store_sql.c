@@ -1,8 +1,16 @@
 /* store_sql.c: every statement articled runs, in one table by enum stmt
  * (store_db.h), prepared once per connection so that a typo or a missing
  * table stops the server at start-up, not at a request. */
+#include "lib/address.h"
 #include "lib/schema.h"
 #include "store/store_db.h"
+
+/* The one definition of "published": not a draft, and its time has come
+ * (t: the table's alias and a dot, or ""; now: the parameter holding the
+ * time).  PUBLISHED_SCAN adds a unary + to published_at so that SQLite does
+ * not take "<= now" as the index range (see STMT_LIST_FROM). */
+#define PUBLISHED(t, now)	t "draft = 0 AND " t "published_at <= " now " "
+#define PUBLISHED_SCAN(t, now)	t "draft = 0 AND +" t "published_at <= " now " "
 
 /* What a page shows of an article, with what counter_base needs for its
  * live count: total, folded, and whether the counter file (?1) is the one
@@ -26,27 +34,29 @@ const char *const store_sql[STMT__MAX] = {
 	/* STMT_SETTINGS */
 	"SELECT key, value FROM settings ORDER BY rowid",
 	/* STMT_ARTICLE */
-	LIST_COLUMNS "WHERE a.slug = ?2 AND a.draft = 0 "
-	"AND a.published_at <= ?3",
+	LIST_COLUMNS "WHERE a.slug = ?2 AND " PUBLISHED("a.", "?3"),
 	/* STMT_NEXT_PUBLISH */
 	"SELECT min(published_at) FROM articles WHERE draft = 0 "
 	"AND published_at > ?1",
 	/* STMT_LIST_KEYS */
-	"SELECT published_at, id FROM articles WHERE draft = 0 "
-	"AND published_at <= ?1 ORDER BY published_at DESC, id DESC",
+	"SELECT published_at, id FROM articles WHERE " PUBLISHED("", "?1")
+	"ORDER BY published_at DESC, id DESC",
 	/* STMT_LIST_FIRST */
-	LIST_COLUMNS "WHERE a.draft = 0 AND a.published_at <= ?2 "
+	LIST_COLUMNS "WHERE " PUBLISHED("a.", "?2")
 	"ORDER BY a.published_at DESC, a.id DESC LIMIT ?3",
 	/* STMT_LIST_FROM: the unary + keeps SQLite from using "<= now" as
 	 * the index range, so that the row value starts the scan at the
 	 * page's first key; otherwise it starts at the newest article and
 	 * skips N*10 rows, like OFFSET (0.56 ms for page 1000 of 10,000
 	 * articles instead of 0.01 ms). */
-	LIST_COLUMNS "WHERE a.draft = 0 AND +a.published_at <= ?2 "
+	LIST_COLUMNS "WHERE " PUBLISHED_SCAN("a.", "?2")
 	"AND (a.published_at, a.id) <= (?4, ?5) "
 	"ORDER BY a.published_at DESC, a.id DESC LIMIT ?3",
 	/* STMT_BEGIN */
 	"BEGIN IMMEDIATE",
+	/* STMT_BEGIN_READ: a request's reads (store_stmt); deferred, so it
+	 * takes the WAL read lock at the first read, once for them all */
+	"BEGIN",
 	/* STMT_COMMIT */
 	"COMMIT",
 	/* STMT_ROLLBACK */
@@ -106,48 +116,48 @@ const char *const store_sql[STMT__MAX] = {
 	/* STMT_SEARCH: FTS5 drives (CROSS JOIN), so that ORDER BY rank is
 	 * its own and highlight()/snippet() run for the rows returned only;
 	 * the title weighs ten times the body.  Marks are \1 and \2, placed
-	 * in the text before it is escaped (search.c). */
+	 * in the text before it is escaped (search_query.c). */
 	"SELECT a.slug, highlight(articles_fts, 0, char(1), char(2)), "
 	"a.published_at, "
 	"snippet(articles_fts, 1, char(1), char(2), char(8230), 24) "
 	"FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid "
 	"WHERE articles_fts MATCH ?1 AND rank MATCH 'bm25(10.0, 1.0)' "
-	"AND a.draft = 0 AND a.published_at <= ?2 "
+	"AND " PUBLISHED("a.", "?2")
 	"ORDER BY rank LIMIT ?3 OFFSET ?4",
 	/* STMT_TAG_KEYS */
 	"SELECT a.published_at, a.id FROM tags t "
 	"CROSS JOIN articles a ON a.id = t.article_id "
-	"WHERE t.tag = ?1 AND a.draft = 0 AND a.published_at <= ?2 "
+	"WHERE t.tag = ?1 AND " PUBLISHED("a.", "?2")
 	"ORDER BY a.published_at DESC, a.id DESC",
 	/* STMT_TAG_FROM */
 	LIST_COLUMNS "JOIN tags t ON t.article_id = a.id "
-	"WHERE t.tag = ?6 AND a.draft = 0 AND a.published_at <= ?2 "
+	"WHERE t.tag = ?6 AND " PUBLISHED("a.", "?2")
 	"AND (a.published_at, a.id) <= (?4, ?5) "
 	"ORDER BY a.published_at DESC, a.id DESC LIMIT ?3",
 	/* STMT_POST_TAGS */
 	"SELECT tag FROM tags WHERE article_id = ?1 ORDER BY tag",
 	/* STMT_POST_OLDER: + as in STMT_LIST_FROM, so the row value is the
 	 * range on articles_listing */
-	"SELECT slug, title FROM articles WHERE draft = 0 "
-	"AND +published_at <= ?1 AND (published_at, id) < (?2, ?3) "
+	"SELECT slug, title FROM articles WHERE " PUBLISHED_SCAN("", "?1")
+	"AND (published_at, id) < (?2, ?3) "
 	"ORDER BY published_at DESC, id DESC LIMIT 1",
 	/* STMT_POST_NEWER */
-	"SELECT slug, title FROM articles WHERE draft = 0 "
-	"AND published_at <= ?1 AND (published_at, id) > (?2, ?3) "
+	"SELECT slug, title FROM articles WHERE " PUBLISHED("", "?1")
+	"AND (published_at, id) > (?2, ?3) "
 	"ORDER BY published_at, id LIMIT 1",
 	/* STMT_RELATED_TAGS: most tags in common, then the newest */
 	"SELECT a.slug, a.title FROM tags t "
 	"JOIN tags o ON o.tag = t.tag AND o.article_id <> t.article_id "
 	"JOIN articles a ON a.id = o.article_id "
-	"WHERE t.article_id = ?1 AND a.draft = 0 AND a.published_at <= ?2 "
+	"WHERE t.article_id = ?1 AND " PUBLISHED("a.", "?2")
 	"GROUP BY a.id ORDER BY count(*) DESC, a.published_at DESC, a.id DESC "
 	"LIMIT ?3",
 	/* STMT_RELATED_TITLES: ?1 is "title : (...)" of the post's rare
 	 * words (store_related.c) */
 	"SELECT a.slug, a.title FROM articles_fts "
 	"CROSS JOIN articles a ON a.id = articles_fts.rowid "
-	"WHERE articles_fts MATCH ?1 AND a.id <> ?2 AND a.draft = 0 "
-	"AND a.published_at <= ?3 ORDER BY rank LIMIT ?4",
+	"WHERE articles_fts MATCH ?1 AND a.id <> ?2 AND " PUBLISHED("a.", "?3")
+	"ORDER BY rank LIMIT ?4",
 	/* STMT_RELATED_COUNT: titles holding ?1, counted up to ?2 */
 	"SELECT count(*) FROM (SELECT 1 FROM articles_fts "
 	"WHERE articles_fts MATCH ?1 LIMIT ?2)",
@@ -155,13 +165,21 @@ const char *const store_sql[STMT__MAX] = {
 	 * added first: FTS5 walks back and stops at the LIMIT */
 	"SELECT a.slug, a.title FROM articles_fts "
 	"CROSS JOIN articles a ON a.id = articles_fts.rowid "
-	"WHERE articles_fts MATCH ?1 AND a.id <> ?2 AND a.draft = 0 "
-	"AND a.published_at <= ?3 ORDER BY articles_fts.rowid DESC LIMIT ?4",
+	"WHERE articles_fts MATCH ?1 AND a.id <> ?2 AND " PUBLISHED("a.", "?3")
+	"ORDER BY articles_fts.rowid DESC LIMIT ?4",
+	/* STMT_RELATED_STORED: a's related links, unless a scheduled article
+	 * has gone live since they were made */
+	"SELECT links FROM article_related WHERE article_id = ?1 "
+	"AND (valid_until = '' OR valid_until > ?2)",
+	/* STMT_RELATED_PUT: only if site_version.rev is still the one the
+	 * list's reads saw (?4): no edit came in between */
+	"INSERT OR REPLACE INTO article_related(article_id, valid_until, links) "
+	"SELECT ?1, ?2, ?3 WHERE (SELECT rev FROM site_version WHERE id = 1) = ?4",
 	/* STMT_MOST_READ: the stored counts (the last second's views are
 	 * not worth a counter read per article) */
 	"SELECT a.slug, a.title FROM views v "
 	"CROSS JOIN articles a ON a.id = v.article_id "
-	"WHERE a.draft = 0 AND a.published_at <= ?1 "
+	"WHERE " PUBLISHED("a.", "?1")
 	"ORDER BY v.total DESC, a.id DESC LIMIT ?2",
 	/* STMT_SLUG_MOVED: an old slug (slug_history): the article's slug
 	 * now, or NULL when the article is gone. */
@@ -171,17 +189,18 @@ const char *const store_sql[STMT__MAX] = {
 	 * robots.txt: the last change, or the last scheduled post that went
 	 * live since (it changes the feed without any write). */
 	"SELECT max((SELECT changed_at FROM site_version WHERE id = 1), "
-	"coalesce((SELECT max(published_at) FROM articles WHERE draft = 0 "
-	"AND published_at <= ?1), ''))",
+	"coalesce((SELECT max(published_at) FROM articles WHERE "
+	PUBLISHED("", "?1") "), ''))",
 	/* STMT_SITEMAP_URLS: each path of the sitemap below /blog, with
-	 * its lastmod: the articles, then the tag pages. */
-	"SELECT '/post/' || slug, max(updated_at, published_at), 0 "
-	"FROM articles WHERE draft = 0 AND published_at <= ?1 "
+	 * its lastmod: the articles (their address as lib/address.h has
+	 * it), then the tag pages. */
+	"SELECT '" ADDRESS_POST "' || slug, max(updated_at, published_at), 0 "
+	"FROM articles WHERE " PUBLISHED("", "?1")
 	"AND slug IS NOT NULL "
 	"UNION ALL SELECT '/blog/tag/' || t.tag, "
 	"max(max(a.updated_at, a.published_at)), 1 FROM tags t "
-	"JOIN articles a ON a.id = t.article_id WHERE a.draft = 0 "
-	"AND a.published_at <= ?1 GROUP BY t.tag "
+	"JOIN articles a ON a.id = t.article_id WHERE " PUBLISHED("a.", "?1")
+	"GROUP BY t.tag "
 	"ORDER BY 3, 2 DESC",
 	/* STMT_MEDIA_INFO: a picture and the sizes of its version */
 	"SELECT m.version, m.status, m.width, m.height, m.alt, v.format, "
