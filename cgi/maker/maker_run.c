@@ -46,14 +46,18 @@ static void S_close(int *fd)
 }
 
 /* In the child: the pipes as stdin and stdout, then the decoder.  It
- * dies with the maker (a maker killed mid-work leaves no decoder). */
+ * dies with the maker (a maker killed mid-work leaves no decoder); a
+ * maker killed between fork and prctl sends no death signal, so the
+ * child checks it still has its parent once the signal is set. */
 static void S_child(const char *decoder, const struct maker_limits *lim,
-    int in, int out, int err)
+    int in, int out, int err, pid_t maker)
 {
 	char px[32], mem[32], cpu[32];
 	sigset_t none;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != maker)
+		_exit(127);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
@@ -75,12 +79,14 @@ static int S_start(struct run *rn, const char *decoder,
     const struct maker_limits *lim, char *err, size_t errlen)
 {
 	int p[6], i;
+	pid_t maker;
 
 	if (pipe2(p, O_CLOEXEC) != 0 || pipe2(p + 2, O_CLOEXEC) != 0 ||
 	    pipe2(p + 4, O_CLOEXEC) != 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;	/* at most two pipes left open: EMFILE */
 	}
+	maker = getpid();
 	if ((rn->pid = fork()) < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		for (i = 0; i < 6; i++)
@@ -88,7 +94,7 @@ static int S_start(struct run *rn, const char *decoder,
 		return -1;
 	}
 	if (rn->pid == 0)
-		S_child(decoder, lim, p[0], p[3], p[5]);
+		S_child(decoder, lim, p[0], p[3], p[5], maker);
 	close(p[0]), close(p[3]), close(p[5]);
 	rn->in = p[1];
 	rn->out = p[2];

@@ -316,8 +316,11 @@ def test_a_pending_picture_is_made_after_one_request_that_returns_at_once(server
     assert all(os.stat(os.path.join(folder, n)).st_uid == server.uid for n in made)
     rows = server.scalar("SELECT count(*) FROM media_variants;")
     assert rows == "7"
-    # Nothing changed since: the next request starts no maker.
-    stamp = open(server.db + "-maker.lock").read().strip()
+    # Nothing changed since: the next request starts no maker.  The
+    # maker records the rev it finished at after its last commit, so
+    # 'ready' can be seen a moment before the record: wait for it.
+    stamp = wait_until(lambda: open(server.db + "-maker.lock").read().strip(),
+                       "the maker to record the rev it finished at", 10)
     status, _, _ = server.request(SCRIPT + "/blog")
     assert status == 200
     assert stamp == server.scalar("SELECT rev FROM site_version;")

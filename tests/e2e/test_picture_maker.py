@@ -219,7 +219,17 @@ def maker_child(site):
             kids = f.read().split()
     except OSError:
         return None
-    return int(kids[0]) if kids else None
+    for kid in kids:
+        # The decoder itself, after exec: before it, the child has not yet
+        # asked to die with the maker (PR_SET_PDEATHSIG), and a SIGSTOP
+        # there would keep it stopped forever once the maker is killed.
+        try:
+            with open("/proc/%s/comm" % kid) as f:
+                if f.read().startswith("articled-pic"):
+                    return int(kid)
+        except OSError:
+            pass
+    return None
 
 
 def stop_decoder_mid_work(site, name, tmp_path):
